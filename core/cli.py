@@ -1,0 +1,304 @@
+"""The headless commands of `cyberdesk` (DESIGN.md §6): exit 0 ok, 1 refused, 2 usage, 3 internal error."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from core import APP_NAME, __version__
+from core.db import backup as backups
+from core.db.engine import Database, is_url, open_database
+from core.db.errors import DatabaseError, DatabaseMissing
+from core.db.health import check_database
+from core.db.lock import DatabaseLock, DatabaseLocked
+from core.db.migrate import known_revisions
+from core.db.paths import default_database_path, log_dir
+from core.db.sqlite import inspect_file
+from core.domain.fiscal import FiscalYearError
+from core.domain.money import MoneyError
+from core.io.errors import ExportError
+from core.reports.lists import LIST_ENTITIES
+from core.services.office import OfficeExists, OfficeMissing, initialise_office, office_exists
+from core.services.validation import ValidationError
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+log = logging.getLogger("cyberdesk")
+
+
+class UserError(Exception):
+    """A refusal with a one-line reason (exit 1)."""
+
+
+# Errors whose message is already a sentence for the user: one line on stderr, exit 1, no traceback.
+USER_ERRORS: tuple[type[BaseException], ...] = (
+    UserError,
+    DatabaseError,
+    ExportError,
+    DatabaseLocked,
+    ValidationError,
+    OfficeExists,
+    OfficeMissing,
+    MoneyError,
+    FiscalYearError,
+    FileNotFoundError,
+    PermissionError,
+)
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (use YYYY-MM-DD): {text!r}") from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {text!r}")
+    return value
+
+
+def _month(text: str) -> int:
+    value = _positive_int(text)
+    if value > 12:
+        raise argparse.ArgumentTypeError(f"a month is 1 to 12: {text!r}")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # One line on stderr and exit 2, as every usage error must.
+        self.exit(EXIT_USAGE, f"{self.prog}: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="cyberdesk", description=f"{APP_NAME}: the office of the Ambassador for Cyber Affairs.")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--db", metavar="URL|PATH", help="the office database (a file path or a database URL)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("init", help="create a new, empty office")
+    p.add_argument("--office", default=None, help="the office's name")
+    p.add_argument("--currency", default=None, help="ISO 4217 currency code, e.g. AUD")
+    p.add_argument("--fy-start-month", type=_month, default=None, help="first month of the fiscal year, 1-12")
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("demo", help="build the demo office")
+    p.add_argument("--seed", type=int, default=20250630)
+    p.add_argument("--as-at", type=_iso_date, default=None, help="the demo's today (default: today)")
+    p.add_argument("--scale", type=_positive_int, default=1, help="grow every transactional table K-fold")
+    p.add_argument("--replace", action="store_true", help="replace the data already there (backed up first)")
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("check", help="check the database is sound")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("backup", help="back up the database")
+    p.add_argument("-o", "--output", type=Path, default=None, help="write the backup to this file")
+    p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser("restore", help="replace the database with a backup (the current one is backed up)")
+    p.add_argument("file", type=Path)
+    p.set_defaults(handler=cmd_restore)
+
+    export = sub.add_parser("export", help="write a spreadsheet or calendar")
+    export_sub = export.add_subparsers(dest="export_kind", metavar="KIND", required=True, parser_class=_Parser)
+    p = export_sub.add_parser("list", help="any list as xlsx or csv")
+    p.add_argument("entity", choices=LIST_ENTITIES)
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument("--delimiter", choices=[",", ";"], default=",")
+    _export_common(p)
+    p.set_defaults(handler=cmd_export_list)
+    return parser
+
+
+def _export_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--as-at", type=_iso_date, default=None, help="the date exports treat as today")
+    p.add_argument("--max-marking", default=None, help="leave out what is marked above this label")
+
+
+def is_gui_invocation(argv: Sequence[str]) -> bool:
+    """No command (only `--db`) means: open the GUI."""
+    rest = list(argv)
+    if "--db" in rest:
+        i = rest.index("--db")
+        del rest[i : i + 2]
+    rest = [a for a in rest if not a.startswith("--db=")]
+    return not rest
+
+
+def database_path(args: argparse.Namespace) -> str:
+    return str(args.db) if args.db else str(default_database_path())
+
+
+def open_existing(args: argparse.Namespace, *, readonly: bool = False) -> Database:
+    return open_database(database_path(args), readonly=readonly)
+
+
+def cmd_init(args: argparse.Namespace, out: Callable[[str], None]) -> int:
+    target = database_path(args)
+    db = open_database(target, create=True)
+    with db:
+        kwargs = {
+            k: v
+            for k, v in {
+                "name": args.office,
+                "currency": args.currency,
+                "fy_start_month": args.fy_start_month,
+            }.items()
+            if v is not None
+        }
+        settings = initialise_office(db, **kwargs)
+    out(f"Created {settings.name} in {target} ({settings.currency}, fiscal year from month {settings.fy_start_month}).")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace, out: Callable[[str], None]) -> int:
+    from core.demo import build_demo
+
+    as_at = args.as_at or date.today()
+    db = open_database(database_path(args), create=True)
+    with db:
+        with db.read() as session:
+            has_office = office_exists(session)
+        if has_office and not args.replace:
+            raise UserError(f"{db.name} already holds an office; add --replace to replace it (it is backed up first).")
+        if has_office:
+            saved = db.backup("before-demo")
+            out(f"Backed up the previous data to {saved}")
+        summary = build_demo(db, seed=args.seed, as_at=as_at, scale=args.scale, replace=has_office)
+    out(
+        f"Built the demo office as at {as_at.isoformat()} in {db.name}: "
+        f"{summary.total_rows:,} rows in {summary.elapsed_s:.1f} s."
+    )
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace, out: Callable[[str], None]) -> int:
+    report = check_database(database_path(args))
+    if args.json:
+        out(report.to_json())
+    else:
+        out(f"Database: {report.database}")
+        out(f"Schema version: {report.schema_version} (this program: {report.expected_schema_version})")
+        out(f"Integrity: {report.integrity}")
+        out(f"Audit trail: {report.audit_entries:,} entries, head {report.audit_head_hash[:16]}")
+        width = max((len(name) for name in report.row_counts), default=0)
+        for name, count in report.row_counts.items():
+            out(f"  {name:<{width}}  {count:>9,}")
+        out(f"Total rows: {sum(report.row_counts.values()):,}")
+        for problem in report.problems:
+            out(f"PROBLEM: {problem}")
+        out("The database is sound." if report.ok else f"{len(report.problems)} problem(s) found.")
+    if not report.ok:
+        print(f"cyberdesk: check found {len(report.problems)} problem(s) in {report.database}", file=sys.stderr)
+        return EXIT_REFUSED
+    return EXIT_OK
+
+
+def cmd_export_list(args: argparse.Namespace, out: Callable[[str], None]) -> int:
+    from core.io.table_export import export_list
+
+    output = args.output.expanduser()
+    with open_existing(args, readonly=True) as db:
+        result = export_list(
+            db, args.entity, output, delimiter=args.delimiter, as_at=args.as_at, max_marking=args.max_marking
+        )
+    out(result.summary())
+    return EXIT_OK
+
+
+def _sqlite_path(args: argparse.Namespace, verb: str) -> Path:
+    target = database_path(args)
+    if is_url(target):
+        raise UserError(f"{verb} works on database files; back up a shared office database on its server.")
+    return Path(target).expanduser()
+
+
+def cmd_backup(args: argparse.Namespace, out: Callable[[str], None]) -> int:
+    path = _sqlite_path(args, "backup")
+    if not path.exists():
+        raise DatabaseMissing(f"No database at {path}.")
+    inspect_file(path)  # refuse a damaged or foreign file before copying it anywhere
+    if args.output is not None:
+        dest = backups.backup_to(path, args.output.expanduser().absolute())
+    else:
+        dest = backups.take_backup(path, "manual")
+    out(f"Backed up {path.name} to {dest}")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace, out: Callable[[str], None]) -> int:
+    target = _sqlite_path(args, "restore")
+    candidate = args.file.expanduser().absolute()
+    backups.verify_backup_file(candidate)
+    state = inspect_file(candidate)
+    unknown = state.revisions - known_revisions()
+    if unknown:
+        raise UserError(
+            f"{candidate.name} comes from a newer version of Cyber Affairs Desk; it cannot be restored here."
+        )
+    if not state.revisions:
+        raise UserError(f"{candidate.name} is not a backup of an office.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with DatabaseLock(target):
+        if target.exists() and target.stat().st_size > 0:
+            saved = backups.take_backup(target, "before-restore")
+            out(f"Backed up the current database to {saved}")
+        backups.copy_into(candidate, target)
+    with open_database(target) as db:  # brings an older backup up to this version (after its own backup)
+        if db.backup_taken:
+            out(f"Updated the restored data to this version (backup {db.backup_taken.name}).")
+    out(f"Restored {target.name} from {candidate.name}.")
+    return EXIT_OK
+
+
+def _log_internal_error(exc: BaseException) -> Path | None:
+    try:
+        folder = log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "cyberdesk.log"
+        with path.open("a", encoding="utf-8") as f:
+            f.write(f"\n=== {datetime.now(UTC).isoformat()} {APP_NAME} {__version__} ===\n")
+            f.write("".join(traceback.format_exception(exc)))
+        return path
+    except OSError:
+        return None
+
+
+def run(argv: Sequence[str], out: Callable[[str], None] | None = None) -> int:
+    """Run one headless command; never raises (except SystemExit from --help/--version)."""
+    emit = out or (lambda line: print(line, flush=True))
+    parser = build_parser()
+    try:
+        args = parser.parse_args(list(argv))
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if args.command is None:
+        parser.print_usage(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args.handler(args, emit))
+    except USER_ERRORS as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"cyberdesk: {message}", file=sys.stderr)
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        print("cyberdesk: interrupted", file=sys.stderr)
+        return EXIT_REFUSED
+    except Exception as exc:
+        where = _log_internal_error(exc)
+        detail = f"; details in {where}" if where else ""
+        print(f"cyberdesk: internal error: {type(exc).__name__}: {exc}{detail}", file=sys.stderr)
+        return EXIT_INTERNAL

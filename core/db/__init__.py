@@ -1,0 +1,1 @@
+"""Database access: engines, sessions, migrations, backup and the one-writer lock."""

@@ -1,0 +1,239 @@
+"""Opening a database safely (check first, lock, back up, migrate) and handing out read and write sessions."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.db import backup as backups
+from core.db import sqlite as sqlite_db
+from core.db.errors import (
+    DatabaseBusy,
+    DatabaseError,
+    DatabaseMissing,
+    EmptyDatabase,
+    MigrationFailed,
+    NewerSchema,
+    NotAnOfficeDatabase,
+    ReadOnlyDatabase,
+)
+from core.db.lock import DatabaseLock
+from core.db.migrate import current_revisions, head_revision, known_revisions, upgrade_to_head
+from core.domain.audit import audit_flush
+
+log = logging.getLogger(__name__)
+
+
+def is_url(value: str) -> bool:
+    return "://" in value
+
+
+@dataclass
+class Database:
+    """An open office database. Read sessions never write; write sessions run one at a time."""
+
+    engine: Engine
+    path: Path | None
+    readonly: bool = False
+    lock: DatabaseLock | None = None
+    warning: str | None = None
+    backup_taken: Path | None = None
+    _write_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _read_factory: sessionmaker[Session] = field(init=False, repr=False)
+    _write_factory: sessionmaker[Session] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._read_factory = sessionmaker(bind=self.engine, expire_on_commit=False, autoflush=False)
+        write_engine = self.engine.execution_options(**{sqlite_db.WRITE_OPTION: True})
+        self._write_factory = sessionmaker(bind=write_engine, expire_on_commit=False)
+        event.listen(self._write_factory, "after_flush", audit_flush)
+
+    @property
+    def name(self) -> str:
+        return self.path.name if self.path else self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """A deferred read transaction for lists, reports and exports; rolled back at the end."""
+        session = self._read_factory()
+        try:
+            yield session
+        finally:
+            # close() ends the transaction without expiring loaded objects, so callers may keep reading them.
+            session.close()
+
+    @contextlib.contextmanager
+    def write(self, *, actor: str | None = None, **info: Any) -> Iterator[Session]:
+        """One short write transaction (BEGIN IMMEDIATE on SQLite), committed on success, audited per change."""
+        if self.readonly:
+            raise ReadOnlyDatabase(f"{self.name} is open read-only; changes cannot be saved.")
+        with self._write_lock:
+            session = self._write_factory()
+            if actor:
+                session.info["actor"] = actor
+            session.info.update(info)
+            try:
+                yield session
+                session.commit()
+            except sa.exc.OperationalError as exc:
+                session.rollback()
+                if sqlite_db.sqlite_error_name(exc).startswith("SQLITE_BUSY"):
+                    raise DatabaseBusy(
+                        f"{self.name} is busy: another program is saving. Try again in a moment."
+                    ) from exc
+                raise
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
+
+    @contextlib.contextmanager
+    def raw_write(self) -> Iterator[sa.Connection]:
+        """A write transaction on a Core connection, for bulk writers (they write their own batch audit)."""
+        if self.readonly:
+            raise ReadOnlyDatabase(f"{self.name} is open read-only; changes cannot be saved.")
+        with (
+            self._write_lock,
+            self.engine.execution_options(**{sqlite_db.WRITE_OPTION: True}).begin() as conn,
+        ):
+            yield conn
+
+    def backup(self, reason: str = "manual", dest: Path | None = None) -> Path:
+        if self.path is None:
+            raise DatabaseError("Backups of a shared office database are made on the server (pg_dump).")
+        if dest is not None:
+            return backups.backup_to(self.path, dest)
+        return backups.take_backup(self.path, reason)
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_database(
+    value: str | Path,
+    *,
+    create: bool = False,
+    readonly: bool = False,
+    migrate: bool = True,
+    take_lock: bool = True,
+) -> Database:
+    """Open a path or URL. A missing file is created only with `create`; nothing is written before the
+    file is known to be sound (header, quick_check, schema version through a read-only connection)."""
+    text = str(value)
+    if is_url(text):
+        if text.startswith("sqlite"):
+            return _open_sqlite(Path(sa.engine.make_url(text).database or ""), create, readonly, migrate, take_lock)
+        return _open_server(text, readonly=readonly, migrate=migrate)
+    return _open_sqlite(Path(text).expanduser(), create, readonly, migrate, take_lock)
+
+
+def _open_server(url: str, *, readonly: bool, migrate: bool) -> Database:
+    engine = sa.create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+    with engine.connect() as conn:
+        found = current_revisions(conn)
+    _refuse_unknown(found, engine.url.render_as_string(hide_password=True))
+    if migrate and not readonly and found != {head_revision()}:
+        try:
+            with engine.begin() as conn:
+                upgrade_to_head(conn)
+        except Exception as exc:
+            raise MigrationFailed(f"Updating the database failed and was rolled back: {exc}") from exc
+    return Database(engine=engine, path=None, readonly=readonly)
+
+
+def _refuse_unknown(found: frozenset[str], name: str) -> None:
+    unknown = found - known_revisions()
+    if unknown:
+        raise NewerSchema(
+            f"{name} was written by a newer version of Cyber Affairs Desk (schema {', '.join(sorted(unknown))}); "
+            "install the newer version to open it."
+        )
+
+
+def _open_sqlite(path: Path, create: bool, readonly: bool, migrate: bool, take_lock: bool) -> Database:
+    path = path.resolve() if path.exists() else path.absolute()
+    is_new = not path.exists()
+    if is_new:
+        if not create:
+            raise DatabaseMissing(f"No database at {path}. Create one with `cyberdesk init` or `cyberdesk demo`.")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        state = sqlite_db.FileState(sqlite_db.FileKind.EMPTY, frozenset())
+    else:
+        state = sqlite_db.inspect_file(path)
+    if state.kind is sqlite_db.FileKind.FOREIGN:
+        raise NotAnOfficeDatabase(f"{path.name} is an SQLite database of another application, not an office.")
+    if state.kind is sqlite_db.FileKind.EMPTY and not create:
+        raise EmptyDatabase(f"{path.name} is empty. Create an office in it with `cyberdesk init`.")
+    _refuse_unknown(state.revisions, path.name)
+
+    lock: DatabaseLock | None = None
+    if take_lock and not readonly:
+        lock = DatabaseLock(path)
+        lock.acquire()
+    try:
+        warning = sqlite_db.location_warning(path)
+        needs_upgrade = state.revisions != {head_revision()}
+        backup_taken: Path | None = None
+        if needs_upgrade:
+            if readonly:
+                raise ReadOnlyDatabase(f"{path.name} needs updating to this version; open it for writing once.")
+            if not migrate:
+                raise DatabaseError(f"{path.name} needs updating to this version of Cyber Affairs Desk.")
+            if state.kind is sqlite_db.FileKind.OFFICE:
+                backup_taken = backups.take_backup(path, "before-update")
+            if is_new:
+                path.touch()
+            _migrate_sqlite(path)
+        engine = sqlite_db.create_sqlite_engine(path, readonly=readonly, wal=warning is None)
+        return Database(
+            engine=engine, path=path, readonly=readonly, lock=lock, warning=warning, backup_taken=backup_taken
+        )
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        if is_new:
+            for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+        raise
+
+
+def _migrate_sqlite(path: Path) -> None:
+    # Foreign keys off while tables are rebuilt (batch mode would otherwise cascade), checked before commit.
+    engine = sqlite_db.create_sqlite_engine(path, wal=False, foreign_keys=False)
+    try:
+        with engine.execution_options(**{sqlite_db.WRITE_OPTION: True}).begin() as conn:
+            upgrade_to_head(conn)
+            orphans = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if orphans:
+                raise MigrationFailed(f"the update would leave {len(orphans)} broken references")
+    except MigrationFailed as exc:
+        raise MigrationFailed(f"Updating {path.name} failed and was rolled back: {exc}") from exc
+    except Exception as exc:
+        raise MigrationFailed(f"Updating {path.name} failed and was rolled back: {exc}") from exc
+    finally:
+        engine.dispose()

@@ -1,0 +1,1 @@
+"""Export and import: the safe cell writer, atomic saves, workbooks, csv and calendar files."""

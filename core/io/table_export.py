@@ -1,0 +1,341 @@
+"""Any list of the app written to .xlsx or .csv: `cyberdesk export list` and the GUI's Export command."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from core.db.engine import Database
+from core.domain.money import excel_number_format
+from core.io.errors import ExportError
+from core.io.progress import CancelToken, ProgressSink, track
+from core.reports.lists import (
+    ColumnKind,
+    ListColumn,
+    ListPage,
+    ListSpec,
+    UnknownList,
+    UnknownMarking,
+    fetch_list,
+    list_spec,
+    resolve_marking,
+)
+from core.services.office import OfficeSettings, load_settings
+
+__all__ = ["CREATOR", "DEMO_LINE", "PERSONAL_DATA_LINE", "SUFFIXES", "ExportResult", "export_list"]
+
+SUFFIXES = (".xlsx", ".csv")
+CREATOR = "Cyber Affairs Desk"
+DEMO_LINE = "DEMO DATA — FICTIONAL PEOPLE AND BILATERAL PARTNERS"
+PERSONAL_DATA_LINE = (
+    "Contains personal data: keep it only where the office's privacy rules allow and do not forward it."
+)
+FTE_FORMAT = "0.00"
+
+# Widths in characters by kind; free-text columns may ask for more through ListColumn.width.
+_KIND_WIDTHS: dict[ColumnKind, int] = {
+    "text": 16,
+    "int": 9,
+    "date": 11,
+    "datetime": 17,
+    "money": 17,
+    "bool": 9,
+    "fte": 7,
+    "rag": 10,
+}
+_MAX_HEADER_DRIVEN_WIDTH = 24  # longer headers wrap instead of widening the column
+
+# Excel refuses a header or footer longer than 255 characters (all three sections and their codes together).
+_HF_OFFICE, _HF_MARKING, _HF_TITLE = 90, 50, 60
+_HF_LIMIT = 255
+
+_RAG_FILLS = {"Red": "FFC7CE", "Amber": "FFEB9C", "Green": "C6EFCE", "Blue": "BDD7EE", "Cancelled": "D9D9D9"}
+_HEADER_FILL = "D9E1F2"
+_WARNING_COLOUR = "C00000"
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    rows: int
+    left_out: int
+    marking: str | None
+    ceiling: str | None = None
+    item: tuple[str, str] = ("row", "rows")
+
+    def summary(self) -> str:
+        """One line for the command line or status bar: what was written and what was left out."""
+        noun = self.item[0] if self.rows == 1 else self.item[1]
+        facts = [f"marking {self.marking}" if self.marking else "no marking"]
+        if self.left_out:
+            rows = "row" if self.left_out == 1 else "rows"
+            facts.append(f"{self.left_out:,} {rows} above {self.ceiling} left out")
+        return f"Wrote {self.rows:,} {noun} to {self.path.name} ({'; '.join(facts)})."
+
+
+@dataclass(frozen=True)
+class _Document:
+    """What every export of a list shows around its table."""
+
+    spec: ListSpec
+    page: ListPage
+    settings: OfficeSettings
+    marking: str | None
+    as_at: date
+
+    @property
+    def banner(self) -> list[tuple[str, str]]:
+        """(style, text) of each line above the table: the title line, then the demo and personal-data lines."""
+        title = f"{self.spec.title} — {self.settings.name} — {self.marking or 'no marking'}"
+        lines = [("cd_title", f"{title} — as at {self.as_at.isoformat()}")]
+        if self.settings.is_demo:
+            lines.append(("cd_warning", DEMO_LINE))
+        if self.spec.personal_data:
+            lines.append(("cd_warning", PERSONAL_DATA_LINE))
+        return lines
+
+
+def _error(message: str, target: Path) -> ExportError:
+    return ExportError(message, target)
+
+
+def _cell_error(doc: _Document, row_number: int, exc: ValueError, target: Path) -> ExportError:
+    return _error(f"Cannot export row {row_number:,} of {doc.spec.title}: {exc}", target)
+
+
+def export_list(
+    db: Database,
+    entity: str,
+    target: Path,
+    *,
+    delimiter: str = ",",
+    as_at: date | None = None,
+    max_marking: str | None = None,
+    progress: ProgressSink | None = None,
+    cancel: CancelToken | None = None,
+) -> ExportResult:
+    """Write the list `entity` to `target` exactly (.xlsx or .csv by suffix), leaving out rows marked above
+    `max_marking`. Raises ExportError with a one-line message, or ExportCancelled; a failed or cancelled
+    export never leaves a partial file and never harms an existing one."""
+    from core.io.cells import CSV_DELIMITERS, check_target_writable
+
+    suffix = target.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise _error(f"Cannot export to {target.name}: the file name must end in .xlsx or .csv.", target)
+    if suffix == ".csv" and delimiter not in CSV_DELIMITERS:
+        raise _error(f"Cannot export to {target.name}: separate csv fields with a comma or a semicolon.", target)
+    try:
+        spec = list_spec(entity)
+    except UnknownList as exc:
+        raise _error(str(exc), target) from exc
+    check_target_writable(target)
+    as_at = as_at or date.today()
+
+    with db.read() as session:
+        settings = load_settings(session)
+        try:
+            ceiling = resolve_marking(session, max_marking) if max_marking is not None else None
+        except UnknownMarking as exc:
+            raise _error(str(exc), target) from exc
+        page = fetch_list(session, entity, as_at=as_at, max_marking_rank=ceiling[1] if ceiling else None)
+
+    # Stamp the highest marking in the file; a list without markings (or with no rows) carries the default.
+    doc = _Document(spec, page, settings, page.highest_marking or settings.default_marking, as_at)
+    rows = track(page.rows, len(page.rows), target, progress=progress, cancel=cancel)
+    if suffix == ".csv":
+        _write_csv(doc, rows, target, delimiter)
+    else:
+        _write_xlsx(doc, rows, target)
+    return ExportResult(
+        path=target,
+        rows=len(page.rows),
+        left_out=page.left_out_by_marking,
+        marking=doc.marking,
+        ceiling=ceiling[0] if ceiling else None,
+        item=spec.item,
+    )
+
+
+# ----------------------------------------------------------------------------------------------------
+# CSV
+
+
+def _write_csv(doc: _Document, rows: Iterator[tuple[object, ...]], target: Path, delimiter: str) -> None:
+    from core.io.cells import write_csv
+
+    # Header and rows only, nothing above: a csv export must import back cleanly.
+    written = 0
+
+    def counted() -> Iterator[tuple[object, ...]]:
+        nonlocal written
+        for row in rows:
+            written += 1
+            yield row
+
+    try:
+        write_csv(target, doc.spec.headers, counted(), delimiter=delimiter)
+    except ValueError as exc:
+        raise _cell_error(doc, written, exc, target) from exc
+
+
+# ----------------------------------------------------------------------------------------------------
+# XLSX
+
+
+def _register_styles(wb: Any) -> None:
+    from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+
+    def solid(colour: str) -> PatternFill:
+        return PatternFill(fill_type="solid", start_color=colour, end_color=colour)
+
+    styles = [
+        NamedStyle("cd_title", font=Font(bold=True, size=12)),
+        NamedStyle("cd_warning", font=Font(bold=True, color=_WARNING_COLOUR)),
+        NamedStyle(
+            "cd_header",
+            font=Font(bold=True),
+            fill=solid(_HEADER_FILL),
+            border=Border(bottom=Side(style="thin")),
+            alignment=Alignment(wrap_text=True, vertical="center"),
+        ),
+        *(NamedStyle(f"cd_rag_{name}", fill=solid(colour)) for name, colour in _RAG_FILLS.items()),
+    ]
+    for style in styles:
+        wb.add_named_style(style)
+
+
+def _column_width(column: ListColumn) -> int:
+    return max(column.width or _KIND_WIDTHS[column.kind], min(len(column.header), _MAX_HEADER_DRIVEN_WIDTH) + 2)
+
+
+def _number_format(kind: ColumnKind, currency: str) -> str | None:
+    # Dates and date-times get their formats from the cell writer itself.
+    if kind == "money":
+        return excel_number_format(currency)
+    return FTE_FORMAT if kind == "fte" else None
+
+
+def _header_footer_text(text: str, limit: int) -> str:
+    """User text made safe for a header/footer section: one line, `&` escaped as `&&`, at most `limit` chars."""
+    escaped = " ".join(text.split()).replace("&", "&&")
+    if len(escaped) <= limit:
+        return escaped
+    cut = escaped[: limit - 1]
+    # Every "&" is doubled, so an odd run of them at the end means the cut split an escape in half.
+    if (len(cut) - len(cut.rstrip("&"))) % 2:
+        cut = cut[:-1]
+    return cut + "…"
+
+
+def _set_header_footer(ws: Any, doc: _Document) -> None:
+    marking = doc.marking or ""
+    if doc.settings.is_demo:
+        marking = f"{marking} — DEMO DATA" if marking else "DEMO DATA"
+    marking = _header_footer_text(marking, _HF_MARKING + len(" — DEMO DATA"))
+    title = _header_footer_text(doc.spec.title, _HF_TITLE)
+    for part, text in (
+        (ws.oddHeader.left, _header_footer_text(doc.settings.name, _HF_OFFICE)),
+        (ws.oddHeader.center, marking),
+        (ws.oddHeader.right, title),
+        (ws.oddFooter.left, title),
+        (ws.oddFooter.center, marking),
+        (ws.oddFooter.right, "Page &P of &N"),
+    ):
+        part.text = text
+    ws.oddHeader.center.font = "Calibri,Bold"
+    ws.oddFooter.center.font = "Calibri,Bold"
+
+
+def _prepare_sheet(ws: Any, doc: _Document, header_row: int) -> None:
+    """Layout that a write-only sheet emits before its first row: widths, frozen panes, page properties."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    for index, column in enumerate(doc.spec.columns, 1):
+        ws.column_dimensions[get_column_letter(index)].width = _column_width(column)
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = (
+        Worksheet.PAPERSIZE_LETTER if doc.settings.paper_size == "LETTER" else Worksheet.PAPERSIZE_A4
+    )
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    _set_header_footer(ws, doc)
+
+
+def _data_cells(
+    ws: Any, row: Sequence[object], kinds: Sequence[ColumnKind], formats: Sequence[str | None]
+) -> list[Any]:
+    from core.io.cells import value_cell
+
+    cells: list[Any] = []
+    for value, kind, number_format in zip(row, kinds, formats, strict=True):
+        if value is None or value == "":
+            # A blank cell, not an empty string: smaller files, and the filter lists one "(Blanks)".
+            cells.append(None)
+            continue
+        style = f"cd_rag_{value}" if kind == "rag" and value in _RAG_FILLS else None
+        cells.append(value_cell(ws, value, style=style, number_format=number_format))
+    return cells
+
+
+def _fill_sheet(ws: Any, doc: _Document, rows: Iterator[tuple[object, ...]], target: Path) -> None:
+    from openpyxl.utils import get_column_letter
+
+    from core.io.cells import text_cell
+
+    banner = doc.banner
+    header_row = len(banner) + 1
+    _prepare_sheet(ws, doc, header_row)
+    for style, text in banner:
+        ws.append([text_cell(ws, text, style=style)])
+    ws.append([text_cell(ws, header, style="cd_header") for header in doc.spec.headers])
+    kinds = [c.kind for c in doc.spec.columns]
+    formats = [_number_format(kind, doc.settings.currency) for kind in kinds]
+    count = 0
+    for row in rows:
+        count += 1
+        try:
+            cells = _data_cells(ws, row, kinds, formats)
+        except ValueError as exc:
+            raise _cell_error(doc, count, exc, target) from exc
+        ws.append(cells)
+    # The filter goes at the sheet's end in the file, so it can be set once the row count is known.
+    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(doc.spec.columns))}{header_row + count}"
+
+
+def _discard_sheet(ws: Any) -> None:
+    # A write-only sheet streams into a temporary file: close its XML and delete the file, or lxml complains when
+    # the half-written stream is collected and the file stays behind until the program exits.
+    with contextlib.suppress(Exception):
+        if not ws.closed:
+            ws.close()
+        ws._writer.cleanup()
+
+
+def _write_xlsx(doc: _Document, rows: Iterator[tuple[object, ...]], target: Path) -> None:
+    from openpyxl import Workbook
+
+    from core.io.cells import save_workbook
+
+    wb = Workbook(write_only=True)
+    _register_styles(wb)
+    wb.properties.title = f"{doc.spec.title} — {doc.settings.name}"
+    wb.properties.creator = CREATOR
+    wb.properties.lastModifiedBy = CREATOR
+    wb.properties.subject = doc.marking or ""
+    wb.properties.description = f"Data as at {doc.as_at.isoformat()}"
+    ws = wb.create_sheet(doc.spec.title)
+    try:
+        _fill_sheet(ws, doc, rows, target)
+        save_workbook(wb, target)
+    except BaseException:
+        _discard_sheet(ws)
+        raise

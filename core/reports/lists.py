@@ -1,0 +1,876 @@
+"""Read models behind every list in the app: columns, joins, search, sort, paging and the marking ceiling."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal, TypeAlias, get_args
+
+import sqlalchemy as sa
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.orm import QueryableAttribute, Session, aliased
+from sqlalchemy.orm import join as orm_join
+from sqlalchemy.sql import FromClause
+
+from core.domain.audit import AuditEntry
+from core.domain.base import LabelledEnum, Money
+from core.domain.commitments import Commitment
+from core.domain.fiscal import FiscalCalendar, meeting_title
+from core.domain.forums import Forum, ForumEvent
+from core.domain.meetings import Action, Decision, EngagementGroup, Meeting, MeetingStatus
+from core.domain.organisations import Organisation, Person
+from core.domain.reference import CostCategory, Marking
+from core.domain.resources import BudgetLine, BudgetMonth, StaffAllocation
+from core.domain.secondments import Secondment
+from core.domain.text import name_key
+from core.services.office import load_settings
+from core.services.rag import Rag, action_rag_input, rag
+
+__all__ = [
+    "COLUMN_KINDS",
+    "LIST_ENTITIES",
+    "LIST_SPECS",
+    "ColumnKind",
+    "ListColumn",
+    "ListContext",
+    "ListPage",
+    "ListSpec",
+    "UnknownList",
+    "UnknownMarking",
+    "UnsortableColumn",
+    "count_list",
+    "fetch_list",
+    "list_spec",
+    "marking_scheme",
+    "resolve_marking",
+]
+
+LIST_ENTITIES: tuple[str, ...] = (
+    "organisations",
+    "people",
+    "forums",
+    "meetings",
+    "actions",
+    "decisions",
+    "events",
+    "budget",
+    "allocations",
+    "secondments",
+    "commitments",
+    "audit",
+)
+
+ColumnKind = Literal["text", "int", "date", "datetime", "money", "bool", "fte", "rag"]
+COLUMN_KINDS: tuple[ColumnKind, ...] = get_args(ColumnKind)
+
+SqlExpr: TypeAlias = "sa.ColumnElement[Any] | QueryableAttribute[Any]"
+
+# Parameters every list statement may use, bound at execution so the specs stay static data.
+AS_AT = sa.bindparam("as_at", type_=sa.Date())
+DEFAULT_RANK = sa.bindparam("default_rank", type_=sa.Integer())
+
+_PK = "_pk"
+_FTE_SCALE = -2  # FTE is stored in hundredths
+# Severity first: sorting a RAG column puts what needs attention at the top.
+_RAG_ORDER = {r.value: i for i, r in enumerate((Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE, Rag.CANCELLED))}
+
+
+class UnknownList(ValueError):
+    """An entity name that is not one of LIST_ENTITIES."""
+
+
+class UnknownMarking(ValueError):
+    """A marking label that is not in the office's scheme; the message lists the valid labels."""
+
+
+class UnsortableColumn(ValueError):
+    """A computed column (such as RAG) cannot be sorted one page at a time."""
+
+
+@dataclass(frozen=True)
+class ListContext:
+    """What computed columns need besides the row: the date that counts as today and the office's settings."""
+
+    as_at: date
+    calendar: FiscalCalendar
+    marking_labels: Mapping[int, str]  # rank -> label
+
+
+Compute: TypeAlias = Callable[[RowMapping, ListContext], object]
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    """One column of a list. `expr` is selected under `key`; `compute` (if any) makes the shown value in Python
+    from the row's raw values. SQL sorts by `sort_expr`, else `expr`; a column with neither sorts in Python."""
+
+    key: str
+    header: str
+    kind: ColumnKind
+    expr: SqlExpr | None = None
+    compute: Compute | None = None
+    sort_expr: SqlExpr | None = None
+    width: int | None = None  # a hint for exports and views: characters, for long free text
+
+    def __post_init__(self) -> None:
+        if self.kind not in COLUMN_KINDS:
+            raise ValueError(f"Unknown column kind {self.kind!r}")
+        if self.expr is None and self.compute is None:
+            raise ValueError(f"Column {self.key!r} needs an SQL expression or a compute function")
+
+    @property
+    def sortable_in_sql(self) -> bool:
+        return self.sort_expr is not None or self.expr is not None
+
+    @property
+    def searchable(self) -> bool:
+        """Free-text columns take part in search; enum columns match on their labels."""
+        return self.kind == "text" and self.compute is None and self.expr is not None and _is_text(self.expr)
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """Everything a view or export needs to show one list; data, not code."""
+
+    entity: str
+    title: str
+    item: tuple[str, str]  # singular and plural noun, for messages
+    source: FromClause
+    pk: SqlExpr
+    columns: tuple[ListColumn, ...]
+    default_order: tuple[tuple[str, bool], ...]  # (column key, descending)
+    inputs: tuple[tuple[str, SqlExpr], ...] = ()  # hidden values computed columns read
+    archived: SqlExpr | None = None
+    marking_key: str | None = None
+    personal_data: bool = False
+
+    def __post_init__(self) -> None:
+        keys = [c.key for c in self.columns] + [k for k, _ in self.inputs]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"Duplicate column keys in list {self.entity!r}")
+        for key, _ in self.default_order:
+            self.column(key)
+
+    def column(self, key: str) -> ListColumn:
+        for column in self.columns:
+            if column.key == key:
+                return column
+        raise KeyError(f"List {self.entity!r} has no column {key!r}")
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(c.header for c in self.columns)
+
+    @property
+    def marking_rank(self) -> SqlExpr | None:
+        """The SQL expression of a row's effective marking rank (its own or the office default)."""
+        return None if self.marking_key is None else self.column(self.marking_key).expr
+
+    def select(self) -> sa.Select[Any]:
+        """The base statement: primary key, every SQL column labelled by its key, then the hidden inputs."""
+        selected = [c.expr.label(c.key) for c in self.columns if c.expr is not None]
+        hidden = [expr.label(key) for key, expr in self.inputs]
+        return sa.select(self.pk.label(_PK), *selected, *hidden).select_from(self.source)
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a list as plain values (str, int, Decimal, date, datetime, bool, None)."""
+
+    columns: tuple[ListColumn, ...]
+    rows: tuple[tuple[object, ...], ...]
+    ids: tuple[int, ...]  # the primary key of each row, for opening the record
+    total: int  # rows matching the same filter, all pages together
+    offset: int
+    left_out_by_marking: int  # rows hidden by the marking ceiling
+    highest_marking: str | None  # label of the highest marking among `rows`
+
+
+# ----------------------------------------------------------------------------------------------------
+# Expression helpers
+
+
+def _sql(expr: SqlExpr) -> sa.ColumnElement[Any]:
+    return expr.expression
+
+
+def _is_text(expr: SqlExpr) -> bool:
+    return isinstance(_sql(expr).type, sa.String)
+
+
+def _enum_class(expr: SqlExpr) -> type[LabelledEnum] | None:
+    sql_type = _sql(expr).type
+    enum_class = sql_type.enum_class if isinstance(sql_type, sa.Enum) else None
+    if isinstance(enum_class, type) and issubclass(enum_class, LabelledEnum):
+        return enum_class
+    return None
+
+
+def _org_label(org: Any) -> sa.ColumnElement[Any]:
+    """Agencies by their short code (MFA, NCSC), any other organisation by name."""
+    return sa.func.coalesce(org.code, org.name)
+
+
+def _group_label(group: Any) -> sa.ColumnElement[Any]:
+    return sa.func.coalesce(sa.func.nullif(group.short_name, ""), group.name)
+
+
+def _forum_label(forum: Any) -> sa.ColumnElement[Any]:
+    return sa.func.coalesce(sa.func.nullif(forum.acronym, ""), forum.full_name)
+
+
+def _money(expr: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    # Arithmetic on a TypeDecorator falls back to the plain integer type; cents must still come back as Decimal.
+    return sa.type_coerce(expr, Money())
+
+
+def _marking_column(*sources: SqlExpr) -> ListColumn:
+    """The effective marking: the highest of the row's own and its linked records' markings, else the office
+    default. Selected as a rank so the ceiling filter and sorting stay in SQL; shown as the label."""
+    marking = aliased(Marking, name="src_marking")
+    highest = sa.select(sa.func.max(marking.rank)).where(marking.id.in_(sources)).scalar_subquery()
+    return ListColumn(
+        "marking",
+        "Marking",
+        "text",
+        sa.func.coalesce(highest, DEFAULT_RANK),
+        compute=lambda row, ctx: ctx.marking_labels.get(row["marking"]),
+    )
+
+
+def _action_rag(row: RowMapping, ctx: ListContext) -> str:
+    override = row["_rag_override"]
+    item = action_rag_input(
+        row["status"],
+        row["due"],
+        blocked=row["blocked"],
+        extensions=row["extensions"],
+        override=override.value if override is not None else None,
+    )
+    return rag(item, ctx.as_at).value
+
+
+def _fiscal_year_label(row: RowMapping, ctx: ListContext) -> str:
+    return ctx.calendar.label(row["fiscal_year"])
+
+
+def _meeting_title(row: RowMapping, ctx: ListContext) -> str:
+    return meeting_title(row["number"], ctx.calendar, row["date"])
+
+
+def _col(key: str, header: str, kind: ColumnKind, expr: SqlExpr, width: int | None = None) -> ListColumn:
+    return ListColumn(key, header, kind, expr, width=width)
+
+
+def _text(key: str, header: str, expr: SqlExpr, width: int | None = None) -> ListColumn:
+    return ListColumn(key, header, "text", expr, width=width)
+
+
+def _notes(expr: SqlExpr) -> ListColumn:
+    return ListColumn("notes", "Notes", "text", expr, width=40)
+
+
+# ----------------------------------------------------------------------------------------------------
+# The specs
+
+
+def _build_specs() -> dict[str, ListSpec]:
+    agency = aliased(Organisation, name="agency")
+    host = aliased(Organisation, name="host_org")
+    person = aliased(Person, name="person_ref")
+    manager = aliased(Person, name="manager")
+    forum = aliased(Forum, name="forum_ref")
+    group = aliased(EngagementGroup, name="grp")
+    meeting = aliased(Meeting, name="mtg")
+    later = aliased(Meeting, name="later_mtg")
+    commitment = aliased(Commitment, name="linked_commitment")
+    event = aliased(ForumEvent, name="linked_event")
+
+    # The group's meetings after the raising one, up to as_at (or the closing date, for a closed action).
+    open_for = (
+        sa.select(sa.func.count(later.id))
+        .where(
+            later.group_id == Action.group_id,
+            later.status != MeetingStatus.CANCELLED,
+            later.meeting_date > meeting.meeting_date,
+            later.meeting_date <= sa.case((Action.closed_on < AS_AT, Action.closed_on), else_=AS_AT),
+        )
+        .correlate_except(later)
+        .scalar_subquery()
+    )
+
+    measures = ("original", "revised", "committed", "actual", "forecast")
+    month_totals = (
+        sa.select(
+            BudgetMonth.budget_line_id.label("line_id"),
+            *(sa.func.sum(getattr(BudgetMonth, m)).label(m) for m in measures),
+        )
+        .group_by(BudgetMonth.budget_line_id)
+        .subquery("month_totals")
+    )
+    totals = {m: sa.func.coalesce(month_totals.c[m], 0) for m in measures}
+    outturn = _money(totals["actual"] + totals["committed"] + totals["forecast"])
+
+    specs = (
+        ListSpec(
+            "organisations",
+            "Organisations",
+            ("organisation", "organisations"),
+            orm_join(Organisation, agency, Organisation.parent_id == agency.id, isouter=True),
+            Organisation.id,
+            (
+                _text("name", "Name", Organisation.name, 30),
+                _text("short_name", "Short name", Organisation.short_name),
+                _text("code", "Code", Organisation.code),
+                _text("type", "Type", Organisation.org_type),
+                _text("agency_type", "Agency type", Organisation.agency_type),
+                _text("parent", "Part of", agency.name, 30),
+                _col("core_member", "Core member", "bool", Organisation.is_core_member),
+                _text("country", "Country", Organisation.country),
+                _notes(Organisation.notes),
+            ),
+            (("name", False),),
+            archived=Organisation.archived,
+        ),
+        ListSpec(
+            "people",
+            "People",
+            ("person", "people"),
+            orm_join(Person, agency, Person.organisation_id == agency.id),
+            Person.id,
+            (
+                _text("name", "Name", Person.full_name, 28),
+                _text("organisation", "Organisation", agency.name, 30),
+                _text("role", "Role", Person.role_title, 28),
+                _text("email", "Email", Person.email, 28),
+                _text("phone", "Phone", Person.phone),
+                _col("office_staff", "Office staff", "bool", Person.is_office_staff),
+                _col("liaison", "Liaison", "bool", Person.is_liaison),
+                _notes(Person.notes),
+            ),
+            (("name", False),),
+            archived=Person.archived,
+            personal_data=True,
+        ),
+        ListSpec(
+            "forums",
+            "Forums",
+            ("forum", "forums"),
+            orm_join(Forum, agency, Forum.lead_agency_id == agency.id, isouter=True),
+            Forum.id,
+            (
+                _text("acronym", "Acronym", Forum.acronym),
+                _text("name", "Name", Forum.full_name, 40),
+                _text("type", "Type", Forum.forum_type, 22),
+                _text("subtype", "Subtype", Forum.forum_subtype),
+                _text("priority", "Priority", Forum.priority),
+                _text("participation", "Participation", Forum.participation_mode),
+                _text("lead_agency", "Lead agency", _org_label(agency)),
+                _text("host", "Host", Forum.host_org, 24),
+                _text("secretariat_city", "Secretariat", Forum.secretariat_city),
+                _text("membership", "Membership", Forum.membership),
+                _text("cadence", "Cadence", Forum.cadence, 30),
+                _text("usual_months", "Usual months", Forum.usual_months),
+                _text("usual_locations", "Usual locations", Forum.usual_locations, 24),
+                _col("mandate_end", "Mandate ends", "date", Forum.mandate_end),
+                _text("url", "Website", Forum.url, 30),
+                _notes(Forum.notes),
+            ),
+            (("name", False),),
+            archived=Forum.archived,
+        ),
+        ListSpec(
+            "meetings",
+            "Meetings",
+            ("meeting", "meetings"),
+            orm_join(Meeting, group, Meeting.group_id == group.id),
+            Meeting.id,
+            (
+                _text("group", "Group", _group_label(group)),
+                _col("number", "No.", "int", Meeting.number),
+                ListColumn(
+                    "title", "Meeting", "text", compute=_meeting_title, sort_expr=Meeting.meeting_date, width=30
+                ),
+                _col("date", "Date", "date", Meeting.meeting_date),
+                _text("venue", "Venue", Meeting.venue, 24),
+                _text("status", "Status", Meeting.status),
+                _text("minutes_status", "Minutes", Meeting.minutes_status),
+                _text("pack_status", "Pack", Meeting.pack_status),
+                _col("pack_version", "Pack version", "int", Meeting.pack_version),
+                _marking_column(Meeting.marking_id),
+                _notes(Meeting.notes),
+            ),
+            (("date", True), ("group", False)),
+            archived=Meeting.archived,
+            marking_key="marking",
+        ),
+        ListSpec(
+            "actions",
+            "Action log",
+            ("action", "actions"),
+            orm_join(Action, group, Action.group_id == group.id)
+            .join(meeting, Action.raised_at_meeting_id == meeting.id)
+            .join(agency, Action.owner_agency_id == agency.id)
+            .outerjoin(person, Action.owner_person_id == person.id)
+            .outerjoin(forum, Action.forum_id == forum.id),
+            Action.id,
+            (
+                _text("ref", "Ref", Action.ref),
+                _text("group", "Group", _group_label(group)),
+                _col("raised_at", "Raised at meeting", "int", meeting.number),
+                _col("raised_on", "Raised on", "date", Action.raised_on),
+                _text("description", "Action", Action.description, 50),
+                _text("owner_agency", "Owner agency", _org_label(agency)),
+                _text("owner", "Owner", person.full_name, 24),
+                _col("due", "Due", "date", Action.due_date),
+                _col("original_due", "Originally due", "date", Action.original_due_date),
+                _text("status", "Status", Action.status),
+                ListColumn("rag", "RAG", "rag", compute=_action_rag),
+                _col("open_for", "Open for N meetings", "int", open_for),
+                _col("blocked", "Blocked", "bool", Action.blocked),
+                _col("extensions", "Extensions", "int", Action.extension_count),
+                _text("update", "Latest update", Action.progress_update, 40),
+                _col("closed_on", "Closed on", "date", Action.closed_on),
+                _text("forum", "Forum", _forum_label(forum)),
+                _marking_column(Action.marking_id),
+            ),
+            (("due", False), ("ref", False)),
+            inputs=(("_rag_override", Action.rag_override),),
+            archived=Action.archived,
+            marking_key="marking",
+        ),
+        ListSpec(
+            "decisions",
+            "Decisions register",
+            ("decision", "decisions"),
+            orm_join(Decision, meeting, Decision.meeting_id == meeting.id)
+            .join(group, meeting.group_id == group.id)
+            .outerjoin(forum, Decision.forum_id == forum.id)
+            .outerjoin(commitment, Decision.commitment_id == commitment.id),
+            Decision.id,
+            (
+                _text("ref", "Ref", Decision.ref),
+                _text("group", "Group", _group_label(group)),
+                _col("meeting", "Meeting", "int", meeting.number),
+                _col("date", "Date", "date", meeting.meeting_date),
+                _text("text", "Decision", Decision.text, 50),
+                _text("concurring", "Concurring", Decision.concurring, 20),
+                _text("dissenting", "Dissenting", Decision.dissenting, 20),
+                _text("forum", "Forum", _forum_label(forum)),
+                _text("commitment", "Commitment", commitment.title, 30),
+                _marking_column(Decision.marking_id),
+            ),
+            (("date", True), ("ref", False)),
+            marking_key="marking",
+        ),
+        ListSpec(
+            "events",
+            "Forum events",
+            ("forum event", "forum events"),
+            orm_join(ForumEvent, forum, ForumEvent.forum_id == forum.id).outerjoin(
+                agency, ForumEvent.lead_agency_id == agency.id
+            ),
+            ForumEvent.id,
+            (
+                _col("start", "Starts", "date", ForumEvent.start_date),
+                _col("end", "Ends", "date", ForumEvent.end_date),
+                _text("precision", "Date known to", ForumEvent.date_precision),
+                _text("forum", "Forum", _forum_label(forum)),
+                _text("title", "Event", ForumEvent.title, 40),
+                _text("location", "Location", ForumEvent.location, 20),
+                _text("format", "Format", ForumEvent.event_format),
+                _text("level", "Level", ForumEvent.level),
+                _text("lead_agency", "Lead agency", _org_label(agency)),
+                _col("briefing_due", "Briefing due", "date", ForumEvent.briefing_due),
+                _text("status", "Status", ForumEvent.status),
+                _col("estimated_cost", "Estimated travel cost", "money", ForumEvent.estimated_travel_cost),
+                _col("actual_cost", "Actual travel cost", "money", ForumEvent.actual_travel_cost),
+                _marking_column(ForumEvent.marking_id),
+                _notes(ForumEvent.notes),
+            ),
+            (("start", False), ("forum", False)),
+            archived=ForumEvent.archived,
+            marking_key="marking",
+        ),
+        ListSpec(
+            "budget",
+            "Budget lines",
+            ("budget line", "budget lines"),
+            orm_join(BudgetLine, CostCategory, BudgetLine.category_id == CostCategory.id)
+            .outerjoin(forum, BudgetLine.forum_id == forum.id)
+            .outerjoin(person, BudgetLine.owner_person_id == person.id)
+            .outerjoin(agency, BudgetLine.owner_agency_id == agency.id)
+            .outerjoin(commitment, BudgetLine.commitment_id == commitment.id)
+            .outerjoin(event, BudgetLine.forum_event_id == event.id)
+            .outerjoin(month_totals, month_totals.c.line_id == BudgetLine.id),
+            BudgetLine.id,
+            (
+                _col("id", "ID", "int", BudgetLine.id),
+                ListColumn("fiscal_year", "Fiscal year", "text", BudgetLine.fiscal_year, compute=_fiscal_year_label),
+                _text("forum", "Forum", _forum_label(forum)),
+                _text("category", "Category", CostCategory.label, 20),
+                _text("cost_centre", "Cost centre", BudgetLine.cost_centre),
+                _text("description", "Description", BudgetLine.description, 36),
+                _text("funding", "Funding", BudgetLine.funding_type),
+                _col("oda", "ODA eligible", "bool", BudgetLine.oda_eligible),
+                _text("owner", "Owner", person.full_name, 24),
+                _text("owner_agency", "Owner agency", _org_label(agency)),
+                _text("commitment", "Commitment", commitment.title, 24),
+                _text("event", "Forum event", event.title, 24),
+                *(_col(m, m.capitalize(), "money", totals[m]) for m in measures),
+                _col("outturn", "Forecast outturn", "money", outturn),
+                _col("under_over", "Under/(over)", "money", _money(totals["revised"] - outturn)),
+                _marking_column(BudgetLine.marking_id, commitment.marking_id, event.marking_id),
+                _notes(BudgetLine.notes),
+            ),
+            (("fiscal_year", False), ("forum", False), ("category", False)),
+            archived=BudgetLine.archived,
+            marking_key="marking",
+        ),
+        ListSpec(
+            "allocations",
+            "Staff time allocations",
+            ("staff allocation", "staff allocations"),
+            orm_join(StaffAllocation, person, StaffAllocation.person_id == person.id).outerjoin(
+                forum, StaffAllocation.forum_id == forum.id
+            ),
+            StaffAllocation.id,
+            (
+                _text("person", "Person", person.full_name, 24),
+                _text("forum", "Forum", _forum_label(forum)),
+                _col("start", "From", "date", StaffAllocation.start_date),
+                _col("end", "To", "date", StaffAllocation.end_date),
+                _col("fte", "FTE", "fte", StaffAllocation.fte_hundredths),
+                _notes(StaffAllocation.notes),
+            ),
+            (("person", False), ("start", False)),
+            archived=StaffAllocation.archived,
+        ),
+        ListSpec(
+            "secondments",
+            "Secondments",
+            ("secondment", "secondments"),
+            orm_join(Secondment, person, Secondment.person_id == person.id)
+            .join(agency, Secondment.home_organisation_id == agency.id)
+            .outerjoin(host, Secondment.host_organisation_id == host.id)
+            .outerjoin(manager, Secondment.line_manager_id == manager.id),
+            Secondment.id,
+            (
+                _text("person", "Person", person.full_name, 24),
+                _text("direction", "Direction", Secondment.direction),
+                _text("type", "Type", Secondment.secondment_type, 20),
+                _text("home", "Home organisation", agency.name, 28),
+                _text("host", "Host organisation", host.name, 28),
+                _text("host_unit", "Host unit", Secondment.host_unit, 20),
+                _text("role", "Role", Secondment.role_title, 24),
+                _text("expertise", "Expertise", Secondment.expertise, 20),
+                _col("start", "Starts", "date", Secondment.start_date),
+                _col("planned_end", "Ends (planned)", "date", Secondment.planned_end_date),
+                _col("original_end", "Ends (as first agreed)", "date", Secondment.original_end_date),
+                _col("actual_end", "Ended", "date", Secondment.actual_end_date),
+                _col("fte", "FTE", "fte", Secondment.fte_hundredths),
+                _text("cost_sharing", "Cost sharing", Secondment.cost_sharing, 20),
+                _col("host_cost_pct", "Host pays %", "int", Secondment.host_cost_pct),
+                _col("annual_cost", "Annual cost to host", "money", Secondment.annual_cost_to_host),
+                _text("agreement_type", "Agreement", Secondment.agreement_type),
+                _text("agreement_ref", "Agreement ref", Secondment.agreement_ref),
+                _text("clearance_required", "Clearance required", Secondment.clearance_required),
+                _text("clearance_status", "Clearance status", Secondment.clearance_status),
+                _col("clearance_expiry", "Clearance expires", "date", Secondment.clearance_expiry),
+                _col("coi_declared", "Conflict of interest declared", "date", Secondment.coi_declaration_date),
+                _text("coi_status", "Conflict of interest", Secondment.coi_status, 22),
+                _col("confidentiality", "Confidentiality signed", "bool", Secondment.confidentiality_signed),
+                _text("line_manager", "Line manager", manager.full_name, 24),
+                _col("next_review", "Next review", "date", Secondment.next_review_date),
+                _text("status", "Status", Secondment.status),
+                _notes(Secondment.notes),
+            ),
+            (("planned_end", False), ("person", False)),
+            archived=Secondment.archived,
+            personal_data=True,
+        ),
+        ListSpec(
+            "commitments",
+            "Commitments",
+            ("commitment", "commitments"),
+            orm_join(Commitment, forum, Commitment.forum_id == forum.id, isouter=True).outerjoin(
+                agency, Commitment.lead_agency_id == agency.id
+            ),
+            Commitment.id,
+            (
+                _text("title", "Commitment", Commitment.title, 40),
+                _text("type", "Type", Commitment.commitment_type, 20),
+                _text("forum", "Forum", _forum_label(forum)),
+                _text("instrument_ref", "Instrument", Commitment.instrument_ref),
+                _col("signed", "Signed", "date", Commitment.signed_date),
+                _col("effective", "Effective", "date", Commitment.effective_date),
+                _col("expiry", "Expires", "date", Commitment.expiry_date),
+                _col("next_review", "Next review", "date", Commitment.next_review_date),
+                _text("legal_status", "Legal status", Commitment.legal_status),
+                _text("lead_agency", "Lead agency", _org_label(agency)),
+                _text("status", "Status", Commitment.status),
+                _col("public", "Public", "bool", Commitment.is_public),
+                _text("source_url", "Source", Commitment.source_url, 30),
+                _marking_column(Commitment.marking_id),
+                _notes(Commitment.notes),
+            ),
+            (("title", False),),
+            archived=Commitment.archived,
+            marking_key="marking",
+        ),
+        ListSpec(
+            "audit",
+            "Audit trail",
+            ("audit entry", "audit entries"),
+            AuditEntry.__table__,
+            AuditEntry.id,
+            (
+                _col("id", "ID", "int", AuditEntry.id),
+                _col("at", "When (UTC)", "datetime", AuditEntry.at),
+                _text("actor", "Who", AuditEntry.actor),
+                _text("kind", "Change", AuditEntry.kind),
+                _text("table", "Table", AuditEntry.table_name),
+                _col("row_id", "Row", "int", AuditEntry.row_id),
+                _text("changes", "Changes", AuditEntry.changes, 60),
+                _text("batch", "Batch", AuditEntry.batch_id),
+                _col("row_count", "Rows", "int", AuditEntry.row_count),
+            ),
+            (("id", True),),
+            # The changes hold old and new values of every field, secondment and clearance details included.
+            personal_data=True,
+        ),
+    )
+    return {spec.entity: spec for spec in specs}
+
+
+LIST_SPECS: Mapping[str, ListSpec] = _build_specs()
+assert tuple(LIST_SPECS) == LIST_ENTITIES
+
+
+def list_spec(entity: str) -> ListSpec:
+    try:
+        return LIST_SPECS[entity]
+    except KeyError:
+        raise UnknownList(f"There is no list called {entity!r}; use one of: {', '.join(LIST_ENTITIES)}.") from None
+
+
+# ----------------------------------------------------------------------------------------------------
+# Markings
+
+
+def marking_scheme(session: Session) -> tuple[tuple[str, int], ...]:
+    """The office's markings as (label, rank), lowest first."""
+    rows = session.execute(sa.select(Marking.label, Marking.rank).order_by(Marking.rank)).all()
+    return tuple((label, rank) for label, rank in rows)
+
+
+def resolve_marking(session: Session, label: str) -> tuple[str, int]:
+    """The (label, rank) of a marking named by `label`, matched as a name key (case and spacing ignored)."""
+    scheme = marking_scheme(session)
+    wanted = name_key(label)
+    for known, rank in scheme:
+        if name_key(known) == wanted:
+            return known, rank
+    valid = ", ".join(known for known, _ in scheme) or "none are defined"
+    raise UnknownMarking(f"Unknown marking {label!r}; use one of: {valid}.")
+
+
+def _default_rank(default_label: str | None, scheme: Sequence[tuple[str, int]]) -> int:
+    # A row without a marking carries the office default; with no default set, the lowest marking.
+    ranks = dict(scheme)
+    if default_label is not None and default_label in ranks:
+        return ranks[default_label]
+    return scheme[0][1] if scheme else 0
+
+
+# ----------------------------------------------------------------------------------------------------
+# Fetching
+
+
+def _search_clause(spec: ListSpec, search: str | None) -> sa.ColumnElement[bool] | None:
+    term = (search or "").strip()
+    if not term:
+        return None
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    wanted = term.casefold()
+    clauses: list[sa.ColumnElement[bool]] = []
+    for column in spec.columns:
+        if not column.searchable or column.expr is None:
+            continue
+        enum_class = _enum_class(column.expr)
+        if enum_class is None:
+            # ILIKE is rendered as lower() LIKE lower() on SQLite and as ILIKE on PostgreSQL.
+            clauses.append(_sql(column.expr).ilike(pattern, escape="\\"))
+            continue
+        # Enum columns store codes (IN_PROGRESS); users search for what they see ("In progress").
+        members = [m for m in enum_class if wanted in m.label.casefold()]
+        if members:
+            clauses.append(_sql(column.expr).in_(members))
+    return sa.or_(*clauses) if clauses else sa.false()
+
+
+def _filters(spec: ListSpec, search: str | None, include_archived: bool) -> list[sa.ColumnElement[bool]]:
+    filters: list[sa.ColumnElement[bool]] = []
+    if spec.archived is not None and not include_archived:
+        filters.append(_sql(spec.archived).is_(sa.false()))
+    clause = _search_clause(spec, search)
+    if clause is not None:
+        filters.append(clause)
+    return filters
+
+
+def _order_expr(column: ListColumn) -> sa.ColumnElement[Any]:
+    expr = column.sort_expr if column.sort_expr is not None else column.expr
+    assert expr is not None
+    enum_class = _enum_class(expr)
+    if enum_class is not None:
+        # The declaration order is the meaningful one (High, Medium, Low), not the alphabet.
+        return sa.case({member: i for i, member in enumerate(enum_class)}, value=_sql(expr))
+    if column.compute is None and _is_text(expr):
+        return sa.func.lower(_sql(expr))
+    return _sql(expr)
+
+
+def _order_by(spec: ListSpec, keys: Iterable[tuple[str, bool]]) -> list[sa.ColumnElement[Any]]:
+    clauses: list[sa.ColumnElement[Any]] = []
+    for key, descending in keys:
+        expr = _order_expr(spec.column(key))
+        # Blanks last in both directions and on both databases (SQLite and PostgreSQL differ by default).
+        clauses.append((expr.desc() if descending else expr.asc()).nulls_last())
+    clauses.append(_sql(spec.pk).asc())
+    return clauses
+
+
+def _count(
+    session: Session, spec: ListSpec, filters: Sequence[sa.ColumnElement[bool]], params: Mapping[str, Any]
+) -> int:
+    stmt = sa.select(sa.func.count()).select_from(spec.source).where(*filters).params(**params)
+    return int(session.execute(stmt).scalar_one())
+
+
+def _shown(column: ListColumn, row: RowMapping, ctx: ListContext) -> object:
+    if column.compute is not None:
+        return column.compute(row, ctx)
+    value = row[column.key]
+    if isinstance(value, LabelledEnum):
+        return value.label
+    if column.kind == "fte" and value is not None:
+        return Decimal(int(value)).scaleb(_FTE_SCALE)
+    return value
+
+
+def _sort_in_python(
+    pairs: list[tuple[int, tuple[object, ...]]], index: int, kind: ColumnKind, descending: bool
+) -> list[tuple[int, tuple[object, ...]]]:
+    def key(pair: tuple[int, tuple[object, ...]]) -> Any:
+        value = pair[1][index]
+        if kind == "rag":
+            return _RAG_ORDER.get(str(value), len(_RAG_ORDER))
+        return value.casefold() if isinstance(value, str) else value
+
+    present = [p for p in pairs if p[1][index] is not None]
+    blank = [p for p in pairs if p[1][index] is None]
+    # sorted() is stable in both directions, so ties keep the default order from SQL.
+    return sorted(present, key=key, reverse=descending) + blank
+
+
+def _ceiling_filters(
+    spec: ListSpec, max_marking_rank: int | None
+) -> tuple[list[sa.ColumnElement[bool]], list[sa.ColumnElement[bool]]]:
+    """(filters keeping rows at or below the ceiling, filters selecting the rows left out)."""
+    rank = spec.marking_rank
+    if rank is None or max_marking_rank is None:
+        return [], []
+    return [_sql(rank) <= max_marking_rank], [_sql(rank) > max_marking_rank]
+
+
+def count_list(
+    session: Session,
+    entity: str,
+    *,
+    search: str | None = None,
+    max_marking_rank: int | None = None,
+    include_archived: bool = False,
+) -> int:
+    """How many rows `fetch_list` would give for the same filter, all pages together."""
+    spec = list_spec(entity)
+    default_rank = _default_rank(load_settings(session).default_marking, marking_scheme(session))
+    kept, _ = _ceiling_filters(spec, max_marking_rank)
+    filters = _filters(spec, search, include_archived) + kept
+    return _count(session, spec, filters, {"default_rank": default_rank})
+
+
+def fetch_list(
+    session: Session,
+    entity: str,
+    *,
+    as_at: date,
+    sort: tuple[str, bool] | None = None,
+    search: str | None = None,
+    max_marking_rank: int | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+    include_archived: bool = False,
+) -> ListPage:
+    """One page of a list. `sort` is (column key, descending); search is a case-insensitive substring match
+    over the text columns (ASCII case only on SQLite). Filtering, searching, sorting and paging happen in SQL.
+
+    Limitation for views that page: a computed column without an SQL sort expression (the actions' RAG) is
+    sorted in Python, so it can be sorted only when `limit` is None (all rows at once); otherwise
+    UnsortableColumn is raised. Sort such a list by its SQL columns, or fetch it whole.
+    """
+    if offset < 0 or (limit is not None and limit < 0):
+        raise ValueError("offset and limit must not be negative")
+    spec = list_spec(entity)
+    settings = load_settings(session)
+    scheme = marking_scheme(session)
+    ctx = ListContext(as_at=as_at, calendar=settings.calendar, marking_labels={r: lb for lb, r in scheme})
+    params = {"as_at": as_at, "default_rank": _default_rank(settings.default_marking, scheme)}
+
+    sort_column = spec.column(sort[0]) if sort is not None else None
+    in_python = sort_column is not None and not sort_column.sortable_in_sql
+    if in_python and limit is not None and sort_column is not None:
+        raise UnsortableColumn(f"{spec.title} cannot be sorted by {sort_column.header} one page at a time.")
+    order = list(spec.default_order)
+    if sort is not None and not in_python:
+        order.insert(0, sort)
+
+    kept, left_out = _ceiling_filters(spec, max_marking_rank)
+    filters = _filters(spec, search, include_archived)
+    stmt = spec.select().where(*filters, *kept).order_by(*_order_by(spec, order)).params(**params)
+    if not in_python:
+        stmt = stmt.offset(offset or None).limit(limit)
+
+    pairs = [
+        (int(row[_PK]), tuple(_shown(c, row, ctx) for c in spec.columns)) for row in session.execute(stmt).mappings()
+    ]
+    if in_python and sort_column is not None and sort is not None:
+        index = spec.columns.index(sort_column)
+        pairs = _sort_in_python(pairs, index, sort_column.kind, sort[1])[offset:]
+
+    # A whole list is its own count; a page needs the count of everything the filter matches.
+    whole = limit is None and offset == 0
+    total = len(pairs) if whole else _count(session, spec, filters + kept, params)
+    return ListPage(
+        columns=spec.columns,
+        rows=tuple(values for _, values in pairs),
+        ids=tuple(pk for pk, _ in pairs),
+        total=total,
+        offset=offset,
+        left_out_by_marking=_count(session, spec, filters + left_out, params) if left_out else 0,
+        highest_marking=_highest_marking(spec, [values for _, values in pairs], scheme),
+    )
+
+
+def _highest_marking(
+    spec: ListSpec, rows: Sequence[tuple[object, ...]], scheme: Sequence[tuple[str, int]]
+) -> str | None:
+    if spec.marking_key is None:
+        return None
+    index = spec.columns.index(spec.column(spec.marking_key))
+    ranks = dict(scheme)
+    ranked = {(ranks[label], label) for row in rows if isinstance(label := row[index], str) and label in ranks}
+    return max(ranked)[1] if ranked else None

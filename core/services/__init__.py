@@ -1,0 +1,1 @@
+"""Use cases: create, update, archive with validation, scheduling and the office's rules."""

@@ -1,0 +1,237 @@
+"""Create, update, archive and delete any record: validation, unique names, optimistic locking, audit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from core.domain.audit import AuditEntry, AuditKind
+from core.domain.base import Base
+from core.domain.meetings import Action, GroupMembership
+from core.domain.text import name_key
+from core.services.validation import ValidationError, validate_values
+
+M = TypeVar("M", bound=Base)
+
+# Each normalised-key column and the field it is derived from (the one the user types).
+KEY_SOURCES = {
+    "name_key": ("name", "full_name"),
+    "title_key": ("title",),
+    "label_key": ("label",),
+    "code_key": ("code",),
+}
+_KIND_LABELS = {"organisation": "An organisation", "forum": "A forum", "commitment": "A commitment"}
+
+
+class EditConflict(Exception):
+    """The record changed since it was loaded. Reload discards the edit; Keep mine reapplies it."""
+
+    def __init__(self, table: str, row_id: int, current_version: int, changed_by: str, changed_at: datetime | None):
+        self.table = table
+        self.row_id = row_id
+        self.current_version = current_version
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        when = changed_at.strftime("%d %b %Y %H:%M UTC") if changed_at else "an unknown time"
+        super().__init__(f"This record was changed by {changed_by} at {when} while you were editing it.")
+
+
+class RecordInUse(Exception):
+    """A referenced record cannot be deleted; it can be archived."""
+
+
+class RecordNotFound(Exception):
+    pass
+
+
+DbCheck = Callable[[Session, Mapping[str, Any], int | None], dict[str, str]]
+
+
+def _owner_agency_is_member(session: Session, values: Mapping[str, Any], _row_id: int | None) -> dict[str, str]:
+    group_id, agency_id, raised = (
+        values.get("group_id"),
+        values.get("owner_agency_id"),
+        values.get("raised_on"),
+    )
+    if group_id is None or agency_id is None or raised is None:
+        return {}
+    member = session.scalar(
+        sa.select(sa.func.count())
+        .select_from(GroupMembership)
+        .where(
+            GroupMembership.group_id == group_id,
+            GroupMembership.organisation_id == agency_id,
+            GroupMembership.start_date <= raised,
+            sa.or_(GroupMembership.end_date.is_(None), GroupMembership.end_date >= raised),
+        )
+    )
+    if not member:
+        return {"owner_agency_id": "This agency was not a member of the group when the action was raised."}
+    return {}
+
+
+DB_CHECKS: dict[type[Base], list[DbCheck]] = {Action: [_owner_agency_is_member]}
+
+
+def _table(model: type[Base]) -> sa.Table:
+    table = model.__table__
+    assert isinstance(table, sa.Table)
+    return table
+
+
+def with_keys(model: type[Base], values: Mapping[str, Any]) -> dict[str, Any]:
+    """Fill the normalised-key columns from the fields the user typed."""
+    out = dict(values)
+    columns = _table(model).columns
+    for key_column, sources in KEY_SOURCES.items():
+        if key_column in columns:
+            for source in sources:
+                if source in out and isinstance(out[source], str):
+                    out[key_column] = name_key(out[source])
+    return out
+
+
+def _unique_key_errors(
+    session: Session, model: type[Base], values: Mapping[str, Any], row_id: int | None
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    table = _table(model)
+    for key_column, sources in KEY_SOURCES.items():
+        if key_column not in table.columns or values.get(key_column) is None:
+            continue
+        column = table.columns[key_column]
+        if not column.unique:
+            continue
+        query = sa.select(table.c.id).where(column == values[key_column])
+        if row_id is not None:
+            query = query.where(table.c.id != row_id)
+        if session.execute(query.limit(1)).first() is not None:
+            source = next((s for s in sources if s in table.columns), key_column)
+            thing = _KIND_LABELS.get(table.name, "A record")
+            errors[source] = f"{thing} with this {source.replace('_', ' ')} already exists."
+    return errors
+
+
+def validate_record(session: Session, model: type[Base], values: Mapping[str, Any], row_id: int | None = None) -> None:
+    errors = validate_values(model, values)
+    if errors:  # the database checks below need well-formed values (a lone surrogate cannot even be bound)
+        raise ValidationError(errors)
+    errors.update({k: v for k, v in _unique_key_errors(session, model, values, row_id).items() if k not in errors})
+    for check in DB_CHECKS.get(model, []):
+        for field, message in check(session, values, row_id).items():
+            errors.setdefault(field, message)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _current_values(obj: Base) -> dict[str, Any]:
+    return {column.key: getattr(obj, column.key) for column in _table(type(obj)).columns}
+
+
+def create_record(session: Session, model: type[M], values: Mapping[str, Any]) -> M:
+    """Validate and insert; the audit entry is written by the session's flush hook."""
+    full = with_keys(model, values)
+    defaults = {
+        c.key: c.default.arg
+        for c in _table(model).columns
+        if c.key not in full and isinstance(c.default, sa.ColumnDefault) and c.default.is_scalar
+    }
+    validate_record(session, model, {**defaults, **full})
+    obj = model(**full)
+    session.add(obj)
+    session.flush()
+    return obj
+
+
+def last_change(session: Session, table: str, row_id: int) -> tuple[str, datetime | None]:
+    row = session.execute(
+        sa.select(AuditEntry.actor, AuditEntry.at)
+        .where(AuditEntry.table_name == table, AuditEntry.row_id == row_id)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row else ("another user", None)
+
+
+def _conflict(session: Session, obj: Base) -> EditConflict:
+    table = _table(type(obj)).name
+    row_id = int(getattr(obj, "id"))  # noqa: B009 - every editable model has an integer id
+    by, at = last_change(session, table, row_id)
+    return EditConflict(table, row_id, int(getattr(obj, "version_id")), by, at)  # noqa: B009
+
+
+def get_for_update(session: Session, model: type[M], row_id: int) -> M:
+    obj = session.get(model, row_id, populate_existing=True)
+    if obj is None:
+        raise RecordNotFound(f"{_table(model).name} {row_id} no longer exists.")
+    return obj
+
+
+def update_record(
+    session: Session,
+    model: type[M],
+    row_id: int,
+    expected_version: int,
+    changes: Mapping[str, Any],
+    *,
+    overwrite: bool = False,
+) -> M:
+    """Apply the user's changed fields to the row they loaded at `expected_version`.
+
+    A stale version raises EditConflict (nothing is written). "Keep mine" calls again with the conflict's
+    current_version and overwrite=True: the same changes land on the fresh row, audited as an OVERWRITE."""
+    obj = get_for_update(session, model, row_id)
+    if getattr(obj, "version_id") != expected_version:  # noqa: B009
+        raise _conflict(session, obj)
+    merged = with_keys(model, {**_current_values(obj), **changes})
+    validate_record(session, model, merged, row_id)
+    for key, value in with_keys(model, changes).items():
+        setattr(obj, key, value)
+    if overwrite:
+        session.info["audit_update_kind"] = AuditKind.OVERWRITE
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        # Someone committed between our read and our UPDATE (possible on a shared server).
+        session.rollback()
+        fresh = get_for_update(session, model, row_id)
+        raise _conflict(session, fresh) from exc
+    finally:
+        session.info.pop("audit_update_kind", None)
+    return obj
+
+
+def references_to(session: Session, model: type[Base], row_id: int) -> dict[str, int]:
+    """How many rows of each other table point at this one (the reason it must be archived, not deleted)."""
+    target = _table(model)
+    counts: dict[str, int] = {}
+    for table in Base.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            if fk.column.table is target and fk.ondelete != "CASCADE":
+                n = session.scalar(sa.select(sa.func.count()).select_from(table).where(fk.parent == row_id)) or 0
+                if n:
+                    counts[table.name] = counts.get(table.name, 0) + int(n)
+    return counts
+
+
+def archive_record(session: Session, model: type[M], row_id: int, expected_version: int, archived: bool = True) -> M:
+    if "archived" not in _table(model).columns:
+        raise TypeError(f"{_table(model).name} rows cannot be archived")
+    return update_record(session, model, row_id, expected_version, {"archived": archived})
+
+
+def delete_record(session: Session, model: type[Base], row_id: int, expected_version: int) -> None:
+    obj = get_for_update(session, model, row_id)
+    if getattr(obj, "version_id", expected_version) != expected_version:
+        raise _conflict(session, obj)
+    refs = references_to(session, model, row_id)
+    if refs:
+        listed = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in sorted(refs.items()))
+        raise RecordInUse(f"This record is used by {listed}; archive it instead of deleting it.")
+    session.delete(obj)
+    session.flush()

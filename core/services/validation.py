@@ -1,0 +1,200 @@
+"""Field-level validation shared by editors, services and bulk writers: one set of rules for every path in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from core.domain.base import Base, Money
+from core.domain.commitments import Commitment
+from core.domain.forums import ForumEvent
+from core.domain.meetings import Action, AgendaItem, GroupMembership, Meeting
+from core.domain.money import MoneyError, to_cents
+from core.domain.resources import StaffAllocation
+from core.domain.secondments import CoiStatus, Secondment, SecondmentStatus, SecondmentType
+from core.domain.text import text_problem
+
+# Dates far outside a diplomatic office's horizon are typing mistakes (2205 for 2025), not data.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2200, 12, 31)
+MULTILINE_FROM_LENGTH = 400
+
+
+# Columns the program fills in: identity, versioning and the normalised keys derived from typed names
+# (a problem with a name is reported on the name, not on its key).
+_NOT_TYPED_BY_USERS = frozenset(
+    {"id", "version_id", "created_at", "updated_at", "name_key", "title_key", "label_key", "code_key"}
+)
+
+
+class ValidationError(Exception):
+    """Invalid input: `errors` maps each field to a message to show next to it."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{field}: {message}" for field, message in self.errors.items()))
+
+    @property
+    def first_field(self) -> str:
+        return next(iter(self.errors))
+
+
+RowCheck = Callable[[Mapping[str, Any]], dict[str, str]]
+
+# (earlier field, later field, message attached to the later field)
+DATE_ORDER: dict[type[Base], list[tuple[str, str, str]]] = {
+    ForumEvent: [("start_date", "end_date", "The end date must be on or after the start date.")],
+    GroupMembership: [("start_date", "end_date", "Membership must end on or after it starts.")],
+    StaffAllocation: [("start_date", "end_date", "The allocation must end on or after it starts.")],
+    Secondment: [
+        ("start_date", "planned_end_date", "The end date must be after the start date."),
+        ("start_date", "actual_end_date", "The actual end date must be after the start date."),
+    ],
+    Commitment: [
+        ("signed_date", "effective_date", "The effective date cannot be before the signature."),
+        ("effective_date", "expiry_date", "The expiry date must be after the effective date."),
+    ],
+    Action: [
+        ("raised_on", "due_date", "The due date cannot be before the action was raised."),
+        ("raised_on", "closed_on", "An action cannot be closed before it was raised."),
+    ],
+}
+
+
+def _industry_loan_declared(row: Mapping[str, Any]) -> dict[str, str]:
+    active = row.get("status") in (SecondmentStatus.ACTIVE, SecondmentStatus.EXTENDED)
+    if not active or row.get("secondment_type") is not SecondmentType.INDUSTRY_LOAN:
+        return {}
+    errors: dict[str, str] = {}
+    if row.get("coi_declaration_date") is None or row.get("coi_status") not in tuple(CoiStatus):
+        errors["coi_declaration_date"] = "An industry loan cannot be active without a conflict-of-interest declaration."
+    if not row.get("confidentiality_signed"):
+        errors["confidentiality_signed"] = (
+            "An industry loan cannot be active without a signed confidentiality undertaking."
+        )
+    return errors
+
+
+def _override_has_reason(row: Mapping[str, Any]) -> dict[str, str]:
+    if row.get("rag_override") and not str(row.get("rag_override_reason") or "").strip():
+        return {"rag_override_reason": "Give a reason for overriding the RAG status."}
+    return {}
+
+
+def _positive_minutes(row: Mapping[str, Any]) -> dict[str, str]:
+    minutes = row.get("minutes_allotted")
+    if minutes is not None and not 0 <= minutes <= 600:
+        return {"minutes_allotted": "Allot between 0 and 600 minutes."}
+    return {}
+
+
+def _fte(row: Mapping[str, Any]) -> dict[str, str]:
+    fte = row.get("fte_hundredths")
+    if fte is not None and not 1 <= fte <= 100:
+        return {"fte_hundredths": "FTE must be more than 0 and at most 1.0."}
+    return {}
+
+
+def _secondment_fte(row: Mapping[str, Any]) -> dict[str, str]:
+    fte = row.get("fte_hundredths")
+    if fte is not None and not 10 <= fte <= 100:
+        return {"fte_hundredths": "A secondment's FTE must be between 0.1 and 1.0."}
+    return {}
+
+
+def _meeting_quarter(row: Mapping[str, Any]) -> dict[str, str]:
+    quarter = row.get("fiscal_quarter")
+    if quarter is not None and quarter not in (1, 2, 3, 4):
+        return {"fiscal_quarter": "The quarter must be 1 to 4."}
+    return {}
+
+
+ROW_CHECKS: dict[type[Base], list[RowCheck]] = {
+    Secondment: [_industry_loan_declared, _secondment_fte],
+    Action: [_override_has_reason],
+    AgendaItem: [_positive_minutes],
+    StaffAllocation: [_fte],
+    Meeting: [_meeting_quarter],
+}
+
+
+def _column_problem(column: sa.Column[Any], value: Any) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if not column.nullable and column.default is None and not column.primary_key:
+            if column.foreign_keys:
+                return "Choose one."
+            return "This is required."
+        return None
+    col_type = column.type
+    if isinstance(col_type, Money):
+        if not isinstance(value, Decimal | int) or isinstance(value, bool):
+            return "Enter an amount."
+        try:
+            to_cents(value)
+        except MoneyError as exc:
+            return str(exc)
+        return None
+    if isinstance(col_type, sa.Enum) and col_type.enum_class is not None:
+        if not isinstance(value, col_type.enum_class):
+            try:
+                col_type.enum_class(value)
+            except ValueError:
+                return "Choose one of the listed values."
+        return None
+    if isinstance(col_type, sa.String | sa.Text) and isinstance(value, str):
+        limit = col_type.length or 32000
+        return text_problem(value, max_length=limit, multiline=limit >= MULTILINE_FROM_LENGTH)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime) and not EARLIEST_DATE <= value <= LATEST_DATE:
+        return "Enter a date between 1900 and 2200."
+    return None
+
+
+@functools.cache
+def _checked_columns(model: type[Base]) -> tuple[tuple[sa.Column[Any], bool], ...]:
+    """The columns a user's values are checked against, each with whether it may be left out of a new row."""
+    table = model.__table__
+    assert isinstance(table, sa.Table)
+    return tuple(
+        (column, column.nullable or column.default is not None or column.server_default is not None)
+        for column in table.columns
+        if column.key not in _NOT_TYPED_BY_USERS
+    )
+
+
+def validate_values(model: type[Base], values: Mapping[str, Any], *, partial: bool = False) -> dict[str, str]:
+    """Check a row's values against the model's columns and the office's rules; returns {field: message}.
+
+    With `partial`, only the fields present are checked (an editor validating as the user types)."""
+    errors: dict[str, str] = {}
+    for column, optional in _checked_columns(model):
+        if column.key not in values and (partial or optional):
+            continue
+        problem = _column_problem(column, values.get(column.key))
+        if problem:
+            errors[column.key] = problem
+    for earlier, later, message in DATE_ORDER.get(model, []):
+        first, second = values.get(earlier), values.get(later)
+        if first is not None and second is not None and second < first and later not in errors:
+            errors[later] = message
+    if not partial:
+        for check in ROW_CHECKS.get(model, []):
+            for field, message in check(values).items():
+                errors.setdefault(field, message)
+    return errors
+
+
+def check_values(model: type[Base], values: Mapping[str, Any], *, partial: bool = False) -> None:
+    errors = validate_values(model, values, partial=partial)
+    if errors:
+        raise ValidationError(errors)
+
+
+def row_values(obj: Base) -> dict[str, Any]:
+    table = obj.__table__
+    assert isinstance(table, sa.Table)
+    return {column.key: getattr(obj, column.key, None) for column in table.columns}

@@ -1,0 +1,30 @@
+"""The one `cyberdesk` entry point: GUI and Qt-bound commands here, everything else to `core.cli` without Qt."""
+
+from __future__ import annotations
+
+import sys
+
+# Commands that need Qt. Everything else must run without importing PySide6, so that headless use
+# (CI, scheduled exports, a locked-down server) never pays for or depends on the GUI stack.
+_QT_FLAGS = {"--self-test"}
+
+
+def _wants_gui(argv: list[str]) -> bool:
+    from core.cli import is_gui_invocation
+
+    return any(arg in _QT_FLAGS for arg in argv) or is_gui_invocation(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if _wants_gui(args):
+        from desktop.app import run_gui
+
+        return run_gui(args)
+    from core.cli import run
+
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Generic list views: a table over one core list query, paged, sorted and searched in SQL."""

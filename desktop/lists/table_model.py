@@ -1,0 +1,141 @@
+"""A thin table model over `core.reports.lists.fetch_list`: rows in, cells out, pages fetched on demand."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from core.domain.money import format_money
+from core.services.rag import Rag
+
+if TYPE_CHECKING:
+    from core.db.engine import Database
+    from core.reports.lists import ListColumn
+
+PAGE_SIZE = 200
+_RAG_COLOURS = {
+    Rag.RED.value: "#f4c7c3",
+    Rag.AMBER.value: "#fce8b2",
+    Rag.GREEN.value: "#b7e1cd",
+    Rag.BLUE.value: "#c6dafc",
+    Rag.CANCELLED.value: "#e0e0e0",
+}
+Index = QModelIndex | QPersistentModelIndex
+
+
+def display_text(value: object, kind: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, Decimal):
+        return format_money(value) if kind == "money" else f"{value:.2f}"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d %b %Y")
+    return str(value)
+
+
+class ListTableModel(QAbstractTableModel):
+    def __init__(self, db: Database, entity: str, *, as_at: date | None = None) -> None:
+        super().__init__()
+        from core.reports.lists import list_spec
+
+        self._db = db
+        self._spec = list_spec(entity)
+        self._columns: tuple[ListColumn, ...] = self._spec.columns
+        self._rows: list[tuple[object, ...]] = []
+        self._ids: list[int] = []
+        self._total = 0
+        self._as_at = as_at or date.today()
+        self._sort: tuple[str, bool] | None = None
+        self._search: str | None = None
+        self.reload()
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    def row_id(self, row: int) -> int:
+        return self._ids[row]
+
+    def _fetch(self, offset: int) -> None:
+        from core.reports.lists import UnsortableColumn, fetch_list
+
+        with self._db.read() as session:
+            try:
+                page = fetch_list(
+                    session,
+                    self._spec.entity,
+                    as_at=self._as_at,
+                    sort=self._sort,
+                    search=self._search,
+                    offset=offset,
+                    limit=PAGE_SIZE,
+                )
+            except UnsortableColumn:
+                # Computed columns sort over the whole list at once.
+                page = fetch_list(session, self._spec.entity, as_at=self._as_at, sort=self._sort, search=self._search)
+        self._total = page.total
+        first = len(self._rows)
+        if page.rows:
+            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
+            self._rows.extend(page.rows)
+            self._ids.extend(page.ids)
+            self.endInsertRows()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._rows.clear()
+        self._ids.clear()
+        self.endResetModel()
+        self._fetch(0)
+
+    def set_search(self, text: str) -> None:
+        self._search = text.strip() or None
+        self.reload()
+
+    # --- Qt model interface ---------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if not parent.isValid() and self.canFetchMore(parent):
+            self._fetch(len(self._rows))
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(self._columns):
+            return self._columns[section].header
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        column = self._columns[index.column()]
+        value = self._rows[index.row()][index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return display_text(value, column.kind)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.kind in ("money", "int", "fte"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole and column.kind == "rag" and isinstance(value, str):
+            colour = _RAG_COLOURS.get(value)
+            return QColor(colour) if colour else None
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if 0 <= column < len(self._columns):
+            self._sort = (self._columns[column].key, order == Qt.SortOrder.DescendingOrder)
+            self.reload()

@@ -1,0 +1,150 @@
+"""Set up and run Cyber Affairs Desk, or every check, on Windows, macOS and Linux alike.
+
+    python dev.py start    set up, build the demo office if needed, open the application on it
+    python dev.py check    set up, then ruff, mypy, import-linter, pytest with coverage, and a packaging check
+
+Only the standard library is used here: this script runs before anything is installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+MIN_PYTHON = (3, 11)
+
+
+def venv_bin(env_dir: Path, name: str) -> Path:
+    if os.name == "nt":
+        return env_dir / "Scripts" / (name + ".exe")
+    return env_dir / "bin" / name
+
+
+def run(cmd: list[str | Path], **kwargs: object) -> None:
+    print("$ " + " ".join(str(c) for c in cmd), flush=True)
+    completed = subprocess.run([str(c) for c in cmd], check=False, **kwargs)  # type: ignore[call-overload]
+    if completed.returncode != 0:
+        print(f"\nFAILED (exit {completed.returncode}): {' '.join(str(c) for c in cmd)}", flush=True)
+        sys.exit(completed.returncode)
+
+
+def ensure_venv(extras: str) -> Path:
+    """Create .venv and install the project into it, reinstalling only when pyproject.toml changes."""
+    if sys.version_info < MIN_PYTHON:
+        sys.exit(f"Cyber Affairs Desk needs Python {MIN_PYTHON[0]}.{MIN_PYTHON[1]} or newer; this is {sys.version}")
+    python = venv_bin(VENV, "python")
+    if not python.exists():
+        print(f"Creating the virtual environment in {VENV} ...", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    stamp = VENV / ".cyberdesk-installed"
+    installed = stamp.read_text().split() if stamp.exists() else []
+    if digest not in installed:
+        spec = f".[{extras}]" if extras else "."
+        run([python, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", spec], cwd=ROOT)
+        stamp.write_text("\n".join([*installed, digest]))
+    return python
+
+
+def missing_qt_system_libraries() -> list[str]:
+    """Debian/Ubuntu packages Qt's xcb platform needs and a minimal Linux lacks (Qt's own error is cryptic)."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        return []
+    import ctypes.util
+
+    wanted = {
+        "xcb-icccm": "libxcb-icccm4",
+        "xcb-keysyms": "libxcb-keysyms1",
+        "xcb-cursor": "libxcb-cursor0",
+        "xkbcommon-x11": "libxkbcommon-x11-0",
+    }
+    return [package for lib, package in wanted.items() if ctypes.util.find_library(lib) is None]
+
+
+def start(_: argparse.Namespace) -> None:
+    python = ensure_venv("")
+    missing = missing_qt_system_libraries()
+    if missing:
+        sys.exit(
+            "Qt needs system libraries that this machine lacks. Install them, then run this again:\n"
+            f"    sudo apt-get install {' '.join(missing)}"
+        )
+    cyberdesk = venv_bin(VENV, "cyberdesk")
+    demo_db = demo_database_path(python)
+    if not demo_db.exists():
+        run([cyberdesk, "--db", demo_db, "demo"])
+    run([cyberdesk, "--db", demo_db])
+
+
+def demo_database_path(python: Path) -> Path:
+    out = subprocess.run(
+        [str(python), "-c", "from core.db.paths import demo_database_path; print(demo_database_path())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return Path(out.stdout.strip())
+
+
+def check(args: argparse.Namespace) -> None:
+    python = ensure_venv("test")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    if os.environ.get("CI"):
+        env["HYPOTHESIS_PROFILE"] = "ci"
+    tools = VENV / ("Scripts" if os.name == "nt" else "bin")
+    run([python, "-m", "ruff", "check", "."], cwd=ROOT)
+    run([python, "-m", "ruff", "format", "--check", "."], cwd=ROOT)
+    run([python, "-m", "mypy"], cwd=ROOT)
+    run([tools / ("lint-imports.exe" if os.name == "nt" else "lint-imports")], cwd=ROOT)
+    run([python, "-m", "coverage", "erase"], cwd=ROOT)
+    run([python, "-m", "coverage", "run", "-m", "pytest", *args.pytest_args], cwd=ROOT, env=env)
+    run([python, "-m", "coverage", "report"], cwd=ROOT)
+    if not args.skip_packaging:
+        packaging_check(python)
+    print("\nAll checks passed.")
+
+
+def packaging_check(python: Path) -> None:
+    """Build the wheel, install it into a fresh environment and use it the way an installed user would."""
+    with tempfile.TemporaryDirectory(prefix="cyberdesk-pkg-") as tmp_name:
+        tmp = Path(tmp_name)
+        run([python, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check", "-q", "-w", tmp, ROOT])
+        wheels = list(tmp.glob("cyberdesk-*.whl"))
+        if len(wheels) != 1:
+            sys.exit(f"packaging check: expected one wheel, found {wheels}")
+        env_dir = tmp / "env"
+        venv.EnvBuilder(with_pip=True).create(env_dir)
+        fresh_python = venv_bin(env_dir, "python")
+        run([fresh_python, "-m", "pip", "install", "--disable-pip-version-check", "-q", wheels[0]])
+        cyberdesk = venv_bin(env_dir, "cyberdesk")
+        db = tmp / "packaged.cyberdesk"
+        # Run from a folder without the sources so only the installed packages can be imported.
+        run([cyberdesk, "--version"], cwd=tmp)
+        run([cyberdesk, "--db", db, "demo", "--as-at", "2025-08-15"], cwd=tmp)
+        run([cyberdesk, "--db", db, "check"], cwd=tmp)
+    shutil.rmtree(ROOT / "build", ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("start", help="set up and open the application on the demo office").set_defaults(func=start)
+    p_check = sub.add_parser("check", help="set up and run every check")
+    p_check.add_argument("--skip-packaging", action="store_true", help="skip the wheel build and install")
+    p_check.add_argument("pytest_args", nargs="*", help="extra arguments passed to pytest")
+    p_check.set_defaults(func=check)
+    args = parser.parse_args()
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()
