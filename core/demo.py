@@ -1574,7 +1574,8 @@ class _Programme:
                 1.0 if ctx.cal.month_start(fy, m) <= end and ctx.cal.month_end(fy, m) >= start else 0.0
                 for m in range(1, 13)
             ]
-            amount = _round_units(plan.annual_cost * (plan.host_pct or 100) * sum(weights) / 12, 100)
+            host_share = (plan.host_pct or 100) / 100
+            amount = _round_units(plan.annual_cost * 100 * host_share * sum(weights) / 12, 100)
             description = f"Secondment host costs — {plan.role} ({plan.home})"
             second.append((index, self._add_line(fy, _LinePlan("SECOND", description, None, amount, weights))))
         return second
@@ -1884,7 +1885,6 @@ class _Programme:
             "pack_status": PackStatus.FINAL if plan.held else PackStatus.DRAFT,
             "pack_version": 2 if plan.held else 1,
             "marking_id": self.ctx.official,
-            "notes": title,
         }
 
     def _substantive(self, when: date) -> list[_ItemSpec]:
@@ -2188,8 +2188,8 @@ def _prepare(conn: sa.Connection, *, replace: bool) -> None:
         return
     if not replace:
         raise DemoRefused(
-            "This database already holds an office; build the demo into a new file, or replace it "
-            "(a backup is taken first)."
+            "This database already holds data; build the demo into a new file, or replace its contents "
+            "(back it up first)."
         )
     for table in tables:
         conn.execute(table.delete())

@@ -75,6 +75,10 @@ def _check_decimal(value: object) -> Decimal:
 
 def _exact_cents(amount: Decimal) -> int:
     """Whole cents in a finite Decimal, refusing anything that would need rounding (range unchecked)."""
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent >= -2 and amount.adjusted() < 20:
+        # The common case (at most two decimals, modest size) is exact under any context: skip the local one.
+        return int(amount.scaleb(2, _CTX))
     with localcontext(_CTX):
         # Checked before scaling so a huge exponent cannot blow up the context's precision.
         if amount.adjusted() >= _CTX.prec - 3:

@@ -57,6 +57,10 @@ def name_key(s: str) -> str:
     return collapse_spaces(unicodedata.normalize("NFKC", key))
 
 
+# Controls (C0, DEL, C1), bidi embeddings/overrides/isolates and surrogates: anything _char_problem may reject.
+_SUSPICIOUS_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
 def _is_control(ch: str) -> bool:
     code = ord(ch)
     return code < 0x20 or 0x7F <= code <= 0x9F
@@ -94,10 +98,13 @@ def text_problem(value: str, *, max_length: int, multiline: bool = False) -> str
         raise TypeError(f"Expected text, got {type(value).__name__}")
     if isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 1:
         raise ValueError("max_length must be a positive int")
-    for i, ch in enumerate(value):
-        problem = _char_problem(value, i, ch, multiline)
-        if problem is not None:
-            return problem
+    # One regex pass finds the rare suspicious character; the slower per-character rules run only from there.
+    suspicious = _SUSPICIOUS_RE.search(value)
+    if suspicious is not None:
+        for i in range(suspicious.start(), len(value)):
+            problem = _char_problem(value, i, value[i], multiline)
+            if problem is not None:
+                return problem
     if len(value) > max_length:
         return f"Shorten this to {max_length:,} characters or fewer (it has {len(value):,})."
     return None

@@ -100,7 +100,9 @@ def initialise_office(
             raise OfficeExists(f"{db.name} already holds an office.")
         conn.execute(sa.insert(ImportBatch).values(batch_uuid=batch_id, kind="init", actor=actor))
         seed_reference_data(conn, actor=actor, batch_id=batch_id)
-        seed_office_row(conn, name=name, currency=currency, fy_start_month=fy_start_month)
+        seed_office_row(
+            conn, name=name, currency=currency, fy_start_month=fy_start_month, batch_id=batch_id, actor=actor
+        )
     with db.read() as session:
         return load_settings(session)
 

@@ -112,12 +112,13 @@ def test_agencies_trips_and_monthly_rows(db: Database) -> None:
 
 
 def test_meetings_fall_in_their_fiscal_quarter(db: Database) -> None:
-    meetings = query(db, "SELECT number, meeting_date, fiscal_year, fiscal_quarter, status, notes FROM meeting")
-    for number, when, fy, quarter, _status, title in meetings:
+    meetings = query(db, "SELECT number, meeting_date, fiscal_year, fiscal_quarter, status, minutes FROM meeting")
+    for number, when, fy, quarter, status, minutes in meetings:
         day = date.fromisoformat(when)
         assert (CAL.fiscal_year_of(day), CAL.quarter_of(day)) == (fy, quarter)
         assert day.month in (2, 5, 8, 11) and 15 <= day.day <= 21
-        assert title == meeting_title(number, CAL, day)
+        if status == "HELD":
+            assert minutes.splitlines()[0] == meeting_title(number, CAL, day)
     assert len({(fy, q) for _, _, fy, q, _, _ in meetings}) == len(meetings)
     assert scalar(db, "SELECT count(*) FROM (SELECT DISTINCT group_id, fiscal_year, fiscal_quarter FROM meeting)") == 13
     first = min(meetings)
