@@ -13,7 +13,7 @@ from pathlib import Path
 from core import APP_NAME, __version__
 from core.db import backup as backups
 from core.db.engine import Database, is_url, open_database
-from core.db.errors import DatabaseError, DatabaseMissing
+from core.db.errors import DatabaseError, DatabaseMissing, EmptyDatabase
 from core.db.health import check_database
 from core.db.lock import DatabaseLock, DatabaseLocked
 from core.db.migrate import known_revisions
@@ -168,12 +168,14 @@ def cmd_demo(args: argparse.Namespace, out: Callable[[str], None]) -> int:
     from core.demo import build_demo
 
     as_at = args.as_at or date.today()
-    db = open_database(database_path(args), create=True)
+    target = database_path(args)
+    has_office = _holds_office(target)
+    if has_office and not args.replace:
+        # Decided through a read-only look, so a refused demo leaves the file byte for byte as it was.
+        name = Path(target).name if not is_url(target) else target
+        raise UserError(f"{name} already holds an office; add --replace to replace it (it is backed up first).")
+    db = open_database(target, create=True)
     with db:
-        with db.read() as session:
-            has_office = office_exists(session)
-        if has_office and not args.replace:
-            raise UserError(f"{db.name} already holds an office; add --replace to replace it (it is backed up first).")
         if has_office:
             saved = db.backup("before-demo")
             out(f"Backed up the previous data to {saved}")
@@ -183,6 +185,16 @@ def cmd_demo(args: argparse.Namespace, out: Callable[[str], None]) -> int:
         f"{summary.total_rows:,} rows in {summary.elapsed_s:.1f} s."
     )
     return EXIT_OK
+
+
+def _holds_office(target: str) -> bool:
+    if not is_url(target) and not Path(target).expanduser().exists():
+        return False
+    try:
+        with open_database(target, readonly=True) as db, db.read() as session:
+            return office_exists(session)
+    except EmptyDatabase:
+        return False
 
 
 def cmd_check(args: argparse.Namespace, out: Callable[[str], None]) -> int:

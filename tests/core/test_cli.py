@@ -189,3 +189,112 @@ def test_headless_command_never_imports_qt(office: Path) -> None:
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert "headless ok" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def demo_office(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli-demo") / "demo.cyberdesk"
+    code, lines = cli("--db", str(path), "demo", "--as-at", "2025-08-15")
+    assert code == EXIT_OK
+    assert lines[-1].startswith("Built the demo office as at 2025-08-15")
+    return path
+
+
+def test_demo_refuses_existing_office_then_replaces_after_backup(
+    demo_office: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "copy.cyberdesk"
+    assert cli("--db", str(demo_office), "backup", "-o", str(target))[0] == EXIT_OK
+    before = digest(target)
+    code, _ = cli("--db", str(target), "demo", "--as-at", "2025-08-15")
+    assert code == EXIT_REFUSED
+    assert "--replace" in capsys.readouterr().err
+    assert digest(target) == before
+    code, lines = cli("--db", str(target), "demo", "--as-at", "2024-11-20", "--seed", "7", "--replace")
+    assert code == EXIT_OK
+    assert lines[0].startswith("Backed up the previous data to")
+    saved = list((tmp_path / "copy.cyberdesk-backups").glob("*before-demo*"))
+    assert len(saved) == 1
+    conn = sqlite3.connect(target)
+    assert conn.execute("SELECT demo_as_at, demo_seed FROM office").fetchone() == ("2024-11-20", 7)
+    conn.close()
+
+
+@pytest.mark.parametrize(("suffix", "delimiter"), [(".xlsx", ","), (".csv", ";")])
+def test_export_list_writes_the_file_named(demo_office: Path, tmp_path: Path, suffix: str, delimiter: str) -> None:
+    target = tmp_path / f"my actions{suffix}"
+    code, lines = cli(
+        "--db",
+        str(demo_office),
+        "export",
+        "list",
+        "actions",
+        "-o",
+        str(target),
+        "--delimiter",
+        delimiter,
+        "--as-at",
+        "2025-08-15",
+    )
+    assert code == EXIT_OK
+    assert lines[0].startswith("Wrote ") and target.name in lines[0]
+    assert target.stat().st_size > 1000
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_export_list_bad_suffix_and_marking_are_refusals(
+    demo_office: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _ = cli("--db", str(demo_office), "export", "list", "forums", "-o", str(tmp_path / "f.txt"))
+    assert code == EXIT_REFUSED
+    code, _ = cli(
+        "--db",
+        str(demo_office),
+        "export",
+        "list",
+        "forums",
+        "-o",
+        str(tmp_path / "f.xlsx"),
+        "--max-marking",
+        "SECRETISH",
+    )
+    assert code == EXIT_REFUSED
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and all(line.startswith("cyberdesk: ") for line in err)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_default_database_location_is_used_without_db(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    default = tmp_path / "data" / "office.cyberdesk"
+    monkeypatch.setattr("core.cli.default_database_path", lambda: default)
+    assert cli("init")[0] == EXIT_OK
+    assert default.exists()
+    assert cli("backup")[0] == EXIT_OK
+    assert len(list((tmp_path / "data" / "office.cyberdesk-backups").iterdir())) == 1
+
+
+def test_commands_that_need_a_file_refuse_a_server_url(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _ = cli("--db", "postgresql://office@localhost/desk", "backup")
+    assert code == EXIT_REFUSED
+    assert "on its server" in capsys.readouterr().err
+
+
+def test_gui_routing() -> None:
+    from core.cli import is_gui_invocation
+
+    assert is_gui_invocation([])
+    assert is_gui_invocation(["--db", "x.cyberdesk"])
+    assert is_gui_invocation(["--db=x.cyberdesk"])
+    assert not is_gui_invocation(["--db", "x.cyberdesk", "check"])
+    assert cli()[0] == EXIT_USAGE
+
+
+def test_check_reports_a_broken_audit_chain(office: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    conn = sqlite3.connect(office)
+    conn.execute("UPDATE audit_log SET actor = 'mallory' WHERE id = 1")
+    conn.commit()
+    conn.close()
+    code, lines = cli("--db", str(office), "check")
+    assert code == EXIT_REFUSED
+    assert any(line.startswith("PROBLEM: audit entry 1 was altered") for line in lines)
+    assert "problem(s)" in capsys.readouterr().err

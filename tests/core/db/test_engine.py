@@ -232,3 +232,31 @@ def test_sqlite_url_is_accepted(tmp_path: Path) -> None:
     with open_database(f"sqlite:///{path}", create=True) as db:
         assert db.path == path
         assert add_org(db, "Agency") == 1
+
+
+def test_read_only_database_refuses_every_write_path(schema_db: Database, tmp_path: Path) -> None:
+    assert schema_db.path is not None
+    reader = open_database(schema_db.path, readonly=True)
+    try:
+        assert reader.readonly and reader.lock is None
+        with pytest.raises(ReadOnlyDatabase), reader.raw_write():
+            pass
+        backup = reader.backup(dest=tmp_path / "copy.cyberdesk")
+        assert backup.exists()
+    finally:
+        reader.close()
+
+
+def test_older_schema_without_migrate_is_refused(schema_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.db import engine as engine_module
+    from core.db.errors import DatabaseError
+
+    path = schema_db.path
+    assert path is not None
+    schema_db.close()
+    monkeypatch.setattr(engine_module, "head_revision", lambda: "0002_not_yet_applied")
+    with pytest.raises(DatabaseError, match="needs updating"):
+        open_database(path, migrate=False)
+    with pytest.raises(ReadOnlyDatabase, match="needs updating"):
+        open_database(path, readonly=True)
+    assert not path.with_name(path.name + ".lock").exists()

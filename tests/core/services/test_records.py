@@ -285,3 +285,22 @@ def test_budget_line_amounts_cascade_with_the_line(schema_db: Database) -> None:
         total = session.scalar(sa.select(sa.func.sum(BudgetMonth.original)))
     assert raw == 100010  # stored as integer cents
     assert total == Decimal("1000.10")  # summed exactly in SQL, read back as Decimal
+
+
+@pytest.mark.parametrize(
+    ("model", "values", "field", "message"),
+    [
+        (StaffAllocation, {"fte_hundredths": 0}, "fte_hundredths", "FTE must be more than 0 and at most 1.0."),
+        (StaffAllocation, {"fte_hundredths": 120}, "fte_hundredths", "FTE must be more than 0 and at most 1.0."),
+        (Secondment, {"fte_hundredths": 5}, "fte_hundredths", "A secondment's FTE must be between 0.1 and 1.0."),
+        (Meeting, {"fiscal_quarter": 5}, "fiscal_quarter", "The quarter must be 1 to 4."),
+        (Action, {"rag_override": "RED", "rag_override_reason": " "}, "rag_override_reason", "Give a reason"),
+    ],
+)
+def test_row_rules(model: type, values: dict, field: str, message: str) -> None:
+    from core.domain.meetings import AgendaItem
+
+    assert message in validate_values(model, values)[field]
+    assert (
+        validate_values(AgendaItem, {"minutes_allotted": 700})["minutes_allotted"] == "Allot between 0 and 600 minutes."
+    )
