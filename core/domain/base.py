@@ -89,7 +89,15 @@ class LabelledEnum(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        words = self.value.split("_")
+        shown = [w if w in ACRONYMS else w.lower() for w in words]
+        if shown[0] not in ACRONYMS:
+            shown[0] = shown[0].capitalize()
+        return " ".join(shown)
+
+
+# Codes that stay in capitals inside labels ("MOU", "Outward to IO", "CBM implementation").
+ACRONYMS = frozenset({"MOU", "IPA", "SNE", "IO", "CBM", "ODA", "UN", "NGO", "COI", "FTE", "RAG", "ICT"})
 
 
 class Versioned:
