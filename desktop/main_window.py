@@ -5,14 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QDockWidget,
     QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -20,48 +23,62 @@ from PySide6.QtWidgets import (
 )
 
 from core import APP_NAME
+from desktop.actions import ActionRegistry
 
 if TYPE_CHECKING:
     from core.db.engine import Database
+    from desktop.due_soon import DueSoonPanel
+    from desktop.lists.register import RegisterView
 
-# (navigation label, list entity shown there); None = a placeholder until its own view is built.
-NAVIGATION: tuple[tuple[str, str | None], ...] = (
-    ("Dashboard", None),
-    ("Meetings", "meetings"),
-    ("Actions", "actions"),
-    ("Calendar", "events"),
-    ("Forums", "forums"),
-    ("Resources", "budget"),
-    ("Secondments", "secondments"),
-    ("Commitments", "commitments"),
-    ("Organisations & People", "organisations"),
-    ("Audit", "audit"),
+# (navigation label, the lists shown there); an empty tuple is a page still to be built.
+NAVIGATION: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Dashboard", ()),
+    ("Meetings", ("meetings", "decisions")),
+    ("Actions", ("actions",)),
+    ("Calendar", ("events",)),
+    ("Forums", ("forums",)),
+    ("Resources", ("budget", "allocations")),
+    ("Secondments", ("secondments",)),
+    ("Commitments", ("commitments",)),
+    ("Organisations & People", ("organisations", "people")),
+    ("Audit", ("audit",)),
 )
+DATA_ACTIONS = ("backup", "export_list", "search", "new_record", "open_record", "refresh", "due_soon")
+
+
+def page_of(entity: str) -> int:
+    return next(row for row, (_, entities) in enumerate(NAVIGATION) if entity in entities)
 
 
 class MainWindow(QMainWindow):
+    sig_database_opened = Signal(str)
+    """A database was opened and its views reset: (its display name)."""
+
     def __init__(self) -> None:
         super().__init__()
         self.db: Database | None = None
         self.setWindowTitle(APP_NAME)
-        self.resize(1200, 760)
+        self.resize(1280, 800)
+        self.actions = ActionRegistry(self)
+        self.actions.set_enabled(DATA_ACTIONS, False)
 
         self._banner = QFrame(objectName="demoBanner")
         self._banner.setStyleSheet("#demoBanner { background: #fff4ce; border-bottom: 1px solid #d9b300; }")
         banner_layout = QHBoxLayout(self._banner)
-        self._banner_label = QLabel(self.tr("DEMO DATA — fictional people and bilateral partners."))
-        banner_layout.addWidget(self._banner_label, 1)
+        banner_layout.addWidget(QLabel(self.tr("DEMO DATA — fictional people and bilateral partners.")), 1)
+        self.start_real_office = QPushButton(self.tr("Start a real office…"))
+        banner_layout.addWidget(self.start_real_office)
         self._banner.setVisible(False)
 
         self._nav = QListWidget()
         self._nav.setAccessibleName(self.tr("Navigation"))
         for label, _ in NAVIGATION:
             self._nav.addItem(self.tr(label))
-        self._nav.setFixedWidth(210)
+        self._nav.setMaximumWidth(230)
         self._stack = QStackedWidget()
-        self._views: dict[int, QWidget] = {}
+        self._pages: dict[int, QWidget] = {}
         for _ in NAVIGATION:
-            self._stack.addWidget(QWidget())  # replaced by the real view on first visit
+            self._stack.addWidget(QWidget())  # replaced by the real page on first visit
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self._nav)
@@ -74,66 +91,161 @@ class MainWindow(QMainWindow):
         layout.addWidget(self._banner)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
-        self._status_db = QLabel()
-        self.statusBar().addPermanentWidget(self._status_db)
-        self._nav.currentRowChanged.connect(self._on_nav_row_changed)
 
-    def open_database(self, path: Path | None) -> None:
+        self._status_db = QLabel()
+        self._status_marking = QLabel()
+        self.statusBar().addPermanentWidget(self._status_marking)
+        self.statusBar().addPermanentWidget(self._status_db)
+        self._due_dock = QDockWidget(self.tr("Due soon"), self)
+        self._due_dock.setObjectName("dueSoonDock")
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self._due_dock)
+        self._due_dock.hide()
+        self.due_panel: DueSoonPanel | None = None
+
+        self._nav.currentRowChanged.connect(self._on_nav_row_changed)
+        self.actions.connect("quit", self.close)
+        self.actions.connect("search", self.show_search)
+        self.actions.connect("refresh", self.refresh_current)
+        self.actions.connect("due_soon", self._due_dock.show)
+        self.actions.connect("about", self._show_about)
+
+    # --- database ---------------------------------------------------------------------------------------
+
+    def open_database(self, path: Path | None) -> bool:
         from core.db.engine import open_database
         from core.db.errors import DatabaseError
         from core.db.lock import DatabaseLocked
         from core.db.paths import default_database_path
-        from core.services.office import load_settings
 
         target = path or default_database_path()
         try:
             try:
                 db = open_database(target)
             except DatabaseLocked as locked:
-                answer = QMessageBox.question(
-                    self,
-                    APP_NAME,
-                    self.tr("{0}\nOpen it read-only?").format(locked),
-                )
-                if answer != QMessageBox.StandardButton.Yes:
-                    return
+                question = self.tr("{0}\n\nOpen it read-only?").format(locked)
+                if QMessageBox.question(self, APP_NAME, question) != QMessageBox.StandardButton.Yes:
+                    return False
                 db = open_database(target, readonly=True)
-            with db.read() as session:
-                settings = load_settings(session)
         except DatabaseError as exc:
             QMessageBox.warning(self, APP_NAME, str(exc))
-            return
+            return False
+        self.set_database(db)
+        return True
+
+    def set_database(self, db: Database) -> None:
+        from core.services.office import load_settings
+        from desktop.due_soon import DueSoonPanel
+
+        self._close_database()
         self.db = db
+        with db.read() as session:
+            settings = load_settings(session)
         suffix = self.tr(" (read-only)") if db.readonly else ""
         self.setWindowTitle(f"{APP_NAME} — {settings.name}{suffix}")
         self._banner.setVisible(settings.is_demo)
-        self._status_db.setText(self.tr("{0} · {1}").format(db.name, settings.name))
+        self._status_db.setText(db.name)
+        self._status_marking.setText(self.tr("Highest marking allowed: {0}").format(settings.max_marking or "—"))
+        if db.warning:
+            self.statusBar().showMessage(db.warning)
+        self.due_panel = DueSoonPanel(db)
+        self.due_panel.sig_item_chosen.connect(self.show_record)
+        self._due_dock.setWidget(self.due_panel)
+        self.due_panel.refresh()
+        self._due_dock.show()
+        self.actions.set_enabled(DATA_ACTIONS, True)
+        self.actions.set_enabled(("new_record",), not db.readonly)
         self._nav.setCurrentRow(0)
         self._on_nav_row_changed(0)
+        self.sig_database_opened.emit(db.name)
+
+    def _close_database(self) -> None:
+        for page in self._pages.values():
+            index = self._stack.indexOf(page)
+            placeholder = QWidget()
+            self._stack.insertWidget(index, placeholder)
+            self._stack.removeWidget(page)
+            page.deleteLater()
+        self._pages.clear()
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+    # --- pages ------------------------------------------------------------------------------------------
+
+    def page(self, row: int) -> QWidget:
+        if row not in self._pages:
+            self._pages[row] = self._build_page(row)
+            old = self._stack.widget(row)
+            self._stack.insertWidget(row, self._pages[row])
+            self._stack.removeWidget(old)
+            old.deleteLater()
+        return self._pages[row]
 
     def _on_nav_row_changed(self, row: int) -> None:
         if row < 0 or self.db is None:
             return
-        if row not in self._views:
-            self._views[row] = self._build_view(row)
-            old = self._stack.widget(row)
-            self._stack.insertWidget(row, self._views[row])
-            self._stack.removeWidget(old)
-            old.deleteLater()
-        self._stack.setCurrentIndex(row)
+        self._stack.setCurrentWidget(self.page(row))
 
-    def _build_view(self, row: int) -> QWidget:
-        label, entity = NAVIGATION[row]
-        if entity is None or self.db is None:
+    def _build_page(self, row: int) -> QWidget:
+        label, entities = NAVIGATION[row]
+        if not entities or self.db is None:
             placeholder = QLabel(self.tr("{0} is being built.").format(self.tr(label)))
             placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
             return placeholder
-        from desktop.lists.view import ListView
+        from desktop.lists.register import RegisterView
 
-        return ListView(self.db, entity)
+        view = RegisterView(self.db, entities)
+        view.sig_record_opened.connect(self.show_record)
+        return view
 
-    def closeEvent(self, event: object) -> None:
-        if self.db is not None:
-            self.db.close()
-            self.db = None
-        super().closeEvent(event)  # type: ignore[arg-type]
+    def current_register(self) -> RegisterView | None:
+        from desktop.lists.register import RegisterView
+
+        page = self._stack.currentWidget()
+        return page if isinstance(page, RegisterView) else None
+
+    def show_list(self, entity: str) -> RegisterView:
+        row = page_of(entity)
+        self._nav.setCurrentRow(row)
+        page = self.page(row)
+        from desktop.lists.register import RegisterView
+
+        assert isinstance(page, RegisterView)
+        page.show_entity(entity)
+        return page
+
+    def show_record(self, entity: str, row_id: int) -> None:
+        """Go to the record's list; its editor opens once the editors land (the GUI issue)."""
+        self.show_list(entity)
+
+    def refresh_current(self) -> None:
+        register = self.current_register()
+        if register is not None:
+            register.refresh()
+        if self.due_panel is not None:
+            self.due_panel.refresh()
+
+    def show_search(self) -> None:
+        if self.db is None:
+            return
+        from desktop.search_dialog import SearchDialog
+
+        dialog = SearchDialog(self.db, self)
+        dialog.sig_hit_chosen.connect(self.show_record)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def _show_about(self) -> None:
+        from core import __version__
+
+        QMessageBox.about(
+            self,
+            APP_NAME,
+            self.tr("{0} {1}\nThe office of the Ambassador for Cyber Affairs in one place.").format(
+                APP_NAME, __version__
+            ),
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._close_database()
+        super().closeEvent(event)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from core.reports.lists import ListColumn
 
 PAGE_SIZE = 200
-_RAG_COLOURS = {
+RAG_COLOURS = {
     Rag.RED.value: "#f4c7c3",
     Rag.AMBER.value: "#fce8b2",
     Rag.GREEN.value: "#b7e1cd",
@@ -131,7 +131,7 @@ class ListTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column.kind in ("money", "int", "fte"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole and column.kind == "rag" and isinstance(value, str):
-            colour = _RAG_COLOURS.get(value)
+            colour = RAG_COLOURS.get(value)
             return QColor(colour) if colour else None
         return None
 

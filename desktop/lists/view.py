@@ -47,5 +47,9 @@ class ListView(QWidget):
         self.model.set_search(self.search.text())
         self._update_count()
 
+    def reload(self) -> None:
+        self.model.reload()
+        self._update_count()
+
     def _update_count(self) -> None:
         self.count.setText(self.tr("{0:,} rows").format(self.model.total))

@@ -18,11 +18,11 @@ def test_opens_demo_office_and_visits_every_view(qtbot: QtBot, demo_path: Path) 
     window.open_database(demo_path)
     assert window.windowTitle().startswith("Cyber Affairs Desk — ")
     assert window._banner.isVisible()
-    for row, (_, entity) in enumerate(NAVIGATION):
+    for row, (_, entities) in enumerate(NAVIGATION):
         window._nav.setCurrentRow(row)
-        view = window._stack.currentWidget()
-        if entity is not None:
-            assert view.model.rowCount() > 0, entity
+        page = window._stack.currentWidget()
+        for entity in entities:
+            assert page.show_entity(entity).model.rowCount() > 0, entity
     window.close()
     assert window.db is None
 

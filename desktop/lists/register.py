@@ -1,0 +1,74 @@
+"""A navigation page: one list, or several lists in tabs (Organisations & People, Resources, Meetings)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from desktop.lists.view import ListView
+
+if TYPE_CHECKING:
+    from core.db.engine import Database
+
+TAB_TITLES = {
+    "organisations": "Organisations",
+    "people": "People",
+    "forums": "Forums",
+    "meetings": "Meetings",
+    "decisions": "Decisions",
+    "actions": "Actions",
+    "events": "Forum events",
+    "budget": "Budget lines",
+    "allocations": "Staff time",
+    "secondments": "Secondments",
+    "commitments": "Commitments",
+    "audit": "Audit trail",
+}
+
+
+class RegisterView(QWidget):
+    sig_record_opened = Signal(str, int)
+    """The user opened a row: (list entity, row id)."""
+
+    def __init__(self, db: Database, entities: tuple[str, ...], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lists: dict[str, ListView] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self._tabs = QTabWidget() if len(entities) > 1 else None
+        for entity in entities:
+            view = ListView(db, entity)
+            view.table.activated.connect(lambda index, e=entity, v=view: self._on_list_activated(e, v, index.row()))
+            self.lists[entity] = view
+            if self._tabs is not None:
+                self._tabs.addTab(view, self.tr(TAB_TITLES.get(entity, entity)))
+            else:
+                layout.addWidget(view)
+        if self._tabs is not None:
+            layout.addWidget(self._tabs)
+
+    @property
+    def current_entity(self) -> str:
+        if self._tabs is None:
+            return next(iter(self.lists))
+        current = self._tabs.currentWidget()
+        return next(entity for entity, view in self.lists.items() if view is current)
+
+    @property
+    def current_list(self) -> ListView:
+        return self.lists[self.current_entity]
+
+    def show_entity(self, entity: str) -> ListView:
+        view = self.lists[entity]
+        if self._tabs is not None:
+            self._tabs.setCurrentWidget(view)
+        return view
+
+    def refresh(self) -> None:
+        for view in self.lists.values():
+            view.reload()
+
+    def _on_list_activated(self, entity: str, view: ListView, row: int) -> None:
+        self.sig_record_opened.emit(entity, view.model.row_id(row))

@@ -1,0 +1,77 @@
+"""Ctrl+K: one box that finds any forum, person, organisation, meeting, action, commitment, secondment or event."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from core.db.engine import Database
+
+SEARCH_DELAY_MS = 120
+_KIND_LABELS = {
+    "forum": "Forum",
+    "person": "Person",
+    "organisation": "Organisation",
+    "meeting": "Meeting",
+    "action": "Action",
+    "commitment": "Commitment",
+    "secondment": "Secondment",
+    "event": "Event",
+}
+
+
+class SearchDialog(QDialog):
+    sig_hit_chosen = Signal(str, int)
+    """A result was chosen: (list entity, row id)."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self.setWindowTitle(self.tr("Find anything"))
+        self.resize(640, 420)
+        self.box = QLineEdit(placeholderText=self.tr("Type a forum, person, agency, meeting, action…"))
+        self.box.setAccessibleName(self.tr("Search text"))
+        self.results = QListWidget()
+        self.results.setAccessibleName(self.tr("Search results"))
+        self.status = QLabel()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.box)
+        layout.addWidget(self.results, 1)
+        layout.addWidget(self.status)
+        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.run_search)
+        self.box.textChanged.connect(self._timer.start)
+        self.box.returnPressed.connect(self._on_box_return_pressed)
+        self.results.itemActivated.connect(self._on_results_item_activated)
+
+    def run_search(self) -> None:
+        from core.reports.search import search_everything
+
+        text = self.box.text()
+        with self._db.read() as session:
+            hits = search_everything(session, text)
+        self.results.clear()
+        for hit in hits:
+            kind = self.tr(_KIND_LABELS.get(hit.kind, hit.kind))
+            item = QListWidgetItem(f"{kind}: {hit.title}" + (f" — {hit.detail}" if hit.detail else ""))
+            item.setData(Qt.ItemDataRole.UserRole, (hit.entity, hit.row_id))
+            self.results.addItem(item)
+        if hits:
+            self.results.setCurrentRow(0)
+        self.status.setText(self.tr("{0} found").format(len(hits)) if text.strip() else "")
+
+    def _on_box_return_pressed(self) -> None:
+        if self._timer.isActive():
+            self._timer.stop()
+            self.run_search()
+        item = self.results.currentItem()
+        if item is not None:
+            self._on_results_item_activated(item)
+
+    def _on_results_item_activated(self, item: QListWidgetItem) -> None:
+        entity, row_id = item.data(Qt.ItemDataRole.UserRole)
+        self.sig_hit_chosen.emit(entity, int(row_id))
+        self.accept()
