@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 
 from core import APP_NAME
 from desktop.actions import ActionRegistry
+from desktop.jobs import JobRunner
+from desktop.settings import AppSettings
 
 if TYPE_CHECKING:
     from core.db.engine import Database
@@ -54,9 +56,12 @@ class MainWindow(QMainWindow):
     sig_database_opened = Signal(str)
     """A database was opened and its views reset: (its display name)."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: AppSettings | None = None, jobs: JobRunner | None = None) -> None:
         super().__init__()
+        self.setObjectName("mainWindow")
         self.db: Database | None = None
+        self.settings = settings or AppSettings()
+        self.jobs = jobs or JobRunner(self)
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 800)
         self.actions = ActionRegistry(self)
@@ -108,6 +113,16 @@ class MainWindow(QMainWindow):
         self.actions.connect("refresh", self.refresh_current)
         self.actions.connect("due_soon", self._due_dock.show)
         self.actions.connect("about", self._show_about)
+        self.actions.connect("export_list", self.export_current_list)
+        self.actions.connect("new_record", self.new_record)
+        self.actions.connect("open_record", self._open_selected_record)
+        self.actions.connect("backup", self.back_up_now)
+        self.actions.connect("open_office", self.choose_and_open)
+        self.actions.connect("new_office", self.create_new_office)
+        self.start_real_office.clicked.connect(self.create_new_office)
+        self._recent_menu = self.actions.menus["&File"].addMenu(self.tr("Open &recent"))
+        self.actions.menus["&File"].insertMenu(self.actions["backup"], self._recent_menu)
+        self._recent_menu.aboutToShow.connect(self._fill_recent_menu)
 
     # --- database ---------------------------------------------------------------------------------------
 
@@ -156,6 +171,9 @@ class MainWindow(QMainWindow):
         self.actions.set_enabled(("new_record",), not db.readonly)
         self._nav.setCurrentRow(0)
         self._on_nav_row_changed(0)
+        if db.path is not None:
+            self.settings.add_recent_database(db.path)
+            self.settings.last_database = db.path
         self.sig_database_opened.emit(db.name)
 
     def _close_database(self) -> None:
@@ -196,6 +214,8 @@ class MainWindow(QMainWindow):
 
         view = RegisterView(self.db, entities)
         view.sig_record_opened.connect(self.show_record)
+        for entity, list_view in view.lists.items():
+            self.settings.restore_columns(entity, list_view.table.horizontalHeader())
         return view
 
     def current_register(self) -> RegisterView | None:
@@ -214,9 +234,43 @@ class MainWindow(QMainWindow):
         page.show_entity(entity)
         return page
 
-    def show_record(self, entity: str, row_id: int) -> None:
-        """Go to the record's list; its editor opens once the editors land (the GUI issue)."""
+    def show_record(self, entity: str, row_id: int) -> QWidget | None:
+        """Go to the record's list and open its editor (lists without an editor, such as audit, only navigate)."""
         self.show_list(entity)
+        return self.open_editor(entity, row_id)
+
+    def open_editor(self, entity: str, row_id: int | None) -> QWidget | None:
+        from desktop.editing.registers import EDITORS, open_editor
+
+        if self.db is None or entity not in EDITORS:
+            return None
+        dialog = open_editor(self, self.db, entity, row_id)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.sig_record_saved.connect(self._on_editor_record_saved)
+        dialog.show()
+        return dialog
+
+    def new_record(self) -> QWidget | None:
+        register = self.current_register()
+        if register is None:
+            return None
+        return self.open_editor(register.current_entity, None)
+
+    def _on_editor_record_saved(self, _table: str, _row_id: int) -> None:
+        for page in self._pages.values():
+            if hasattr(page, "refresh"):
+                page.refresh()
+        if self.due_panel is not None:
+            self.due_panel.refresh()
+
+    def _open_selected_record(self) -> None:
+        register = self.current_register()
+        if register is None:
+            return
+        view = register.current_list
+        index = view.table.currentIndex()
+        if index.isValid():
+            self.show_record(register.current_entity, view.model.row_id(index.row()))
 
     def refresh_current(self) -> None:
         register = self.current_register()
@@ -246,6 +300,85 @@ class MainWindow(QMainWindow):
             ),
         )
 
+    # --- files and exports ------------------------------------------------------------------------------
+
+    def export_current_list(self) -> None:
+        register = self.current_register()
+        if register is None or self.db is None:
+            return
+        from desktop.exports import export_list_interactive
+
+        flow = export_list_interactive(self, self.db, register.current_entity, self.jobs, self.settings)
+        if flow is not None:
+            action = self.actions["export_list"]
+            action.setEnabled(False)
+            for signal in (flow.sig_export_finished, flow.sig_export_failed, flow.sig_export_cancelled):
+                signal.connect(lambda *_: action.setEnabled(True))
+
+    def back_up_now(self) -> None:
+        db = self.db
+        if db is None:
+            return
+
+        def work(_progress: object, _cancel: object) -> Path:
+            return db.backup("manual")
+
+        self.statusBar().showMessage(self.tr("Backing up…"))
+        self.jobs.run(
+            work,
+            on_finished=lambda path: self.statusBar().showMessage(self.tr("Backed up to {0}").format(path), 10_000),
+            on_failed=lambda message, _details: QMessageBox.warning(self, APP_NAME, message),
+        )
+
+    def choose_and_open(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        start = str(self.db.path.parent) if self.db is not None and self.db.path is not None else ""
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open office"), start, self.tr("Offices (*.cyberdesk);;All files (*)")
+        )
+        if chosen:
+            self.open_database(Path(chosen))
+
+    def create_new_office(self) -> bool:
+        from core.db.engine import open_database
+        from core.db.paths import default_database_path
+        from core.services.office import initialise_office
+        from core.services.validation import ValidationError
+        from desktop.office_dialogs import NewOfficeDialog
+
+        default = default_database_path()
+        if default.exists():
+            default = default.with_name("new-office.cyberdesk")
+        dialog = NewOfficeDialog(default, self)
+        while dialog.exec() == NewOfficeDialog.DialogCode.Accepted:
+            name, currency, fy_start = dialog.values()
+            target = Path(dialog.path.text()).expanduser()
+            db = open_database(target, create=True)
+            try:
+                initialise_office(db, name=name, currency=currency, fy_start_month=fy_start)
+            except ValidationError as exc:
+                db.close()
+                dialog.show_errors(exc.errors)
+                continue
+            self.set_database(db)
+            return True
+        return False
+
+    def _fill_recent_menu(self) -> None:
+        self._recent_menu.clear()
+        for path in self.settings.recent_databases:
+            action = self._recent_menu.addAction(str(path))
+            action.triggered.connect(lambda _=False, p=path: self.open_database(p))
+        self._recent_menu.setEnabled(bool(self.settings.recent_databases))
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.jobs.cancel_all()
+        self.jobs.wait_for_all(10_000)
+        self.settings.save_window(self)
+        for page in self._pages.values():
+            for entity, list_view in getattr(page, "lists", {}).items():
+                self.settings.save_columns(entity, list_view.table.horizontalHeader())
         self._close_database()
+        self.settings.sync()
         super().closeEvent(event)

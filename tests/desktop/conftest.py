@@ -36,3 +36,23 @@ def demo_db(demo_path: Path) -> Iterator[Database]:
     db = open_database(demo_path)
     yield db
     db.close()
+
+
+@pytest.fixture
+def app_settings(tmp_path: Path):  # type: ignore[no-untyped-def]
+    from desktop.settings import AppSettings
+
+    return AppSettings(tmp_path / "settings.ini")
+
+
+@pytest.fixture
+def window(qtbot, app_settings):  # type: ignore[no-untyped-def]
+    """The main window with settings in a temporary file and background jobs run inline."""
+    from desktop.jobs import JobRunner
+    from desktop.main_window import MainWindow
+
+    main = MainWindow(app_settings, JobRunner(synchronous=True))
+    qtbot.addWidget(main)
+    main.show()
+    yield main
+    main.close()

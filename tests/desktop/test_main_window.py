@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pytestqt.qtbot import QtBot
+from pytestqt.qtbot import QtBot  # noqa: F401 - fixtures typed in tests below
 
 from core.db.engine import Database
 from desktop.lists.table_model import PAGE_SIZE, ListTableModel
 from desktop.main_window import NAVIGATION, MainWindow
 
 
-def test_opens_demo_office_and_visits_every_view(qtbot: QtBot, demo_path: Path) -> None:
-    window = MainWindow()
-    qtbot.addWidget(window)
-    window.show()
+def test_opens_demo_office_and_visits_every_view(window: MainWindow, demo_path: Path) -> None:
     window.open_database(demo_path)
     assert window.windowTitle().startswith("Cyber Affairs Desk — ")
     assert window._banner.isVisible()
@@ -47,3 +44,34 @@ def test_search_and_sort_happen_in_the_query(demo_db: Database) -> None:
     model.sort(0)
     ascending = [model.index(r, 0).data() for r in range(model.rowCount())]
     assert ascending == sorted(ascending, key=str.casefold)
+
+
+def test_double_click_opens_the_editor_and_a_save_refreshes_the_list(window: MainWindow, demo_path: Path) -> None:
+    window.open_database(demo_path)
+    register = window.show_list("organisations")
+    view = register.current_list
+    first_id = view.model.row_id(0)
+    dialog = window.show_record("organisations", first_id)
+    assert dialog is not None and dialog.isVisible()
+    dialog.close()
+    assert window.show_record("audit", 1) is None  # read-only list: navigation only
+
+
+def test_recent_databases_and_window_state_are_remembered(window: MainWindow, demo_path: Path, app_settings) -> None:  # type: ignore[no-untyped-def]
+    window.open_database(demo_path)
+    window.close()
+    assert app_settings.recent_databases == [demo_path]
+    assert app_settings.last_database == demo_path
+    assert app_settings.window_geometry
+
+
+def test_self_test_command_exits_0() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop", "--self-test"], capture_output=True, text=True, check=False, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "self-test: passed" in result.stdout
+    assert "Wrote" in result.stdout and "actions.xlsx" in result.stdout

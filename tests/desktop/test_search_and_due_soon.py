@@ -12,9 +12,7 @@ from desktop.search_dialog import SearchDialog
 from tests.desktop.conftest import DEMO_AS_AT
 
 
-def test_search_finds_a_forum_and_opens_its_list(qtbot: QtBot, demo_path: Path) -> None:
-    window = MainWindow()
-    qtbot.addWidget(window)
+def test_search_finds_a_forum_and_opens_its_editor(qtbot: QtBot, window: MainWindow, demo_path: Path) -> None:
     window.open_database(demo_path)
     assert window.db is not None
     dialog = SearchDialog(window.db, window)
@@ -28,7 +26,6 @@ def test_search_finds_a_forum_and_opens_its_list(qtbot: QtBot, demo_path: Path) 
         dialog._on_box_return_pressed()
     assert chosen.args[0] == "forums"
     assert window._nav.currentItem().text() == "Forums"
-    window.close()
 
 
 def test_due_soon_panel_lists_overdue_actions_with_rag_text(qtbot: QtBot, demo_db) -> None:  # type: ignore[no-untyped-def]

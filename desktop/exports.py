@@ -1,0 +1,222 @@
+"""Exporting a list from the GUI: a marked file name, a save dialog, a background write, then open file or folder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QAbstractButton, QFileDialog, QMessageBox, QProgressDialog, QWidget
+
+from core import APP_NAME
+from core.domain.text import safe_filename_part
+from desktop.jobs import JobHandle, JobRunner
+
+if TYPE_CHECKING:
+    from core.db.engine import Database
+    from core.io.progress import CancelToken, ProgressSink
+    from core.io.table_export import ExportResult
+    from desktop.settings import AppSettings
+
+__all__ = ["AskTarget", "ExportListFlow", "OpenUrl", "export_list_interactive", "suggest_file_name"]
+
+# QFileDialog.getSaveFileName's shape: (parent, caption, suggested path, filter) -> (chosen path or "", filter).
+AskTarget = Callable[[QWidget | None, str, str, str], tuple[str, str]]
+OpenUrl = Callable[[QUrl], bool]
+
+XLSX_FILTER = "Excel workbook (*.xlsx)"
+CSV_FILTER = "CSV file (*.csv)"
+# A quick export finishes before the progress dialog would appear; it only shows for exports that take a while.
+PROGRESS_DELAY_MS = 400
+
+
+def suggest_file_name(marking: str | None, title: str, suffix: str, today: date) -> str:
+    """`OFFICIAL-Sensitive_Actions_2025-08-15.xlsx`: marking first (safe on every file system), title, date."""
+    parts = [safe_filename_part(marking) if marking else "", safe_filename_part(title) or "Export", today.isoformat()]
+    suffix = suffix if suffix.startswith(".") else f".{suffix}"
+    return "_".join(part for part in parts if part) + suffix.lower()
+
+
+def _default_ask_target(parent: QWidget | None, caption: str, suggested: str, filters: str) -> tuple[str, str]:
+    return QFileDialog.getSaveFileName(parent, caption, suggested, filters)
+
+
+def _target_from_dialog(chosen: str, selected_filter: str) -> Path:
+    path = Path(chosen)
+    if path.suffix.lower() in (".xlsx", ".csv"):
+        return path
+    # Some platforms' dialogs do not add the extension of the chosen type.
+    return path.with_name(path.name + (".csv" if selected_filter == CSV_FILTER else ".xlsx"))
+
+
+class ExportListFlow(QObject):
+    """One interactive export of a list: file dialog, background job with progress and cancel, then the result."""
+
+    sig_export_finished = Signal(object)
+    """Emitted with the ExportResult after the file was written."""
+    sig_export_failed = Signal(str)
+    """Emitted with the one-line message shown to the user when the export failed."""
+    sig_export_cancelled = Signal()
+    """Emitted when the user cancelled the file dialog or the export itself; nothing was written."""
+
+    def __init__(
+        self,
+        parent: QWidget,
+        db: Database,
+        entity: str,
+        runner: JobRunner,
+        settings: AppSettings,
+        *,
+        ask_target: AskTarget | None = None,
+        open_url: OpenUrl | None = None,
+        as_at: date | None = None,
+        today: date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._parent = parent
+        self._db = db
+        self._entity = entity
+        self._runner = runner
+        self._settings = settings
+        self._ask_target = ask_target or _default_ask_target
+        self._open_url = open_url or QDesktopServices.openUrl
+        self._as_at = as_at
+        self._today = today
+        self.target: Path | None = None
+        self.handle: JobHandle | None = None
+        self.progress_dialog: QProgressDialog | None = None
+        self.message_box: QMessageBox | None = None
+        self.result: ExportResult | None = None
+        self._open_file_button: QAbstractButton | None = None
+        self._open_folder_button: QAbstractButton | None = None
+
+    def start(self) -> bool:
+        """Ask for the target and start the export; False if the user cancelled the file dialog."""
+        from core.reports.lists import list_spec
+        from core.services.office import load_settings
+
+        title = list_spec(self._entity).title
+        # One short read on the GUI thread: the office's marking ceiling labels the file before anything is written.
+        with self._db.read() as session:
+            office = load_settings(session)
+        today = self._today or date.today()
+        name = suggest_file_name(office.max_marking or office.default_marking, title, ".xlsx", today)
+        folder = self._settings.last_export_folder or Path.home()
+        chosen, selected_filter = self._ask_target(
+            self._parent,
+            self.tr("Export {0}").format(title),
+            str(folder / name),
+            f"{self.tr(XLSX_FILTER)};;{self.tr(CSV_FILTER)}",
+        )
+        if not chosen:
+            self.sig_export_cancelled.emit()
+            return False
+        target = _target_from_dialog(chosen, selected_filter)
+        self.target = target
+        self._settings.last_export_folder = target.parent
+
+        progress = QProgressDialog(
+            self.tr("Exporting {0} to {1}…").format(title, target.name), self.tr("Cancel"), 0, 0, self._parent
+        )
+        progress.setWindowTitle(APP_NAME)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(PROGRESS_DELAY_MS)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        self.progress_dialog = progress
+
+        db, entity, as_at = self._db, self._entity, self._as_at
+
+        def export(progress_sink: ProgressSink, cancel: CancelToken) -> Any:
+            # Runs on a pool thread: the query and openpyxl stay off the GUI thread.
+            from core.io.table_export import export_list
+
+            return export_list(db, entity, target, as_at=as_at, progress=progress_sink, cancel=cancel)
+
+        handle = self._runner.prepare(export)
+        self.handle = handle
+        progress.canceled.connect(handle.cancel)
+        handle.signals.sig_progress.connect(self._on_job_progress)
+        handle.signals.sig_finished.connect(self._on_job_finished)
+        handle.signals.sig_failed.connect(self._on_job_failed)
+        handle.signals.sig_cancelled.connect(self._on_job_cancelled)
+        handle.start()
+        return True
+
+    def cancel(self) -> None:
+        """What the progress dialog's Cancel button does."""
+        if self.handle is not None:
+            self.handle.cancel()
+
+    # ------------------------------------------------------------------------------------------------
+
+    def _on_job_progress(self, done: int, total: int) -> None:
+        if self.progress_dialog is not None:
+            self.progress_dialog.setMaximum(total)
+            self.progress_dialog.setValue(done)
+
+    def _close_progress(self) -> None:
+        if self.progress_dialog is not None:
+            # hide(), not close(): closing a progress dialog emits canceled.
+            self.progress_dialog.hide()
+            self.progress_dialog.deleteLater()
+            self.progress_dialog = None
+
+    def _on_job_finished(self, result: ExportResult) -> None:
+        self._close_progress()
+        self.result = result
+        box = QMessageBox(QMessageBox.Icon.Information, APP_NAME, result.summary(), parent=self._parent)
+        self._open_file_button = box.addButton(self.tr("Open file"), QMessageBox.ButtonRole.ActionRole)
+        self._open_folder_button = box.addButton(self.tr("Open folder"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.buttonClicked.connect(self._on_message_box_button_clicked)
+        self._show_box(box)
+        self.sig_export_finished.emit(result)
+
+    def _on_job_failed(self, message: str, details: str) -> None:
+        self._close_progress()
+        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, message, parent=self._parent)
+        if details:
+            box.setDetailedText(details)
+        self._show_box(box)
+        self.sig_export_failed.emit(message)
+
+    def _on_job_cancelled(self) -> None:
+        self._close_progress()
+        self.sig_export_cancelled.emit()
+        self.deleteLater()
+
+    def _show_box(self, box: QMessageBox) -> None:
+        self.message_box = box
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # The flow lives as long as its last box, so that the box's buttons still reach it.
+        box.finished.connect(self.deleteLater)
+        # open(), not exec(): no nested event loop, and a test can press the buttons.
+        box.open()
+
+    def _on_message_box_button_clicked(self, button: QAbstractButton) -> None:
+        if self.result is None:
+            return
+        if button is self._open_file_button:
+            self._open_url(QUrl.fromLocalFile(str(self.result.path)))
+        elif button is self._open_folder_button:
+            self._open_url(QUrl.fromLocalFile(str(self.result.path.parent)))
+
+
+def export_list_interactive(
+    parent: QWidget,
+    db: Database,
+    entity: str,
+    runner: JobRunner,
+    settings: AppSettings,
+    **injected: Any,
+) -> ExportListFlow | None:
+    """The Export command of a list view: returns the running flow, or None if the user cancelled the file dialog."""
+    flow = ExportListFlow(parent, db, entity, runner, settings, **injected)
+    if not flow.start():
+        flow.deleteLater()
+        return None
+    return flow

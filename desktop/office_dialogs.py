@@ -1,0 +1,140 @@
+"""Creating or choosing an office: the first-run choice and the New office form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core import APP_NAME
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")  # fmt: skip
+
+
+class NewOfficeDialog(QDialog):
+    """Name, currency and fiscal-year start of a new office; validated by the same core rule as `init`."""
+
+    def __init__(self, default_path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from core.services.office import DEFAULT_CURRENCY, DEFAULT_FY_START_MONTH, DEFAULT_OFFICE_NAME
+
+        self.setWindowTitle(self.tr("New office"))
+        self.name = QLineEdit(DEFAULT_OFFICE_NAME)
+        self.currency = QLineEdit(DEFAULT_CURRENCY)
+        self.currency.setMaxLength(3)
+        self.fy_start = QComboBox()
+        self.fy_start.addItems([self.tr(m) for m in MONTHS])
+        self.fy_start.setCurrentIndex(DEFAULT_FY_START_MONTH - 1)
+        self.path = QLineEdit(str(default_path))
+        browse = QPushButton(self.tr("Choose…"))
+        browse.clicked.connect(self._on_browse_clicked)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path, 1)
+        path_row.addWidget(browse)
+        self.messages: dict[str, QLabel] = {}
+        form = QFormLayout()
+        for key, label, widget in (
+            ("name", "Office name", self.name),
+            ("currency", "Currency (ISO code)", self.currency),
+            ("fy_start_month", "Fiscal year starts in", self.fy_start),
+        ):
+            widget.setAccessibleName(self.tr(label))
+            message = QLabel(styleSheet="color: #b00020;")
+            message.setVisible(False)
+            self.messages[key] = message
+            column = QVBoxLayout()
+            column.addWidget(widget)
+            column.addWidget(message)
+            form.addRow(self.tr(label), column)
+        form.addRow(self.tr("Database file"), path_row)
+        note = QLabel(self.tr("Currency and fiscal-year start can change only until the first budget line exists."))
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._on_buttons_accepted)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+
+    def values(self) -> tuple[str, str, int]:
+        return self.name.text(), self.currency.text(), self.fy_start.currentIndex() + 1
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for key, label in self.messages.items():
+            label.setText(errors.get(key, ""))
+            label.setVisible(key in errors)
+        widgets = {"name": self.name, "currency": self.currency, "fy_start_month": self.fy_start}
+        first = next((k for k in widgets if k in errors), None)
+        if first:
+            widgets[first].setFocus()
+
+    def _on_browse_clicked(self) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, self.tr("New office database"), self.path.text(), self.tr("Offices (*.cyberdesk)")
+        )
+        if chosen:
+            self.path.setText(chosen if chosen.endswith(".cyberdesk") else chosen + ".cyberdesk")
+
+    def _on_buttons_accepted(self) -> None:
+        from core.services.office import validate_new_office
+        from core.services.validation import ValidationError
+
+        try:
+            validate_new_office(*self.values())
+        except ValidationError as exc:
+            self.show_errors(exc.errors)
+            return
+        if Path(self.path.text()).expanduser().exists():
+            self.show_errors({"name": self.tr("A file already exists at that path; choose another.")})
+            return
+        self.accept()
+
+
+class FirstRunDialog(QDialog):
+    """Shown when no database is given and none exists yet."""
+
+    sig_choice_made = Signal(str)
+    """"demo", "new" or "open"."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Welcome to {0}").format(APP_NAME))
+        self.choice = ""
+        intro = QLabel(
+            self.tr(
+                "Keep the engagement group's meetings and actions, the budget across forums, secondments and "
+                "commitments in one place.\n\nHow would you like to start?"
+            )
+        )
+        intro.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        for key, text in (
+            ("demo", "Explore the demo office (fictional data)"),
+            ("new", "Create a new office"),
+            ("open", "Open an existing office file…"),
+        ):
+            button = QPushButton(self.tr(text))
+            button.setAccessibleName(self.tr(text))
+            button.clicked.connect(lambda _=False, k=key: self._choose(k))
+            layout.addWidget(button)
+
+    def _choose(self, key: str) -> None:
+        self.choice = key
+        self.sig_choice_made.emit(key)
+        self.accept()

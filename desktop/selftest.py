@@ -1,0 +1,77 @@
+"""`cyberdesk --self-test`: open the main window offscreen, visit every view, run every export, exit 0."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+# Before any Qt import creates the application: the self-test needs no screen.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _say(line: str) -> None:
+    print(f"self-test: {line}", flush=True)  # noqa: T201 - the self-test reports on stdout
+
+
+def run_self_test(db_path: Path | None = None) -> int:
+    from core.db.backup import backup_to
+    from core.db.engine import open_database
+    from core.demo import build_demo
+    from core.io.table_export import export_list
+    from core.reports.lists import LIST_ENTITIES
+    from desktop.app import make_application
+    from desktop.jobs import JobRunner
+    from desktop.main_window import NAVIGATION, MainWindow
+    from desktop.search_dialog import SearchDialog
+    from desktop.settings import AppSettings
+
+    started = time.perf_counter()
+    app = make_application([])
+    failures: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="cyberdesk-selftest-") as folder:
+        work = Path(folder)
+        office = work / "office.cyberdesk"
+        if db_path is not None:
+            backup_to(db_path, office)  # never the user's own file: a consistent copy of it
+        else:
+            with open_database(office, create=True) as db:
+                build_demo(db, as_at=date.today())
+        window = MainWindow(AppSettings(work / "settings.ini"), JobRunner(synchronous=True))
+        window.show()
+        if not window.open_database(office) or window.db is None:
+            _say("could not open the office")
+            return 1
+        for row, (label, entities) in enumerate(NAVIGATION):
+            window._nav.setCurrentRow(row)
+            app.processEvents()
+            page = window.page(row)
+            for entity in entities:
+                rows = page.show_entity(entity).model.rowCount()  # type: ignore[attr-defined]
+                _say(f"view {label} / {entity}: {rows} rows shown")
+        search = SearchDialog(window.db, window)
+        search.box.setText("OEWG")
+        search.run_search()
+        _say(f"search 'OEWG': {search.results.count()} results")
+        search.close()
+        for entity in LIST_ENTITIES:
+            for suffix in (".xlsx", ".csv"):
+                target = work / f"{entity}{suffix}"
+                try:
+                    result = export_list(window.db, entity, target)
+                    _say(result.summary())
+                except Exception as exc:  # report every failing export, not just the first
+                    failures.append(f"export {entity}{suffix}: {exc}")
+        window.close()
+        app.processEvents()
+    for failure in failures:
+        _say(f"FAILED {failure}")
+    _say(f"{'passed' if not failures else 'failed'} in {time.perf_counter() - started:.1f} s")
+    return 0 if not failures else 1
+
+
+if __name__ == "__main__":
+    sys.exit(run_self_test(Path(sys.argv[1]) if len(sys.argv) > 1 else None))
