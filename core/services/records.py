@@ -75,7 +75,89 @@ def _owner_agency_is_member(session: Session, values: Mapping[str, Any], _row_id
     return {}
 
 
+def _composite_unique_errors(
+    session: Session, model: type[Base], values: Mapping[str, Any], row_id: int | None
+) -> dict[str, str]:
+    """Uniqueness over several columns (an action's ref within its group, a meeting's number, a code per list)."""
+    table = _table(model)
+    errors: dict[str, str] = {}
+    for constraint in table.constraints:
+        if not isinstance(constraint, sa.UniqueConstraint) or len(constraint.columns) < 2:
+            continue
+        columns = list(constraint.columns)
+        if any(values.get(c.key) is None for c in columns):
+            continue
+        query = sa.select(table.c.id).where(*(c == values[c.key] for c in columns))
+        if row_id is not None:
+            query = query.where(table.c.id != row_id)
+        if session.execute(query.limit(1)).first() is not None:
+            shown = next((c for c in reversed(columns) if c.key not in KEY_SOURCES), columns[-1])
+            field = next((s for s in KEY_SOURCES.get(shown.key, ()) if s in table.columns), shown.key)
+            errors[field] = f"Another record already uses this {field.replace('_', ' ')} here."
+    return errors
+
+
 DB_CHECKS: dict[type[Base], list[DbCheck]] = {Action: [_owner_agency_is_member]}
+
+
+# --- values the program derives, so that every path in (editor, import, script) agrees -------------------
+
+Derive = Callable[[Session, Mapping[str, Any], Mapping[str, Any] | None], dict[str, Any]]
+
+
+def _first_agreed(original: str, current: str) -> Derive:
+    """On creation the "as first agreed" date is the current one; extensions later move only the current."""
+
+    def derive(_s: Session, values: Mapping[str, Any], before: Mapping[str, Any] | None) -> dict[str, Any]:
+        if before is None and values.get(original) is None and values.get(current) is not None:
+            return {original: values[current]}
+        return {}
+
+    return derive
+
+
+def _action_extension(session: Session, values: Mapping[str, Any], before: Mapping[str, Any] | None) -> dict[str, Any]:
+    out = _first_agreed("original_due_date", "due_date")(session, values, before)
+    if before is not None and values.get("due_date") and before.get("due_date"):
+        moved_later = values["due_date"] > before["due_date"]
+        if moved_later and values.get("extension_count") == before.get("extension_count"):
+            # Moving a due date later is an extension; the RAG rule turns an extended action Amber.
+            out["extension_count"] = int(before.get("extension_count") or 0) + 1
+    return out
+
+
+def _meeting_quarter(session: Session, values: Mapping[str, Any], _before: Mapping[str, Any] | None) -> dict[str, Any]:
+    from core.domain.fiscal import FiscalCalendar
+    from core.domain.reference import Office
+
+    office = session.get(Office, 1)
+    when = values.get("meeting_date")
+    if office is None or when is None:
+        return {}
+    calendar = FiscalCalendar(office.fy_start_month)
+    return {"fiscal_year": calendar.fiscal_year_of(when), "fiscal_quarter": calendar.quarter_of(when)}
+
+
+def _derived_models() -> dict[type[Base], Derive]:
+    from core.domain.meetings import Meeting
+    from core.domain.secondments import Secondment
+
+    return {
+        Action: _action_extension,
+        Meeting: _meeting_quarter,
+        Secondment: _first_agreed("original_end_date", "planned_end_date"),
+    }
+
+
+DERIVED: dict[type[Base], Derive] = _derived_models()
+
+
+def derive_values(
+    session: Session, model: type[Base], values: Mapping[str, Any], before: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The row's values with the program-derived ones filled in (`before` is the stored row when updating)."""
+    derive = DERIVED.get(model)
+    return {**values, **derive(session, values, before)} if derive else dict(values)
 
 
 def _table(model: type[Base]) -> sa.Table:
@@ -121,7 +203,11 @@ def validate_record(session: Session, model: type[Base], values: Mapping[str, An
     errors = validate_values(model, values)
     if errors:  # the database checks below need well-formed values (a lone surrogate cannot even be bound)
         raise ValidationError(errors)
-    errors.update({k: v for k, v in _unique_key_errors(session, model, values, row_id).items() if k not in errors})
+    for found in (
+        _unique_key_errors(session, model, values, row_id),
+        _composite_unique_errors(session, model, values, row_id),
+    ):
+        errors.update({k: v for k, v in found.items() if k not in errors})
     for check in DB_CHECKS.get(model, []):
         for field, message in check(session, values, row_id).items():
             errors.setdefault(field, message)
@@ -135,7 +221,7 @@ def _current_values(obj: Base) -> dict[str, Any]:
 
 def create_record(session: Session, model: type[M], values: Mapping[str, Any]) -> M:
     """Validate and insert; the audit entry is written by the session's flush hook."""
-    full = with_keys(model, values)
+    full = derive_values(session, model, with_keys(model, values))
     defaults = {
         c.key: c.default.arg
         for c in _table(model).columns
@@ -188,10 +274,12 @@ def update_record(
     obj = get_for_update(session, model, row_id)
     if getattr(obj, "version_id") != expected_version:  # noqa: B009
         raise _conflict(session, obj)
-    merged = with_keys(model, {**_current_values(obj), **changes})
+    before = _current_values(obj)
+    merged = derive_values(session, model, with_keys(model, {**before, **changes}), before)
     validate_record(session, model, merged, row_id)
-    for key, value in with_keys(model, changes).items():
-        setattr(obj, key, value)
+    for key, value in merged.items():
+        if before.get(key) != value:
+            setattr(obj, key, value)
     if overwrite:
         session.info["audit_update_kind"] = AuditKind.OVERWRITE
     try:

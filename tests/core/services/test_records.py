@@ -304,3 +304,46 @@ def test_row_rules(model: type, values: dict, field: str, message: str) -> None:
     assert (
         validate_values(AgendaItem, {"minutes_allotted": 700})["minutes_allotted"] == "Allot between 0 and 600 minutes."
     )
+
+
+def test_derived_values_and_extension_count(schema_db: Database) -> None:
+    from core.services.office import initialise_office
+
+    initialise_office(schema_db, fy_start_month=7)
+    mfa = make_org(schema_db, "Ministry of Foreign Affairs (test)", "MFA-T")
+    group, meeting = group_with_meeting(schema_db, mfa, date(2022, 7, 1))
+    with schema_db.read() as session:
+        stored = session.get(Meeting, meeting)
+        assert stored is not None
+        assert (stored.fiscal_year, stored.fiscal_quarter) == (2025, 3)  # 14 Feb 2025 in a July-June year
+    values = action_values(group, meeting, mfa, date(2025, 2, 14))
+    values.pop("original_due_date")
+    with schema_db.write() as session:
+        action = create_record(session, Action, values)
+        assert action.original_due_date == date(2025, 3, 15)
+        assert action.extension_count == 0
+    with schema_db.write() as session:
+        moved = update_record(session, Action, action.id, 1, {"due_date": date(2025, 4, 30)})
+        assert (moved.extension_count, moved.original_due_date) == (1, date(2025, 3, 15))
+    with schema_db.write() as session:
+        earlier = update_record(session, Action, action.id, 2, {"due_date": date(2025, 4, 1)})
+        assert earlier.extension_count == 1  # bringing a date forward is not an extension
+
+
+def test_unique_across_columns_is_a_field_message(schema_db: Database) -> None:
+    mfa = make_org(schema_db, "Ministry of Foreign Affairs", "MFA")
+    group, meeting = group_with_meeting(schema_db, mfa, date(2022, 7, 1))
+    with schema_db.write() as session:
+        create_record(session, Action, action_values(group, meeting, mfa, date(2025, 2, 14)))
+    errors = errors_of(schema_db, Action, action_values(group, meeting, mfa, date(2025, 2, 14)))
+    assert errors == {"ref": "Another record already uses this ref here."}
+    duplicate_meeting = {
+        "group_id": group,
+        "number": 1,
+        "meeting_date": date(2025, 5, 14),
+        "fiscal_year": 2025,
+        "fiscal_quarter": 4,
+    }
+    assert errors_of(schema_db, Meeting, duplicate_meeting) == {
+        "number": "Another record already uses this number here."
+    }
