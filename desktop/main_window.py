@@ -159,7 +159,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{APP_NAME} — {settings.name}{suffix}")
         self._banner.setVisible(settings.is_demo)
         self._status_db.setText(db.name)
-        self._status_marking.setText(self.tr("Highest marking allowed: {0}").format(settings.max_marking or "—"))
+        self._update_marking_status()
         if db.warning:
             self.statusBar().showMessage(db.warning)
         self.due_panel = DueSoonPanel(db)
@@ -175,6 +175,15 @@ class MainWindow(QMainWindow):
             self.settings.add_recent_database(db.path)
             self.settings.last_database = db.path
         self.sig_database_opened.emit(db.name)
+
+    def _update_marking_status(self) -> None:
+        from core.reports.markings import highest_marking_held
+
+        if self.db is None:
+            return
+        with self.db.read() as session:
+            held = highest_marking_held(session)
+        self._status_marking.setText(self.tr("Highest marking held: {0}").format(held or "—"))
 
     def _close_database(self) -> None:
         for page in self._pages.values():
@@ -257,6 +266,7 @@ class MainWindow(QMainWindow):
         return self.open_editor(register.current_entity, None)
 
     def _on_editor_record_saved(self, _table: str, _row_id: int) -> None:
+        self._update_marking_status()
         for page in self._pages.values():
             if hasattr(page, "refresh"):
                 page.refresh()

@@ -15,6 +15,7 @@ def test_opens_demo_office_and_visits_every_view(window: MainWindow, demo_path: 
     window.open_database(demo_path)
     assert window.windowTitle().startswith("Cyber Affairs Desk — ")
     assert window._banner.isVisible()
+    assert window._status_marking.text() == "Highest marking held: OFFICIAL: Sensitive"
     for row, (_, entities) in enumerate(NAVIGATION):
         window._nav.setCurrentRow(row)
         page = window._stack.currentWidget()

@@ -206,3 +206,31 @@ def test_field_labels_read_like_the_lists() -> None:
     assert field_label("owner_agency_id") == "Owner agency"
     assert field_label("fte_hundredths") == "FTE"
     assert field_label("start_date") == "Start date"
+
+
+def test_highest_marking_held_follows_the_most_sensitive_record(schema_db) -> None:  # type: ignore[no-untyped-def]
+    import sqlalchemy as sa
+
+    from core.domain.forums import Forum, ForumEvent, ForumType
+    from core.domain.reference import Marking
+    from core.reports.markings import highest_marking_held
+    from core.services.office import initialise_office
+
+    initialise_office(schema_db)
+    with schema_db.read() as session:
+        assert highest_marking_held(session) == "OFFICIAL"
+    with schema_db.write() as session:
+        sensitive = session.scalars(sa.select(Marking).where(Marking.label == "OFFICIAL: Sensitive")).one()
+        forum = session.scalars(sa.select(Forum).where(Forum.forum_type == ForumType.MULTILATERAL)).first()
+        assert forum is not None
+        session.add(
+            ForumEvent(
+                forum_id=forum.id,
+                title="Closed briefing",
+                start_date=date(2025, 3, 3),
+                end_date=date(2025, 3, 3),
+                marking_id=sensitive.id,
+            )
+        )
+    with schema_db.read() as session:
+        assert highest_marking_held(session) == "OFFICIAL: Sensitive"
