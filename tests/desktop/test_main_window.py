@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot  # noqa: F401 - fixtures typed in tests below
 
 from core.db.engine import Database
@@ -76,3 +77,25 @@ def test_self_test_command_exits_0() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "self-test: passed" in result.stdout
     assert "Wrote" in result.stdout and "actions.xlsx" in result.stdout
+
+
+def test_second_copy_opens_read_only_and_names_the_holder(
+    window: MainWindow, demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from core.db.lock import DatabaseLock
+
+    asked: list[str] = []
+
+    def answer_yes(_parent: object, _title: str, text: str) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer_yes)
+    with DatabaseLock(demo_path):
+        assert window.open_database(demo_path)
+    assert window.db is not None and window.db.readonly
+    assert "is open in Cyber Affairs Desk by" in asked[0] and "Open it read-only?" in asked[0]
+    assert window.windowTitle().endswith("(read-only)")
+    assert not window.actions["new_record"].isEnabled()
