@@ -133,6 +133,8 @@ class MainWindow(QMainWindow):
         from core.db.paths import default_database_path
 
         target = path or default_database_path()
+        if not self.guard_unsaved_edits():
+            return False
         try:
             try:
                 db = open_database(target)
@@ -382,7 +384,22 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, p=path: self.open_database(p))
         self._recent_menu.setEnabled(bool(self.settings.recent_databases))
 
+    def guard_unsaved_edits(self) -> bool:
+        """True when no open editor holds unsaved changes; otherwise bring one forward with its own question."""
+        from desktop.editing.dialog import RecordEditorDialog
+
+        for dialog in self.findChildren(RecordEditorDialog):
+            if dialog.isVisible() and dialog.is_dirty():
+                dialog.raise_()
+                dialog.activateWindow()
+                dialog.reject()  # asks Discard / Keep editing without blocking
+                return False
+        return True
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.guard_unsaved_edits():
+            event.ignore()
+            return
         self.jobs.cancel_all()
         self.jobs.wait_for_all(10_000)
         self.settings.save_window(self)

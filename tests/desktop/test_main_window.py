@@ -99,3 +99,18 @@ def test_second_copy_opens_read_only_and_names_the_holder(
     assert "is open in Cyber Affairs Desk by" in asked[0] and "Open it read-only?" in asked[0]
     assert window.windowTitle().endswith("(read-only)")
     assert not window.actions["new_record"].isEnabled()
+
+
+def test_closing_with_an_unsaved_editor_asks_first(window: MainWindow, demo_path: Path) -> None:
+    window.open_database(demo_path)
+    register = window.show_list("organisations")
+    dialog = window.show_record("organisations", register.current_list.model.row_id(0))
+    assert dialog is not None
+    dialog.editor("notes").set_field_value("A note not yet saved")
+    assert dialog.is_dirty()
+    assert not window.close()
+    assert window.isVisible() and dialog.isVisible()
+    assert dialog.prompt.isVisible() and "unsaved changes" in dialog.prompt.text()
+    dialog.prompt_yes_button.click()  # Discard
+    assert not dialog.isVisible()
+    assert window.close()
