@@ -79,9 +79,9 @@ def open_initial_database(window: object, target: Path | None) -> None:
             build_demo_office(demo)
         window.open_database(demo)
     elif dialog.choice == "new":
-        window.create_new_office()
+        window.files.create_new_office()
     elif dialog.choice == "open":
-        window.choose_and_open()
+        window.files.choose_and_open()
 
 
 def build_demo_office(path: Path) -> None:

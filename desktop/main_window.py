@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from core import APP_NAME
 from desktop.actions import ActionRegistry
+from desktop.file_commands import FileCommands
 from desktop.jobs import JobRunner
 from desktop.settings import AppSettings
 
@@ -113,16 +114,14 @@ class MainWindow(QMainWindow):
         self.actions.connect("refresh", self.refresh_current)
         self.actions.connect("due_soon", self._due_dock.show)
         self.actions.connect("about", self._show_about)
-        self.actions.connect("export_list", self.export_current_list)
+        self.files = FileCommands(self)
+        self.actions.connect("export_list", self.files.export_current_list)
         self.actions.connect("new_record", self.new_record)
         self.actions.connect("open_record", self._open_selected_record)
-        self.actions.connect("backup", self.back_up_now)
-        self.actions.connect("open_office", self.choose_and_open)
-        self.actions.connect("new_office", self.create_new_office)
-        self.start_real_office.clicked.connect(self.create_new_office)
-        self._recent_menu = self.actions.menus["&File"].addMenu(self.tr("Open &recent"))
-        self.actions.menus["&File"].insertMenu(self.actions["backup"], self._recent_menu)
-        self._recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.actions.connect("backup", self.files.back_up_now)
+        self.actions.connect("open_office", self.files.choose_and_open)
+        self.actions.connect("new_office", self.files.create_new_office)
+        self.start_real_office.clicked.connect(self.files.create_new_office)
 
     # --- database ---------------------------------------------------------------------------------------
 
@@ -311,78 +310,6 @@ class MainWindow(QMainWindow):
                 APP_NAME, __version__
             ),
         )
-
-    # --- files and exports ------------------------------------------------------------------------------
-
-    def export_current_list(self) -> None:
-        register = self.current_register()
-        if register is None or self.db is None:
-            return
-        from desktop.exports import export_list_interactive
-
-        flow = export_list_interactive(self, self.db, register.current_entity, self.jobs, self.settings)
-        if flow is not None:
-            action = self.actions["export_list"]
-            action.setEnabled(False)
-            for signal in (flow.sig_export_finished, flow.sig_export_failed, flow.sig_export_cancelled):
-                signal.connect(lambda *_: action.setEnabled(True))
-
-    def back_up_now(self) -> None:
-        db = self.db
-        if db is None:
-            return
-
-        def work(_progress: object, _cancel: object) -> Path:
-            return db.backup("manual")
-
-        self.statusBar().showMessage(self.tr("Backing up…"))
-        self.jobs.run(
-            work,
-            on_finished=lambda path: self.statusBar().showMessage(self.tr("Backed up to {0}").format(path), 10_000),
-            on_failed=lambda message, _details: QMessageBox.warning(self, APP_NAME, message),
-        )
-
-    def choose_and_open(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
-        start = str(self.db.path.parent) if self.db is not None and self.db.path is not None else ""
-        chosen, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open office"), start, self.tr("Offices (*.cyberdesk);;All files (*)")
-        )
-        if chosen:
-            self.open_database(Path(chosen))
-
-    def create_new_office(self) -> bool:
-        from core.db.engine import open_database
-        from core.db.paths import default_database_path
-        from core.services.office import initialise_office
-        from core.services.validation import ValidationError
-        from desktop.office_dialogs import NewOfficeDialog
-
-        default = default_database_path()
-        if default.exists():
-            default = default.with_name("new-office.cyberdesk")
-        dialog = NewOfficeDialog(default, self)
-        while dialog.exec() == NewOfficeDialog.DialogCode.Accepted:
-            name, currency, fy_start = dialog.values()
-            target = Path(dialog.path.text()).expanduser()
-            db = open_database(target, create=True)
-            try:
-                initialise_office(db, name=name, currency=currency, fy_start_month=fy_start)
-            except ValidationError as exc:
-                db.close()
-                dialog.show_errors(exc.errors)
-                continue
-            self.set_database(db)
-            return True
-        return False
-
-    def _fill_recent_menu(self) -> None:
-        self._recent_menu.clear()
-        for path in self.settings.recent_databases:
-            action = self._recent_menu.addAction(str(path))
-            action.triggered.connect(lambda _=False, p=path: self.open_database(p))
-        self._recent_menu.setEnabled(bool(self.settings.recent_databases))
 
     def guard_unsaved_edits(self) -> bool:
         """True when no open editor holds unsaved changes; otherwise bring one forward with its own question."""
