@@ -46,7 +46,7 @@ NAVIGATION: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Organisations & People", ("organisations", "people")),
     ("Audit", ("audit",)),
 )
-DATA_ACTIONS = ("backup", "export_list", "search", "new_record", "open_record", "refresh", "due_soon")
+DATA_ACTIONS = ("backup", "export_list", "search", "new_record", "open_record", "refresh", "due_soon", "settings")
 
 
 def page_of(entity: str) -> int:
@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
         self.actions.connect("refresh", self.refresh_current)
         self.actions.connect("due_soon", self._due_dock.show)
         self.actions.connect("about", self._show_about)
+        self.actions.connect("settings", self.show_settings)
         self.files = FileCommands(self)
         self.actions.connect("export_list", self.files.export_current_list)
         self.actions.connect("new_record", self.new_record)
@@ -170,8 +171,10 @@ class MainWindow(QMainWindow):
         self._due_dock.show()
         self.actions.set_enabled(DATA_ACTIONS, True)
         self.actions.set_enabled(("new_record",), not db.readonly)
-        self._nav.setCurrentRow(0)
-        self._on_nav_row_changed(0)
+        # Open on the action log until the dashboard is built: the first page should hold data, not a promise.
+        first = page_of("actions")
+        self._nav.setCurrentRow(first)
+        self._on_nav_row_changed(first)
         if db.path is not None:
             self.settings.add_recent_database(db.path)
             self.settings.last_database = db.path
@@ -299,6 +302,28 @@ class MainWindow(QMainWindow):
         dialog.sig_hit_chosen.connect(self.show_record)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+    def show_settings(self) -> QWidget | None:
+        if self.db is None:
+            return None
+        from desktop.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.db, self.settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.sig_settings_saved.connect(self._on_settings_saved)
+        dialog.open()
+        return dialog
+
+    def _on_settings_saved(self) -> None:
+        from core.services.office import load_settings
+
+        if self.db is None:
+            return
+        with self.db.read() as session:
+            name = load_settings(session).name
+        suffix = self.tr(" (read-only)") if self.db.readonly else ""
+        self.setWindowTitle(f"{APP_NAME} — {name}{suffix}")
+        self._on_editor_record_saved("office", 1)
 
     def _show_about(self) -> None:
         from core import __version__

@@ -129,12 +129,21 @@ def load_settings(session: Session) -> OfficeSettings:
 
 
 RELABELLING_SETTINGS = frozenset({"currency", "fy_start_month"})
+MARKING_SETTINGS = frozenset({"default_marking_id", "max_marking_id"})
+
+
+def budget_line_count(session: Session) -> int:
+    """How many budget lines exist, archived included: any of them would be relabelled by a currency change."""
+    return int(session.scalar(sa.select(sa.func.count()).select_from(BudgetLine)) or 0)
 
 
 def update_settings(session: Session, expected_version: int, changes: dict[str, Any]) -> OfficeSettings:
     """Settings that relabel data (currency, fiscal-year start) may change only while no budget line exists."""
+    if MARKING_SETTINGS & changes.keys():
+        # The default-below-ceiling rule lives with the marking scheme.
+        raise TypeError("change the office default and ceiling through core.services.markings")
     if RELABELLING_SETTINGS & changes.keys():
-        lines = session.scalar(sa.select(sa.func.count()).select_from(BudgetLine)) or 0
+        lines = budget_line_count(session)
         if lines:
             field = next(iter(sorted(RELABELLING_SETTINGS & changes.keys())))
             raise ValidationError(

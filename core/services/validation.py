@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -15,6 +16,7 @@ from core.domain.commitments import Commitment
 from core.domain.forums import ForumEvent
 from core.domain.meetings import Action, AgendaItem, GroupMembership, Meeting
 from core.domain.money import MoneyError, to_cents
+from core.domain.reference import Office
 from core.domain.resources import StaffAllocation
 from core.domain.secondments import CoiStatus, Secondment, SecondmentStatus, SecondmentType
 from core.domain.text import text_problem
@@ -114,12 +116,43 @@ def _meeting_quarter(row: Mapping[str, Any]) -> dict[str, str]:
     return {}
 
 
+ALERT_KEYS = ("alert_short_days", "alert_medium_days", "alert_long_days")
+_ALERT_NAMES = {"alert_short_days": "shortest", "alert_medium_days": "middle", "alert_long_days": "longest"}
+
+
+def alert_window_problems(days: Mapping[str, int | None], edited: str | None) -> dict[str, str]:
+    """Shortest ≤ middle ≤ longest, the shortest at least a day; `edited` (the field the user just changed)
+    takes the message when two windows disagree, so it appears where the user is typing."""
+    errors: dict[str, str] = {}
+    shortest = days.get("alert_short_days")
+    if shortest is not None and shortest < 1:
+        errors["alert_short_days"] = "The shortest window must be at least 1 day."
+    for shorter, longer in itertools.pairwise(ALERT_KEYS):
+        low, high = days.get(shorter), days.get(longer)
+        if low is None or high is None or low <= high:
+            continue
+        if edited == shorter:
+            errors.setdefault(shorter, f"It cannot be longer than the {_ALERT_NAMES[longer]} window ({high} days).")
+        else:
+            errors.setdefault(longer, f"It cannot be shorter than the {_ALERT_NAMES[shorter]} window ({low} days).")
+    return errors
+
+
+def _office_settings(row: Mapping[str, Any]) -> dict[str, str]:
+    errors = alert_window_problems({key: row.get(key) for key in ALERT_KEYS}, None)
+    threshold = row.get("variance_threshold_pct")
+    if threshold is not None and not 0 <= threshold <= 100:
+        errors["variance_threshold_pct"] = "Give a percentage from 0 to 100."
+    return errors
+
+
 ROW_CHECKS: dict[type[Base], list[RowCheck]] = {
     Secondment: [_industry_loan_declared, _secondment_fte],
     Action: [_override_has_reason],
     AgendaItem: [_positive_minutes],
     StaffAllocation: [_fte],
     Meeting: [_meeting_quarter],
+    Office: [_office_settings],
 }
 
 

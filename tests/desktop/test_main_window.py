@@ -114,3 +114,15 @@ def test_closing_with_an_unsaved_editor_asks_first(window: MainWindow, demo_path
     dialog.prompt_yes_button.click()  # Discard
     assert not dialog.isVisible()
     assert window.close()
+
+
+def test_settings_dialog_renames_the_office_in_the_title(window: MainWindow, demo_path: Path) -> None:
+    window.open_database(demo_path)
+    dialog = window.show_settings()
+    assert dialog is not None
+    dialog._widget("name").set_field_value("Office of the Ambassador — renamed")
+    with_saved = []
+    dialog.sig_settings_saved.connect(lambda: with_saved.append(True))
+    dialog.save()
+    assert with_saved
+    assert window.windowTitle() == "Cyber Affairs Desk — Office of the Ambassador — renamed"
