@@ -24,6 +24,7 @@ RAG_COLOURS = {
     Rag.BLUE.value: "#c6dafc",
     Rag.CANCELLED.value: "#e0e0e0",
 }
+RIGHT_ALIGNED_KINDS = ("money", "int", "fte")
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -60,6 +61,27 @@ class ListTableModel(QAbstractTableModel):
     @property
     def total(self) -> int:
         return self._total
+
+    @property
+    def columns(self) -> tuple[ListColumn, ...]:
+        """The list's columns in model order (a view reads their kinds and width hints)."""
+        return self._columns
+
+    def default_sort(self) -> tuple[int, Qt.SortOrder] | None:
+        """The column and direction the list is first ordered by, when no sort has been chosen (for the header)."""
+        if not self._spec.default_order:
+            return None
+        key, descending = self._spec.default_order[0]
+        section = next(i for i, column in enumerate(self._columns) if column.key == key)
+        return section, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+
+    @property
+    def as_at(self) -> date:
+        return self._as_at
+
+    def set_as_at(self, as_at: date) -> None:
+        """Count RAG and other date-relative columns from `as_at` (e.g. a demo's date) from the next reload()."""
+        self._as_at = as_at
 
     def row_id(self, row: int) -> int:
         return self._ids[row]
@@ -116,9 +138,14 @@ class ListTableModel(QAbstractTableModel):
             self._fetch(len(self._rows))
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(self._columns):
-            return self._columns[section].header
+        if orientation != Qt.Orientation.Horizontal or not (0 <= section < len(self._columns)):
+            return None
+        column = self._columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.header
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.kind in RIGHT_ALIGNED_KINDS:
+            # Figures' titles line up with the figures under them.
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -128,7 +155,7 @@ class ListTableModel(QAbstractTableModel):
         value = self._rows[index.row()][index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return display_text(value, column.kind)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.kind in ("money", "int", "fte"):
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.kind in RIGHT_ALIGNED_KINDS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole and column.kind == "rag" and isinstance(value, str):
             colour = RAG_COLOURS.get(value)

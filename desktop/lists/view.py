@@ -1,21 +1,44 @@
-"""A register's list: a search box over a table whose rows come from the core list query."""
+"""A register's list: a search box, a row count and a column chooser over a table fed by the core list query."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.lists.table_model import ListTableModel
 
 if TYPE_CHECKING:
     from core.db.engine import Database
+    from core.reports.lists import ListColumn
 
 SEARCH_DELAY_MS = 150
+# Starting widths in pixels by column kind; a saved header state (AppSettings.restore_columns) replaces them.
+KIND_WIDTHS = {"date": 100, "datetime": 140, "money": 120, "rag": 80, "int": 80, "fte": 70, "bool": 80}
+# Short text (codes, statuses, names without a width hint) fits its first page of rows, within these bounds.
+SHORT_TEXT_WIDTHS = (70, 220)
+LONG_TEXT_MAX_WIDTH = 380
+ROW_PADDING = 8
+# A section narrower than this after being shown again was hidden before it ever had a width of its own.
+MIN_SHOWN_WIDTH = 24
 
 
 class ListView(QWidget):
+    sig_rows_counted = Signal(int)
+    """The rows matching the search were counted again, after a search or reload: (their number)."""
+
     def __init__(self, db: Database, entity: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = ListTableModel(db, entity)
@@ -23,25 +46,121 @@ class ListView(QWidget):
         self.search.setAccessibleName(self.tr("Search this list"))
         self.search.setClearButtonEnabled(True)
         self.count = QLabel()
+        self.count.setAccessibleName(self.tr("Number of rows"))
+        self.columns_button = QPushButton(self.tr("Columns"))
+        self.columns_button.setToolTip(self.tr("Choose the columns to show (also: right-click a column header)"))
+        # The button's menu is rebuilt on every show so its ticks follow the header, whoever changed it.
+        self._button_menu = QMenu(self.columns_button)
+        self._button_menu.aboutToShow.connect(self._on_button_menu_about_to_show)
+        self.columns_button.setMenu(self._button_menu)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
+        self._enable_sorting()
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # The style's default row is roomy for touch; a register is read as a dense sheet.
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + ROW_PADDING)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)  # over its text
+        header.setSectionsMovable(True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._on_header_context_menu_requested)
         self.table.setAccessibleName(self.tr("{0} list").format(entity))
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.count)
+        top.addWidget(self.columns_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._debounce.timeout.connect(self._on_search_timer_timeout)
         self.search.textChanged.connect(self._debounce.start)
+        self.apply_initial_widths()
         self._update_count()
+
+    def _enable_sorting(self) -> None:
+        # A header starts at column 0 and setSortingEnabled sorts by it, which would replace the list's own order
+        # (actions by due date, then ref) with one the user never chose. Start unsorted, then only show the list's
+        # first order key in the header; the rows are already in the full default order.
+        header = self.table.horizontalHeader()
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        default = self.model.default_sort()
+        if default is not None:
+            blocked = header.blockSignals(True)
+            header.setSortIndicator(*default)
+            header.blockSignals(blocked)
+
+    # --- columns ----------------------------------------------------------------------------------------
+
+    @property
+    def header(self) -> QHeaderView:
+        return self.table.horizontalHeader()
+
+    def initial_width(self, section: int) -> int:
+        """The width a column starts at: by kind, long free text by its character hint, never cutting the title."""
+        column: ListColumn = self.model.columns[section]
+        if column.kind in KIND_WIDTHS:
+            width = KIND_WIDTHS[column.kind]
+        elif column.width:
+            width = min(column.width * self.table.fontMetrics().averageCharWidth(), LONG_TEXT_MAX_WIDTH)
+        else:
+            low, high = SHORT_TEXT_WIDTHS
+            width = min(max(self.table.sizeHintForColumn(section), low), high)
+        return max(width, self.header.sectionSizeHint(section))
+
+    def apply_initial_widths(self) -> None:
+        for section in range(self.model.columnCount()):
+            self.header.resizeSection(section, self.initial_width(section))
+
+    def set_column_hidden(self, section: int, hidden: bool) -> None:
+        """Hide or show a column; the last visible one always stays, so the list never goes blank."""
+        header = self.header
+        if hidden and header.count() - header.hiddenSectionCount() <= 1:
+            return
+        header.setSectionHidden(section, hidden)
+        if not hidden and header.sectionSize(section) < MIN_SHOWN_WIDTH:
+            header.resizeSection(section, self.initial_width(section))
+
+    def show_all_columns(self) -> None:
+        for section in range(self.header.count()):
+            self.set_column_hidden(section, False)
+
+    def fill_column_menu(self, menu: QMenu) -> None:
+        """One checkable entry per column in the order shown, then "Show all columns"."""
+        menu.clear()
+        header = self.header
+        visible = header.count() - header.hiddenSectionCount()
+        for visual in range(header.count()):
+            section = header.logicalIndex(visual)
+            action = QAction(self.model.columns[section].header, menu, checkable=True)
+            action.setChecked(not header.isSectionHidden(section))
+            action.setEnabled(header.isSectionHidden(section) or visible > 1)
+            action.toggled.connect(lambda checked, s=section: self.set_column_hidden(s, not checked))
+            menu.addAction(action)
+        menu.addSeparator()
+        show_all = menu.addAction(self.tr("Show all columns"))
+        show_all.setEnabled(header.hiddenSectionCount() > 0)
+        show_all.triggered.connect(self.show_all_columns)
+
+    def column_menu(self) -> QMenu:
+        menu = QMenu(self)
+        self.fill_column_menu(menu)
+        return menu
+
+    def _on_header_context_menu_requested(self, pos: QPoint) -> None:
+        menu = self.column_menu()
+        menu.exec(self.header.mapToGlobal(pos))
+        menu.deleteLater()
+
+    def _on_button_menu_about_to_show(self) -> None:
+        self.fill_column_menu(self._button_menu)
+
+    # --- rows -------------------------------------------------------------------------------------------
 
     def _on_search_timer_timeout(self) -> None:
         self.model.set_search(self.search.text())
@@ -52,4 +171,6 @@ class ListView(QWidget):
         self._update_count()
 
     def _update_count(self) -> None:
-        self.count.setText(self.tr("{0:,} rows").format(self.model.total))
+        total = self.model.total
+        self.count.setText(self.tr("1 row") if total == 1 else self.tr("{0:,} rows").format(total))
+        self.sig_rows_counted.emit(total)
