@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         for label, _ in NAVIGATION:
             self._nav.addItem(self.tr(label))
         self._nav.setMaximumWidth(230)
+        self._nav.setStyleSheet("QListWidget::item { padding: 5px 10px; }")
         self._stack = QStackedWidget()
         self._pages: dict[int, QWidget] = {}
         for _ in NAVIGATION:
@@ -100,8 +101,9 @@ class MainWindow(QMainWindow):
 
         self._status_db = QLabel()
         self._status_marking = QLabel()
-        self.statusBar().addPermanentWidget(self._status_marking)
-        self.statusBar().addPermanentWidget(self._status_db)
+        for label in (self._status_marking, self._status_db):
+            label.setContentsMargins(12, 0, 12, 0)
+            self.statusBar().addPermanentWidget(label)
         self._due_dock = QDockWidget(self.tr("Due soon"), self)
         self._due_dock.setObjectName("dueSoonDock")
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self._due_dock)

@@ -31,7 +31,7 @@ class SearchDialog(QDialog):
         super().__init__(parent)
         self._db = db
         self.setWindowTitle(self.tr("Find anything"))
-        self.resize(640, 420)
+        self.resize(860, 460)
         self.box = QLineEdit(placeholderText=self.tr("Type a forum, person, agency, meeting, action…"))
         self.box.setAccessibleName(self.tr("Search text"))
         self.results = QListWidget()
