@@ -228,7 +228,9 @@ class DateField(QWidget):
         self.date_edit = _date_edit(self)
         layout.addWidget(self.date_edit)
         self.none_box: QCheckBox | None = None
+        self._remembered = QDate.currentDate()
         if optional:
+            self.date_edit.setSpecialValueText("—")
             self.none_box = QCheckBox(self.tr("None"), self)
             self.none_box.toggled.connect(self._on_none_box_toggled)
             layout.addWidget(self.none_box)
@@ -238,6 +240,14 @@ class DateField(QWidget):
 
     def _on_none_box_toggled(self, checked: bool) -> None:
         self.date_edit.setEnabled(not checked)
+        blank = self.date_edit.minimumDate()
+        if checked:
+            # Show a dash, not a greyed-out date that reads like a real one.
+            if self.date_edit.date() != blank:
+                self._remembered = self.date_edit.date()
+            self.date_edit.setDate(blank)
+        elif self.date_edit.date() == blank:
+            self.date_edit.setDate(self._remembered)
         self.sig_value_changed.emit()
 
     def field_value(self) -> date | None:
@@ -248,10 +258,11 @@ class DateField(QWidget):
         return value
 
     def set_field_value(self, value: Any) -> None:
-        if self.none_box is not None:
-            self.none_box.setChecked(value is None)
         if value is not None:
             self.date_edit.setDate(QDate(value.year, value.month, value.day))
+        if self.none_box is not None:
+            self.none_box.setChecked(value is None)
+            self._on_none_box_toggled(value is None)
 
     def field_problem(self) -> str | None:
         return None
