@@ -6,10 +6,9 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from desktop.lists.table_model import RAG_COLOURS
+from desktop.theme import current_rag_colours
 
 if TYPE_CHECKING:
     from core.db.engine import Database
@@ -62,6 +61,7 @@ class DueSoonPanel(QWidget):
         with self._db.read() as session:
             report = due_soon(session, as_at=as_at or date.today())
         self.table.setRowCount(len(report.items))
+        colours = current_rag_colours()
         for row, item in enumerate(report.items):
             due = item.due.strftime("%d %b %Y") if item.due else ""
             kind = self.tr(_KIND_LABELS.get(item.kind, item.kind))
@@ -69,8 +69,9 @@ class DueSoonPanel(QWidget):
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 cell.setData(Qt.ItemDataRole.UserRole, (item.entity, item.row_id))
-                if column == 2 and item.rag in RAG_COLOURS:
-                    cell.setBackground(QColor(RAG_COLOURS[item.rag]))
+                if column == 2 and item.rag in colours:
+                    cell.setBackground(colours[item.rag].background)
+                    cell.setForeground(colours[item.rag].foreground)
                 self.table.setItem(row, column, cell)
         self.table.resizeColumnsToContents()
         overdue = len(report.overdue)

@@ -45,6 +45,13 @@ def rag_colours(dark: bool) -> dict[str, RagColours]:
     return {name: RagColours(QColor(bg), QColor(fg)) for name, (bg, fg) in table.items()}
 
 
+def current_rag_colours() -> dict[str, RagColours]:
+    """The RAG colours of the theme now applied (light before any theme is applied)."""
+    app = QApplication.instance()
+    dark = isinstance(app, QApplication) and theme_controller(app).dark
+    return rag_colours(dark)
+
+
 def fusion_palette(dark: bool) -> QPalette:
     """The Fusion palette used for an explicit light or dark theme."""
     if not dark:

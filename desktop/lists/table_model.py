@@ -7,23 +7,15 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
 
 from core.domain.money import format_money
-from core.services.rag import Rag
+from desktop.theme import current_rag_colours
 
 if TYPE_CHECKING:
     from core.db.engine import Database
     from core.reports.lists import ListColumn
 
 PAGE_SIZE = 200
-RAG_COLOURS = {
-    Rag.RED.value: "#f4c7c3",
-    Rag.AMBER.value: "#fce8b2",
-    Rag.GREEN.value: "#b7e1cd",
-    Rag.BLUE.value: "#c6dafc",
-    Rag.CANCELLED.value: "#e0e0e0",
-}
 RIGHT_ALIGNED_KINDS = ("money", "int", "fte")
 Index = QModelIndex | QPersistentModelIndex
 
@@ -55,6 +47,7 @@ class ListTableModel(QAbstractTableModel):
         self._total = 0
         self._as_at = as_at or date.today()
         self._sort: tuple[str, bool] | None = None
+        self._rag_colours = current_rag_colours()
         self._search: str | None = None
         self.reload()
 
@@ -157,9 +150,12 @@ class ListTableModel(QAbstractTableModel):
             return display_text(value, column.kind)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.kind in RIGHT_ALIGNED_KINDS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole and column.kind == "rag" and isinstance(value, str):
-            colour = RAG_COLOURS.get(value)
-            return QColor(colour) if colour else None
+        if column.kind == "rag" and isinstance(value, str) and value in self._rag_colours:
+            # RAG is always a word; the colour (from the theme, readable in light and dark) only adds to it.
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return self._rag_colours[value].background
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return self._rag_colours[value].foreground
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

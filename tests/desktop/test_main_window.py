@@ -126,3 +126,18 @@ def test_settings_dialog_renames_the_office_in_the_title(window: MainWindow, dem
     dialog.save()
     assert with_saved
     assert window.windowTitle() == "Cyber Affairs Desk — Office of the Ambassador — renamed"
+
+
+def test_rag_cells_carry_text_and_theme_colours(demo_db) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    from desktop.theme import rag_colours
+
+    model = ListTableModel(demo_db, "actions")
+    rag_column = next(i for i, c in enumerate(model.columns) if c.kind == "rag")
+    index = model.index(0, rag_column)
+    text = index.data()
+    assert text in {"Red", "Amber", "Green", "Blue", "Cancelled"}
+    light = rag_colours(False)[text]
+    assert index.data(Qt.ItemDataRole.BackgroundRole) == light.background
+    assert index.data(Qt.ItemDataRole.ForegroundRole) == light.foreground
