@@ -786,6 +786,21 @@ TRAVEL_LINES = 7
 # --- secondments (domain-reference §7, §9.2: 3 industry loans, 2 fellows, 3 rotations, 2 outward) ------------
 
 
+# Expertise areas of domain-reference §7.2, stored as the words a desk officer would type.
+_EXPERTISE_WORDS = {
+    "TECHNICAL": "Technical",
+    "LEGAL": "Legal",
+    "POLICY": "Policy",
+    "ECONOMIC_TRADE": "Economic and trade",
+    "LAW_ENFORCEMENT": "Law enforcement",
+    "COMMS": "Communications",
+}
+
+
+def _expertise_text(codes: str) -> str:
+    return ", ".join(_EXPERTISE_WORDS.get(code, code) for code in codes.split(","))
+
+
 @dataclass(frozen=True)
 class _SecondmentPlan:
     stype: SecondmentType
@@ -1755,7 +1770,7 @@ class _Programme:
             host_organisation_id=host_id,
             host_unit="Office of the Ambassador for Cyber Affairs — Negotiations team" if plan.inward else "",
             role_title=plan.role,
-            expertise=plan.expertise,
+            expertise=_expertise_text(plan.expertise),
             start_date=start,
             planned_end_date=planned_end,
             original_end_date=original_end,
