@@ -1,0 +1,48 @@
+"""Start-up: --db opens that file; with none, the last office, else the first-run choice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop.app import open_initial_database
+from desktop.main_window import MainWindow
+from desktop.office_dialogs import FirstRunDialog, NewOfficeDialog
+
+
+def test_db_argument_opens_that_file(window: MainWindow, demo_path: Path) -> None:
+    open_initial_database(window, demo_path)
+    assert window.db is not None and window.db.path == demo_path
+
+
+def test_first_run_offers_the_demo_office(window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    demo = tmp_path / "data" / "demo-office.cyberdesk"
+    monkeypatch.setattr("core.db.paths.default_database_path", lambda: tmp_path / "data" / "office.cyberdesk")
+    monkeypatch.setattr("core.db.paths.demo_database_path", lambda: demo)
+
+    def choose_demo(dialog: FirstRunDialog) -> int:
+        dialog._choose("demo")
+        return 1
+
+    monkeypatch.setattr(FirstRunDialog, "exec", choose_demo)
+    open_initial_database(window, None)
+    assert demo.exists()
+    assert window.db is not None and window.db.path == demo
+    assert window._banner.isVisible()
+
+
+def test_new_office_dialog_shows_core_messages_next_to_fields(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    dialog = NewOfficeDialog(tmp_path / "office.cyberdesk")
+    qtbot.addWidget(dialog)
+    dialog.name.setText("  ")
+    dialog.currency.setText("XYZ")
+    dialog._on_buttons_accepted()
+    assert dialog.result() == 0
+    assert dialog.messages["name"].text() == "Give the office a name."
+    assert dialog.messages["currency"].text() == "Enter a three-letter ISO 4217 currency code, such as AUD, EUR or USD."
+    dialog.name.setText("Office of the Ambassador")
+    dialog.currency.setText("eur")
+    dialog._on_buttons_accepted()
+    assert dialog.result() == 1
+    assert dialog.values() == ("Office of the Ambassador", "eur", 7)
