@@ -50,7 +50,7 @@ from core.services.markings import (
 from core.services.office import OfficeSettings, budget_line_count, load_settings, update_settings
 from core.services.records import EditConflict, RecordNotFound
 from core.services.validation import ValidationError, alert_window_problems, validate_values
-from desktop.editing.fields import ChoiceField, FieldEditor, FieldSpec, as_editor, make_field
+from desktop.editing.fields import ChoiceField, FieldEditor, FieldSpec, as_editor, make_field, with_message_line
 from desktop.office_dialogs import MONTHS
 from desktop.settings import Theme
 from desktop.theme import apply_theme
@@ -147,17 +147,7 @@ class SettingsDialog(QDialog):
         return self._with_message(spec.key, widget, tab)
 
     def _with_message(self, key: str, widget: QWidget, tab: int) -> QWidget:
-        # The record editor's pattern: a red line under the field, also announced as its accessible description.
-        holder = QWidget()
-        box = QVBoxLayout(holder)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(2)
-        box.addWidget(widget)
-        message = QLabel()
-        message.setObjectName(f"message_{key}")
-        message.setWordWrap(True)
-        message.hide()
-        box.addWidget(message)
+        holder, message = with_message_line(key, widget)
         self._messages[key] = message
         self._tab_of[key] = tab
         return holder

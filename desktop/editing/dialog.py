@@ -46,7 +46,7 @@ from core.services.records import (
     update_record,
 )
 from core.services.validation import ValidationError, validate_values
-from desktop.editing.fields import FieldEditor, FieldSpec, as_editor, make_field
+from desktop.editing.fields import FieldEditor, FieldSpec, as_editor, make_field, with_message_line
 
 if TYPE_CHECKING:
     from core.db.engine import Database
@@ -290,17 +290,8 @@ class RecordEditorDialog(QDialog):
 
     def _with_message(self, key: str, widget: QWidget) -> QWidget:
         """The field with its message line under it (red, announced as the field's accessible description)."""
-        holder = QWidget()
-        box = QVBoxLayout(holder)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(2)
-        box.addWidget(widget)
-        message = QLabel()
-        message.setObjectName(f"message_{key}")
+        holder, message = with_message_line(key, widget)
         message.setStyleSheet(_ERROR_STYLE)
-        message.setWordWrap(True)
-        message.hide()
-        box.addWidget(message)
         self._messages[key] = message
         return holder
 

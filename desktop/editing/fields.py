@@ -17,8 +17,10 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDoubleSpinBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -438,3 +440,18 @@ def as_editor(widget: QWidget) -> FieldEditor:
     """The field API of a widget made by `make_field` (every one of them implements FieldEditor)."""
     assert hasattr(widget, "field_value"), widget
     return widget  # type: ignore[return-value]
+
+
+def with_message_line(key: str, widget: QWidget) -> tuple[QWidget, QLabel]:
+    """The field with a hidden message line under it, for the validation message shown next to what was typed."""
+    holder = QWidget()
+    box = QVBoxLayout(holder)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.setSpacing(2)
+    box.addWidget(widget)
+    message = QLabel()
+    message.setObjectName(f"message_{key}")
+    message.setWordWrap(True)
+    message.hide()
+    box.addWidget(message)
+    return holder, message
