@@ -22,7 +22,7 @@ GOOD_STEP = """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
+revision = "9001_test_step"
 down_revision = "{down}"
 branch_labels = None
 depends_on = None
@@ -41,7 +41,7 @@ FAILING_STEP = """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
+revision = "9001_test_step"
 down_revision = "{down}"
 branch_labels = None
 depends_on = None
@@ -89,6 +89,7 @@ def test_upgrade_takes_a_backup_first(schema_db: Database, tmp_path: Path, monke
     path = schema_db.path
     assert path is not None
     schema_db.close()
+    shipped_head = migrate.head_revision()
     with_extra_step(tmp_path, monkeypatch, GOOD_STEP)
     with open_database(path) as db:
         assert db.backup_taken is not None
@@ -97,7 +98,7 @@ def test_upgrade_takes_a_backup_first(schema_db: Database, tmp_path: Path, monke
     assert "website" in columns
     backups = list_backups(backup_dir_for(path))
     assert [b.reason for b in backups] == ["before-update"]
-    assert schema_snapshot(backups[0].path)[1] == [("0001",)]
+    assert schema_snapshot(backups[0].path)[1] == [(shipped_head,)]
 
 
 def test_failed_migration_is_rolled_back(schema_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
