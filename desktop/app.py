@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from core import APP_ID, APP_NAME, __version__
+
+if TYPE_CHECKING:
+    from desktop.main_window import MainWindow
 
 
 def parse_gui_args(argv: list[str]) -> argparse.Namespace:
@@ -52,8 +60,68 @@ def run_gui(argv: list[str]) -> int:
     settings.restore_window(window)
     window.show()
     target = Path(args.db).expanduser() if args.db else None
-    QTimer.singleShot(0, lambda: open_initial_database(window, target))
+    after_first_frame(window, lambda: open_initial_database(window, target))
+    if os.environ.get("CYBERDESK_BENCH_EXIT"):
+        _report_bench_marks(app, window)
     return int(app.exec())
+
+
+# When no frame comes (a window restored minimised, a platform that paints late), the database opens anyway.
+FIRST_FRAME_WAIT_MS = 1000
+
+
+def after_first_frame(window: QWidget, then: Callable[[], None]) -> None:
+    """Run `then` once `window` has painted its first frame: a zero timer after show() fires before the paint,
+    so opening the database (SQLAlchemy, the models, the first list) there would hold the window back blank."""
+    done = False
+
+    def run() -> None:
+        nonlocal done
+        if not done:
+            done = True
+            window.removeEventFilter(watcher)
+            then()
+
+    class _FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                QTimer.singleShot(0, run)  # after this paint has reached the screen
+            return False
+
+    watcher = _FirstPaint(window)
+    window.installEventFilter(watcher)
+    QTimer.singleShot(FIRST_FRAME_WAIT_MS, run)
+
+
+def _report_bench_marks(app: QApplication, window: QWidget) -> None:
+    """bench/bench_gui_start.py only (CYBERDESK_BENCH_EXIT=1): write perf_counter() at the first frame and at the
+    first frame after the database opened (its first list filled), then close the window."""
+    import time
+
+    def mark(name: str) -> None:
+        sys.stdout.write(f"MARK {name} {time.perf_counter():.6f}\n")
+        sys.stdout.flush()
+
+    class _Frames(QObject):
+        painted = opened = done = False
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and not self.done:
+                if not self.painted:
+                    self.painted = True
+                    QTimer.singleShot(0, lambda: mark("first_frame"))
+                if self.opened:
+                    self.done = True
+                    QTimer.singleShot(0, lambda: (mark("populated"), window.close()))
+            return False
+
+    def on_opened(_name: str) -> None:
+        frames.opened = True
+        app.installEventFilter(frames)  # the first paint of any widget in the window, after the data came
+
+    frames = _Frames(window)
+    window.installEventFilter(frames)
+    window.sig_database_opened.connect(on_opened)  # type: ignore[attr-defined]
 
 
 def open_initial_database(window: object, target: Path | None) -> None:
@@ -63,11 +131,11 @@ def open_initial_database(window: object, target: Path | None) -> None:
 
     assert isinstance(window, MainWindow)
     if target is not None:
-        window.open_database(target)
+        open_while_importing(window, target)
         return
     for candidate in (window.settings.last_database, default_database_path()):
         if candidate is not None and candidate.exists():
-            window.open_database(candidate)
+            open_while_importing(window, candidate)
             return
     from desktop.office_dialogs import FirstRunDialog
 
@@ -82,6 +150,41 @@ def open_initial_database(window: object, target: Path | None) -> None:
         window.files.create_new_office()
     elif dialog.choice == "open":
         window.files.choose_and_open()
+
+
+# What showing an open office needs (MainWindow.set_database and the first list), imported while the file opens.
+_FIRST_VIEW_MODULES = (
+    "core.services.office",
+    "core.reports.markings",
+    "core.reports.due_soon",
+    "desktop.due_soon",
+    "desktop.lists.register",
+)
+
+
+def open_while_importing(window: MainWindow, path: Path) -> None:
+    """Open `path` on a worker thread, whose integrity check runs inside SQLite without holding the GIL, while
+    this thread imports what showing the office needs. Anything but a clean open (a lock held elsewhere, a file
+    to update or repair) goes through MainWindow.open_database, which asks and explains as usual."""
+    import importlib
+
+    from core.db.engine import Database, open_database
+
+    opened: list[Database] = []
+
+    def work() -> None:
+        with contextlib.suppress(Exception):  # opened again below, where the error reaches the user
+            opened.append(open_database(path))
+
+    worker = threading.Thread(target=work, name="open office", daemon=True)
+    worker.start()
+    for module in _FIRST_VIEW_MODULES:
+        importlib.import_module(module)
+    worker.join()
+    if opened:
+        window.set_database(opened[0])
+    else:
+        window.open_database(path)
 
 
 def build_demo_office(path: Path) -> None:

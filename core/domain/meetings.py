@@ -84,6 +84,8 @@ class Meeting(Versioned, Archivable, Timestamped, Base):
         sa.UniqueConstraint("group_id", "number"),
         sa.UniqueConstraint("group_id", "fiscal_year", "fiscal_quarter"),
         sa.CheckConstraint("fiscal_quarter BETWEEN 1 AND 4", name="quarter"),
+        # A group's meetings between two dates, as "open for N meetings" counts them for every action.
+        sa.Index("ix_meeting_group_date", "group_id", "meeting_date", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Literal, TypeAlias, get_args
 
@@ -12,21 +13,22 @@ import sqlalchemy as sa
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import QueryableAttribute, Session, aliased
 from sqlalchemy.orm import join as orm_join
-from sqlalchemy.sql import FromClause
+from sqlalchemy.sql import FromClause, visitors
+from sqlalchemy.sql.elements import BinaryExpression, ColumnClause
 
 from core.domain.audit import AuditEntry
 from core.domain.base import LabelledEnum, Money
 from core.domain.commitments import Commitment
 from core.domain.fiscal import FiscalCalendar, meeting_title
 from core.domain.forums import Forum, ForumEvent
-from core.domain.meetings import Action, Decision, EngagementGroup, Meeting, MeetingStatus
+from core.domain.meetings import Action, ActionStatus, Decision, EngagementGroup, Meeting, MeetingStatus, RagOverride
 from core.domain.organisations import Organisation, Person
 from core.domain.reference import CostCategory, Marking
 from core.domain.resources import BudgetLine, BudgetMonth, StaffAllocation
 from core.domain.secondments import Secondment
 from core.domain.text import name_key
 from core.services.office import load_settings
-from core.services.rag import Rag, action_rag_input, rag
+from core.services.rag import DUE_SOON_DAYS, Rag, action_rag_input, rag
 
 __all__ = [
     "COLUMN_KINDS",
@@ -40,6 +42,7 @@ __all__ = [
     "UnknownList",
     "UnknownMarking",
     "UnsortableColumn",
+    "action_rag_case",
     "count_list",
     "fetch_list",
     "list_spec",
@@ -70,6 +73,7 @@ SqlExpr: TypeAlias = "sa.ColumnElement[Any] | QueryableAttribute[Any]"
 # Parameters every list statement may use, bound at execution so the specs stay static data.
 AS_AT = sa.bindparam("as_at", type_=sa.Date())
 DEFAULT_RANK = sa.bindparam("default_rank", type_=sa.Integer())
+RAG_SOON = sa.bindparam("rag_soon", type_=sa.Date())  # as_at + DUE_SOON_DAYS: the last day that is "due soon"
 
 _PK = "_pk"
 _FTE_SCALE = -2  # FTE is stored in hundredths
@@ -182,10 +186,11 @@ class ListPage:
     columns: tuple[ListColumn, ...]
     rows: tuple[tuple[object, ...], ...]
     ids: tuple[int, ...]  # the primary key of each row, for opening the record
-    total: int  # rows matching the same filter, all pages together
+    total: int | None  # rows matching the same filter, all pages together; None when not counted (count=False)
     offset: int
     left_out_by_marking: int  # rows hidden by the marking ceiling
     highest_marking: str | None  # label of the highest marking among `rows`
+    more: bool = False  # rows follow this page
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -238,6 +243,31 @@ def _marking_column(*sources: SqlExpr) -> ListColumn:
         sa.func.coalesce(highest, DEFAULT_RANK),
         compute=lambda row, ctx: ctx.marking_labels.get(row["marking"]),
     )
+
+
+def action_rag_case(
+    actions: Any, *, as_at: Any = AS_AT, soon: Any = RAG_SOON, rank: bool = False
+) -> sa.ColumnElement[Any]:
+    """core.services.rag.rag() of action rows as one SQL CASE, so that lists sort by RAG in SQL, a page at a time.
+    `actions` is the Action class, an alias of it or its table's columns; `as_at` and `soon` (as_at plus
+    DUE_SOON_DAYS) default to the parameters fetch_list binds. Gives the Rag value, or with `rank` its severity
+    (Red first, as a sorted RAG column shows it). Must agree with rag(): tests compare the two on every case."""
+    status, override = actions.status, actions.rag_override
+    whens: tuple[tuple[sa.ColumnElement[bool], Rag], ...] = (
+        (status == ActionStatus.COMPLETE, Rag.BLUE),
+        (status == ActionStatus.CANCELLED, Rag.CANCELLED),
+        *((override == member, Rag(member.value.capitalize())) for member in RagOverride),
+        (sa.or_(actions.blocked.is_(True), actions.due_date < as_at), Rag.RED),
+        (
+            sa.or_(sa.and_(actions.due_date <= soon, status != ActionStatus.IN_PROGRESS), actions.extension_count >= 1),
+            Rag.AMBER,
+        ),
+    )
+
+    def shown(value: Rag) -> int | str:
+        return _RAG_ORDER[value.value] if rank else value.value
+
+    return sa.case(*((cond, shown(value)) for cond, value in whens), else_=shown(Rag.GREEN))
 
 
 def _action_rag(row: RowMapping, ctx: ListContext) -> str:
@@ -427,7 +457,7 @@ def _build_specs() -> dict[str, ListSpec]:
                 _col("due", "Due", "date", Action.due_date),
                 _col("original_due", "Originally due", "date", Action.original_due_date),
                 _text("status", "Status", Action.status),
-                ListColumn("rag", "RAG", "rag", compute=_action_rag),
+                ListColumn("rag", "RAG", "rag", compute=_action_rag, sort_expr=action_rag_case(Action, rank=True)),
                 _col("open_for", "Open for N meetings", "int", open_for),
                 _col("blocked", "Blocked", "bool", Action.blocked),
                 _col("extensions", "Extensions", "int", Action.extension_count),
@@ -686,37 +716,180 @@ def _default_rank(default_label: str | None, scheme: Sequence[tuple[str, int]]) 
 
 
 # ----------------------------------------------------------------------------------------------------
+# Joins: which tables of a list's source a query may leave out
+
+
+def _table_key(table: Any) -> Any:
+    # The ORM hands out annotated copies of tables and aliases; they compare by their plain form.
+    deannotate = getattr(table, "_deannotate", None)
+    return deannotate() if deannotate is not None else table
+
+
+def _tables_in(*exprs: Any) -> set[Any]:
+    """The tables and aliases whose columns `exprs` read, inside subqueries too."""
+    found: set[Any] = set()
+    for expr in exprs:
+        for element in visitors.iterate(expr):
+            table = getattr(element, "table", None)
+            if isinstance(element, ColumnClause) and table is not None:
+                found.add(_table_key(table))
+    return found
+
+
+@dataclass(frozen=True)
+class _Link:
+    """One table joined into a list's source. `key` and `pk` are set when it is joined on key = its primary key."""
+
+    table: FromClause
+    onclause: sa.ColumnElement[bool] | None
+    outer: bool
+    key: Any = None
+    pk: Any = None
+    found: Any = None  # a second alias of the table, for lookup() subqueries that read no table of the outer query
+
+    @property
+    def one_row(self) -> bool:
+        """Every row finds exactly one (a required foreign key, which the database enforces) or, outer-joined, at
+        most one: leaving the table out changes no row, and a condition on it may look it up instead."""
+        return self.key is not None and (self.outer or not self.key.nullable)
+
+
+def _link(join: sa.Join) -> _Link:
+    on, right = join.onclause, join.right
+    primary_key = tuple(getattr(right, "primary_key", ()))
+    if isinstance(on, BinaryExpression) and on.operator is operator.eq and len(primary_key) == 1:
+        for key, target in ((on.left, on.right), (on.right, on.left)):
+            if (
+                isinstance(key, sa.Column)
+                and isinstance(target, ColumnClause)
+                and _table_key(target.table) is _table_key(right)
+                and target.primary_key
+                and any(isinstance(base, sa.Column) and key.references(base) for base in target.base_columns)
+            ):
+                plain = _table_key(right)
+                found = sa.alias(getattr(plain, "element", plain), name=f"{plain.name}_found")
+                return _Link(right, join.onclause, join.isouter, key, target, found)
+    return _Link(right, join.onclause, join.isouter)
+
+
+@dataclass(frozen=True)
+class _Joins:
+    """A list's source taken apart: its own table, then the tables joined to it in order."""
+
+    base: FromClause
+    links: tuple[_Link, ...]
+
+    @classmethod
+    def of(cls, source: FromClause) -> _Joins:
+        links: list[_Link] = []
+        while isinstance(source, sa.Join):
+            links.append(_link(source))
+            source = source.left
+        return cls(source, tuple(reversed(links)))
+
+    def narrowed(self, source: FromClause, *exprs: Any) -> FromClause:
+        """`source` without the one-row tables that neither `exprs` nor a kept join read (`source` itself when
+        none can go). Counting, filtering and ordering 200,000 actions then skip a lookup per row for each."""
+        needed = _tables_in(*exprs)
+        kept: list[_Link] = []
+        for link in reversed(self.links):
+            if link.one_row and _table_key(link.table) not in needed:
+                continue
+            kept.append(link)
+            if link.onclause is not None:
+                needed |= _tables_in(link.onclause)
+        if len(kept) == len(self.links):
+            return source
+        narrow = self.base
+        for link in reversed(kept):
+            narrow = sa.join(narrow, link.table, link.onclause, isouter=link.outer)
+        return narrow
+
+    def lookup(self, cond: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
+        """`cond` on the columns of one one-row table as `key IN (the rows of that table it holds for)`: the few
+        matching names are found once instead of joining every row scanned. The same rows, as the conditions of
+        a search are false on a missing linked record (blank in the list)."""
+        tables = _tables_in(cond)
+        for link in self.links:
+            table = _table_key(link.table)
+            if link.one_row and tables == {table}:
+                # Through the second alias, so that narrowed() can leave the joined table out.
+                found = link.found
+                matching = sa.select(found.c[link.pk.key]).where(_moved(cond, table, found))
+                lookup: sa.ColumnElement[bool] = link.key.in_(matching.correlate(None))
+                return lookup
+        return cond
+
+
+def _moved(cond: sa.ColumnElement[bool], table: Any, to: Any) -> sa.ColumnElement[bool]:
+    """`cond` with the columns of `table` read from the alias `to` instead."""
+
+    def replace(element: Any, **_kw: Any) -> Any:
+        if isinstance(element, ColumnClause) and _table_key(getattr(element, "table", None)) is table:
+            return to.c[element.key]
+        return None
+
+    return visitors.replacement_traverse(cond, {}, replace)
+
+
+_JOINS: dict[str, _Joins] = {}
+
+
+def _joins(spec: ListSpec) -> _Joins:
+    joins = _JOINS.get(spec.entity)
+    if joins is None or joins.base is not _first_table(spec.source):
+        joins = _JOINS[spec.entity] = _Joins.of(spec.source)
+    return joins
+
+
+def _first_table(source: FromClause) -> FromClause:
+    while isinstance(source, sa.Join):
+        source = source.left
+    return source
+
+
+# ----------------------------------------------------------------------------------------------------
 # Fetching
 
 
-def _search_clause(spec: ListSpec, search: str | None) -> sa.ColumnElement[bool] | None:
+def _search_clause(spec: ListSpec, search: str | None, *, ilike: bool = True) -> sa.ColumnElement[bool] | None:
     term = (search or "").strip()
     if not term:
         return None
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     pattern = f"%{escaped}%"
     wanted = term.casefold()
+    joins = _joins(spec)
     clauses: list[sa.ColumnElement[bool]] = []
     for column in spec.columns:
         if not column.searchable or column.expr is None:
             continue
         enum_class = _enum_class(column.expr)
         if enum_class is None:
-            # ILIKE is rendered as lower() LIKE lower() on SQLite and as ILIKE on PostgreSQL.
-            clauses.append(_sql(column.expr).ilike(pattern, escape="\\"))
+            # SQLite's LIKE ignores ASCII case already, as its lower() does (and no further): the same match,
+            # without a lower() of every value. ILIKE elsewhere (PostgreSQL).
+            expr = _sql(column.expr)
+            match = expr.ilike(pattern, escape="\\") if ilike else expr.like(pattern, escape="\\")
+            clauses.append(joins.lookup(match))
             continue
         # Enum columns store codes (IN_PROGRESS); users search for what they see ("In progress").
         members = [m for m in enum_class if wanted in m.label.casefold()]
         if members:
-            clauses.append(_sql(column.expr).in_(members))
+            clauses.append(joins.lookup(_sql(column.expr).in_(members)))
     return sa.or_(*clauses) if clauses else sa.false()
 
 
-def _filters(spec: ListSpec, search: str | None, include_archived: bool) -> list[sa.ColumnElement[bool]]:
+def _needs_ilike(session: Session) -> bool:
+    return session.get_bind().dialect.name != "sqlite"
+
+
+def _filters(
+    spec: ListSpec, search: str | None, include_archived: bool, *, ilike: bool = True
+) -> list[sa.ColumnElement[bool]]:
     filters: list[sa.ColumnElement[bool]] = []
     if spec.archived is not None and not include_archived:
         filters.append(_sql(spec.archived).is_(sa.false()))
-    clause = _search_clause(spec, search)
+    clause = _search_clause(spec, search, ilike=ilike)
     if clause is not None:
         filters.append(clause)
     return filters
@@ -747,7 +920,8 @@ def _order_by(spec: ListSpec, keys: Iterable[tuple[str, bool]]) -> list[sa.Colum
 def _count(
     session: Session, spec: ListSpec, filters: Sequence[sa.ColumnElement[bool]], params: Mapping[str, Any]
 ) -> int:
-    stmt = sa.select(sa.func.count()).select_from(spec.source).where(*filters).params(**params)
+    source = _joins(spec).narrowed(spec.source, *filters)
+    stmt = sa.select(sa.func.count()).select_from(source).where(*filters).params(**params)
     return int(session.execute(stmt).scalar_one())
 
 
@@ -799,7 +973,7 @@ def count_list(
     spec = list_spec(entity)
     default_rank = _default_rank(load_settings(session).default_marking, marking_scheme(session))
     kept, _ = _ceiling_filters(spec, max_marking_rank)
-    filters = _filters(spec, search, include_archived) + kept
+    filters = _filters(spec, search, include_archived, ilike=_needs_ilike(session)) + kept
     return _count(session, spec, filters, {"default_rank": default_rank})
 
 
@@ -814,13 +988,19 @@ def fetch_list(
     offset: int = 0,
     limit: int | None = None,
     include_archived: bool = False,
+    count: bool = True,
 ) -> ListPage:
     """One page of a list. `sort` is (column key, descending); search is a case-insensitive substring match
     over the text columns (ASCII case only on SQLite). Filtering, searching, sorting and paging happen in SQL.
 
-    Limitation for views that page: a computed column without an SQL sort expression (the actions' RAG) is
-    sorted in Python, so it can be sorted only when `limit` is None (all rows at once); otherwise
-    UnsortableColumn is raised. Sort such a list by its SQL columns, or fetch it whole.
+    A page (`limit`) is found in two steps in one statement: the primary keys of its rows, filtered and ordered
+    on only the tables the filter and order read, then the shown columns of just those rows, so that computed
+    columns (meetings open, markings) are worked out for a page and not for every row sorted. `more` says
+    whether rows follow. `total` counts every row the filter matches; with `count=False` it is None unless the
+    page reaches the end (a view that pages on demand can count apart, with count_list).
+
+    A computed column without an SQL sort expression (none at present) is sorted in Python, so it can be sorted
+    only when `limit` is None (all rows at once); otherwise UnsortableColumn is raised.
     """
     if offset < 0 or (limit is not None and limit < 0):
         raise ValueError("offset and limit must not be negative")
@@ -828,7 +1008,11 @@ def fetch_list(
     settings = load_settings(session)
     scheme = marking_scheme(session)
     ctx = ListContext(as_at=as_at, calendar=settings.calendar, marking_labels={r: lb for lb, r in scheme})
-    params = {"as_at": as_at, "default_rank": _default_rank(settings.default_marking, scheme)}
+    params = {
+        "as_at": as_at,
+        "default_rank": _default_rank(settings.default_marking, scheme),
+        "rag_soon": as_at + timedelta(days=DUE_SOON_DAYS),
+    }
 
     sort_column = spec.column(sort[0]) if sort is not None else None
     in_python = sort_column is not None and not sort_column.sortable_in_sql
@@ -839,21 +1023,41 @@ def fetch_list(
         order.insert(0, sort)
 
     kept, left_out = _ceiling_filters(spec, max_marking_rank)
-    filters = _filters(spec, search, include_archived)
-    stmt = spec.select().where(*filters, *kept).order_by(*_order_by(spec, order)).params(**params)
-    if not in_python:
-        stmt = stmt.offset(offset or None).limit(limit)
+    filters = _filters(spec, search, include_archived, ilike=_needs_ilike(session))
+    ordering = _order_by(spec, order)
+    stmt = spec.select().order_by(*ordering).params(**params)
+    if limit is None:
+        stmt = stmt.where(*filters, *kept)
+        if not in_python:
+            stmt = stmt.offset(offset or None)
+    else:
+        keys = (
+            sa.select(_sql(spec.pk))
+            .select_from(_joins(spec).narrowed(spec.source, *filters, *kept, *ordering))
+            .where(*filters, *kept)
+            .order_by(*ordering)
+            .offset(offset or None)
+            .limit(limit + 1)  # one more tells whether rows follow
+            .correlate(None)
+        )
+        stmt = stmt.where(_sql(spec.pk).in_(keys))
 
     pairs = [
         (int(row[_PK]), tuple(_shown(c, row, ctx) for c in spec.columns)) for row in session.execute(stmt).mappings()
     ]
+    more = limit is not None and len(pairs) > limit
+    if more:
+        pairs = pairs[:limit]
     if in_python and sort_column is not None and sort is not None:
         index = spec.columns.index(sort_column)
         pairs = _sort_in_python(pairs, index, sort_column.kind, sort[1])[offset:]
 
-    # A whole list is its own count; a page needs the count of everything the filter matches.
-    whole = limit is None and offset == 0
-    total = len(pairs) if whole else _count(session, spec, filters + kept, params)
+    # A page that reaches the end gives the count; any other page needs the count of everything the filter matches.
+    total: int | None = None
+    if not more and (pairs or offset == 0):
+        total = offset + len(pairs)
+    elif count:
+        total = _count(session, spec, filters + kept, params)
     return ListPage(
         columns=spec.columns,
         rows=tuple(values for _, values in pairs),
@@ -862,6 +1066,7 @@ def fetch_list(
         offset=offset,
         left_out_by_marking=_count(session, spec, filters + left_out, params) if left_out else 0,
         highest_marking=_highest_marking(spec, [values for _, values in pairs], scheme),
+        more=more,
     )
 
 

@@ -1,0 +1,203 @@
+"""The actions list and global search on the 200,000-action database, each step against its target (ms).
+
+Every step is timed as the user sees it from the model: the model call (which queries the database) and then the
+cells of the first screen read back through `data()` as a view would paint them. Each step runs --runs times
+(median shown, min-max in brackets), the steps interleaved round after round so that load from other work on
+the machine falls on all of them alike. Filter keystrokes time `set_search` itself (the view's debounce is not
+counted). The view is also built and painted for real once per round (`ListView` shown and grabbed), for
+information.
+
+`--against ROOT DB` compares with another checkout (e.g. the code before a change, on a copy of the database at
+its schema): one round of each in turn, in fresh processes, and the ratio after/before per step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from core.db.engine import open_database
+from core.reports.lists import list_spec
+from core.reports.search import search_everything
+from desktop.lists.table_model import ListTableModel
+from desktop.lists.view import ListView
+
+OUT = Path(__file__).resolve().parent / "out"
+SCREEN_ROWS = 40  # rows of a maximised list on a large screen
+ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.TextAlignmentRole)
+SEARCHES = ("ICEG-12", "A04.0", "Bergstrom", "points of contact")  # the last is in a third of all actions
+KEYSTROKES = ("p", "po", "poi")
+
+
+def first_screen(model: ListTableModel) -> None:
+    for row in range(min(SCREEN_ROWS, model.rowCount())):
+        for column in range(model.columnCount()):
+            index = model.index(row, column)
+            for role in ROLES:
+                model.data(index, role)
+
+
+Targets = list[tuple[str, float | None]]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("db", nargs="?", type=Path, default=OUT / "actions-200k.cyberdesk")
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--as-at", type=date.fromisoformat, default=date.today(), help="default: today, as the app")
+    parser.add_argument("--against", nargs=2, type=Path, metavar=("ROOT", "DB"), help="compare with another checkout")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if not args.db.exists():
+        sys.exit(f"{args.db} is missing: run bench/make_bench_dbs.py first")
+    if args.against:
+        compare(args)
+        return
+    targets, times = measure(args.db, args.runs, args.as_at)
+    if args.json:
+        print(json.dumps({"targets": targets, "times": times}))
+        return
+    print(f"{args.db.name}, as at {args.as_at}, median of {args.runs} runs (ms; min-max in brackets)")
+    failed = 0
+    for label, target in targets:
+        values = times[label]
+        median = statistics.median(values)
+        failed += target is not None and median > target
+        print(f"  {label:45s} {median:8.1f}  [{min(values):.1f}-{max(values):.1f}]  {verdict(median, target)}")
+    print(f"{failed} of {sum(1 for _, t in targets if t is not None)} targets missed")
+
+
+def verdict(median: float, target: float | None) -> str:
+    if target is None:
+        return ""
+    return f"<= {target:.0f} {'pass' if median <= target else 'FAIL'}"
+
+
+def compare(args: argparse.Namespace) -> None:
+    """Rounds of this checkout and the other in turn, each in a fresh process; medians and after/before."""
+    root, other_db = (path.resolve() for path in args.against)
+    here = Path(__file__).resolve()
+    sides = {"after": (here.parent.parent, args.db.resolve()), "before": (root, other_db)}
+    targets: Targets = []
+    times: dict[str, dict[str, list[float]]] = {side: {} for side in sides}
+    for round_no in range(args.runs):
+        order = list(sides) if round_no % 2 == 0 else list(reversed(sides))
+        for side in order:
+            checkout, db = sides[side]
+            argv = [sys.executable, str(here), str(db), "--runs", "1", "--json", "--as-at", args.as_at.isoformat()]
+            env = {**os.environ, "PYTHONPATH": str(checkout), "QT_QPA_PLATFORM": "offscreen"}
+            done = subprocess.run(argv, env=env, cwd=checkout, capture_output=True, text=True, check=True)
+            result = json.loads(done.stdout.strip().splitlines()[-1])
+            targets = [(label, target) for label, target in result["targets"]]
+            for label, values in result["times"].items():
+                times[side].setdefault(label, []).extend(values)
+    print(f"{args.db.name} as at {args.as_at}: median of {args.runs} rounds each, in turn (ms)")
+    print(f"  {'step':45s} {'before':>8s} {'after':>8s} {'ratio':>6s}  target  before / after")
+    for label, target in targets:
+        before, after = (statistics.median(times[side][label]) for side in ("before", "after"))
+        if target is None:
+            shown, verdicts = "     -", ""
+        else:
+            shown = f"{target:6.0f}"
+            verdicts = " / ".join("pass" if value <= target else "FAIL" for value in (before, after))
+        print(f"  {label:45s} {before:8.1f} {after:8.1f} {after / before:6.2f}  {shown}  {verdicts}")
+
+
+def measure(path: Path, runs: int, as_at: date) -> tuple[Targets, dict[str, list[float]]]:
+    app = QApplication.instance() or QApplication([])
+    db = open_database(path)  # read-write, as the app: a newer schema is migrated once
+    model = ListTableModel(db, "actions", as_at=as_at)
+    column = {c.key: i for i, c in enumerate(list_spec("actions").columns)}
+    asc, desc = Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder
+
+    def open_model() -> None:
+        first_screen(ListTableModel(db, "actions", as_at=as_at))
+
+    def sorter(key: str, order: Qt.SortOrder) -> Callable[[], None]:
+        def run() -> None:
+            model.sort(column[key], order)
+            first_screen(model)
+
+        return run
+
+    def typing(text: str) -> Callable[[], None]:
+        def run() -> None:
+            model.set_search(text)
+            first_screen(model)
+
+        return run
+
+    def searcher(text: str) -> Callable[[], None]:
+        def run() -> None:
+            with db.read() as session:
+                search_everything(session, text)
+
+        return run
+
+    def reset() -> None:
+        model.set_search("")
+        model.sort(column["due"], asc)
+
+    def open_view() -> None:
+        view = ListView(db, "actions")
+        view.resize(1400, 900)
+        view.show()
+        view.grab()
+        view.close()
+        view.deleteLater()
+        app.processEvents()
+
+    # (label, target ms or None, step, run after the step untimed)
+    steps: list[tuple[str, float | None, Callable[[], None], Callable[[], None] | None]] = [
+        ("open actions: model + first screen", 50, open_model, None),
+        ("open actions: ListView shown and painted", None, open_view, None),
+        ("sort by due, ascending", 150, sorter("due", asc), None),
+        ("sort by due, descending", 150, sorter("due", desc), None),
+        ("sort by ref, ascending (text)", 150, sorter("ref", asc), None),
+        ("sort by RAG, ascending", 500, sorter("rag", asc), None),
+        ("sort by RAG, descending", 500, sorter("rag", desc), None),
+        ("sort by open for N meetings, ascending", 500, sorter("open_for", asc), None),
+        ("sort by open for N meetings, descending", 500, sorter("open_for", desc), None),
+        *((f"filter keystroke {text!r}", 100, typing(text), None) for text in KEYSTROKES),
+        ("filter keystroke 'poi' sorted by RAG", 100, typing("poi"), None),
+        ("filter keystroke 'zqx' (no match)", 100, typing("zqx"), reset),
+        *((f"global search {text!r}", 100, searcher(text), None) for text in SEARCHES),
+    ]
+    # Keystrokes in the list's own order (due date), but one in RAG order: the sort is set untimed just before.
+    prepare: dict[str, Callable[[], None]] = {
+        f"filter keystroke {KEYSTROKES[0]!r}": lambda: model.sort(column["due"], asc),
+        "filter keystroke 'poi' sorted by RAG": lambda: model.sort(column["rag"], asc),
+        "filter keystroke 'zqx' (no match)": lambda: model.sort(column["due"], asc),
+    }
+    times: dict[str, list[float]] = {label: [] for label, *_ in steps}
+    open_model()  # warm the page cache and the statement caches once
+    for _ in range(runs):
+        reset()
+        for label, _target, step, after in steps:
+            if label in prepare:
+                prepare[label]()
+            started = time.perf_counter()
+            step()
+            times[label].append((time.perf_counter() - started) * 1000)
+            if after is not None:
+                after()
+        reset()
+    db.close()
+    return [(label, target) for label, target, *_ in steps], times
+
+
+if __name__ == "__main__":
+    main()
