@@ -129,7 +129,7 @@ def _export_common(p: argparse.ArgumentParser) -> None:
 
 
 def is_gui_invocation(argv: Sequence[str]) -> bool:
-    """No command (only `--db`) means: open the GUI."""
+    """No command (only `--db`) means: open the GUI (desktop/__main__.py decides the same without this import)."""
     rest = list(argv)
     if "--db" in rest:
         i = rest.index("--db")

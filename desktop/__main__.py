@@ -10,9 +10,13 @@ _QT_FLAGS = {"--self-test"}
 
 
 def _wants_gui(argv: list[str]) -> bool:
-    from core.cli import is_gui_invocation
-
-    return any(arg in _QT_FLAGS for arg in argv) or is_gui_invocation(argv)
+    """No command (only `--db`) or a Qt-only flag. Decided without importing core.cli, whose imports
+    (SQLAlchemy, the models) would otherwise delay the window's first frame by most of a second."""
+    rest = [arg for arg in argv if not arg.startswith("--db=")]
+    if "--db" in rest:
+        i = rest.index("--db")
+        del rest[i : i + 2]
+    return any(arg in _QT_FLAGS for arg in argv) or not rest
 
 
 def main(argv: list[str] | None = None) -> int:

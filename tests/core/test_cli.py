@@ -298,3 +298,11 @@ def test_check_reports_a_broken_audit_chain(office: Path, capsys: pytest.Capture
     assert code == EXIT_REFUSED
     assert any(line.startswith("PROBLEM: audit entry 1 was altered") for line in lines)
     assert "problem(s)" in capsys.readouterr().err
+
+
+def test_entry_point_routes_like_the_cli() -> None:
+    from core.cli import is_gui_invocation
+    from desktop.__main__ import _wants_gui
+
+    for argv in ([], ["--db", "x"], ["--db=x"], ["--db", "x", "check"], ["check"], ["--self-test"], ["--version"]):
+        assert _wants_gui(argv) == (is_gui_invocation(argv) or argv == ["--self-test"]), argv
