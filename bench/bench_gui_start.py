@@ -9,7 +9,8 @@ Targets: b/a <= 1.2 and d/c <= 1.2. (b2) and (d2) are the same through the `cybe
 Times run from just before the child process is spawned to the child's perf_counter() mark (CLOCK_MONOTONIC is
 shared by processes on Linux), interpreter start-up included on both sides. The variants run interleaved, round
 after round, so that load from other work on the machine falls on all of them alike. cyberdesk reports its
-marks through the CYBERDESK_BENCH_EXIT hook in desktop/app.py; settings go to a throwaway XDG_CONFIG_HOME.
+marks through the CYBERDESK_BENCH_EXIT hook in desktop/app.py; settings go to a throwaway XDG_CONFIG_HOME, and the
+app opens a private copy of each database (so that no one else's open copy holds its lock).
 `--against ROOT DB` also runs another checkout (with the same hook) on a database of its schema, in turn with
 the rest, for a before/after comparison in one run.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -83,6 +85,19 @@ def _run(argv: list[str], env: dict[str, str], cwd: Path) -> dict[str, float]:
     return marks
 
 
+def _private_copy(path: Path, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / path.name
+    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    target = sqlite3.connect(copy)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+    return copy
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("db", nargs="?", type=Path, default=OUT / "actions-200k.cyberdesk")
@@ -98,6 +113,8 @@ def main() -> None:
         checkouts[" before"] = (args.against[0].resolve(), args.against[1].resolve())
     with tempfile.TemporaryDirectory() as config:
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": config, "CYBERDESK_BENCH_EXIT": "1"}
+        for name, (root, path) in list(checkouts.items()):
+            checkouts[name] = (root, _private_copy(path, Path(config) / (name.strip() or "after")))
         # (label, argv, checkout)
         variants: list[tuple[str, list[str], Path]] = [
             ("a", [python, "-c", _FRAME], ROOT),

@@ -30,6 +30,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from core.db.engine import open_database
+from core.db.lock import DatabaseLocked
 from core.reports.lists import list_spec
 from core.reports.search import search_everything
 from desktop.lists.table_model import ListTableModel
@@ -118,7 +119,10 @@ def compare(args: argparse.Namespace) -> None:
 
 def measure(path: Path, runs: int, as_at: date) -> tuple[Targets, dict[str, list[float]]]:
     app = QApplication.instance() or QApplication([])
-    db = open_database(path)  # read-write, as the app: a newer schema is migrated once
+    try:
+        db = open_database(path)  # read-write, as the app: a newer schema is migrated once
+    except DatabaseLocked:
+        db = open_database(path, readonly=True)  # open elsewhere (another benchmark): reading is all this needs
     model = ListTableModel(db, "actions", as_at=as_at)
     column = {c.key: i for i, c in enumerate(list_spec("actions").columns)}
     asc, desc = Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from core import APP_ID, APP_NAME, __version__
-
-if TYPE_CHECKING:
-    from desktop.main_window import MainWindow
 
 
 def parse_gui_args(argv: list[str]) -> argparse.Namespace:
@@ -131,11 +125,11 @@ def open_initial_database(window: object, target: Path | None) -> None:
 
     assert isinstance(window, MainWindow)
     if target is not None:
-        open_while_importing(window, target)
+        window.open_database(target)
         return
     for candidate in (window.settings.last_database, default_database_path()):
         if candidate is not None and candidate.exists():
-            open_while_importing(window, candidate)
+            window.open_database(candidate)
             return
     from desktop.office_dialogs import FirstRunDialog
 
@@ -150,41 +144,6 @@ def open_initial_database(window: object, target: Path | None) -> None:
         window.files.create_new_office()
     elif dialog.choice == "open":
         window.files.choose_and_open()
-
-
-# What showing an open office needs (MainWindow.set_database and the first list), imported while the file opens.
-_FIRST_VIEW_MODULES = (
-    "core.services.office",
-    "core.reports.markings",
-    "core.reports.due_soon",
-    "desktop.due_soon",
-    "desktop.lists.register",
-)
-
-
-def open_while_importing(window: MainWindow, path: Path) -> None:
-    """Open `path` on a worker thread, whose integrity check runs inside SQLite without holding the GIL, while
-    this thread imports what showing the office needs. Anything but a clean open (a lock held elsewhere, a file
-    to update or repair) goes through MainWindow.open_database, which asks and explains as usual."""
-    import importlib
-
-    from core.db.engine import Database, open_database
-
-    opened: list[Database] = []
-
-    def work() -> None:
-        with contextlib.suppress(Exception):  # opened again below, where the error reaches the user
-            opened.append(open_database(path))
-
-    worker = threading.Thread(target=work, name="open office", daemon=True)
-    worker.start()
-    for module in _FIRST_VIEW_MODULES:
-        importlib.import_module(module)
-    worker.join()
-    if opened:
-        window.set_database(opened[0])
-    else:
-        window.open_database(path)
 
 
 def build_demo_office(path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -169,7 +169,8 @@ class MainWindow(QMainWindow):
         self.due_panel = DueSoonPanel(db)
         self.due_panel.sig_item_chosen.connect(self.show_record)
         self._due_dock.setWidget(self.due_panel)
-        self.due_panel.refresh()
+        # After the first list has painted: on a large office the panel takes longer than the list.
+        QTimer.singleShot(0, self.due_panel.refresh)
         self._due_dock.show()
         self.actions.set_enabled(DATA_ACTIONS, True)
         self.actions.set_enabled(("new_record",), not db.readonly)
