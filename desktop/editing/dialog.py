@@ -463,9 +463,6 @@ class RecordEditorDialog(QDialog):
 
     # --- saving -------------------------------------------------------------------------------------------
 
-    def _derived(self, session: Session, values: Mapping[str, Any], is_new: bool) -> dict[str, Any]:
-        return self._spec.derive(session, values, is_new) if self._spec.derive else {}
-
     def _write(self, write: Callable[[Session], int], changes: Mapping[str, Any]) -> bool:
         """Run one write transaction; show what went wrong in the dialog, or announce the saved row."""
         try:
@@ -500,8 +497,8 @@ class RecordEditorDialog(QDialog):
             values = {**self._base, **self.form_values()}
 
             def create(session: Session) -> int:
-                full = {**values, **self._derived(session, values, True)}
-                return int(create_record(session, self._spec.model, full).id)  # type: ignore[attr-defined]
+                # Derived columns (first-agreed dates, a meeting's quarter) are filled in by core's create_record.
+                return int(create_record(session, self._spec.model, values).id)  # type: ignore[attr-defined]
 
             saved = self._write(create, values)
         else:
@@ -519,12 +516,7 @@ class RecordEditorDialog(QDialog):
         assert snapshot is not None
 
         def update(session: Session) -> int:
-            merged = {**snapshot.values, **changes}
-            derived = self._derived(session, merged, False)
-            extra = {k: v for k, v in derived.items() if v != snapshot.values.get(k)}
-            update_record(
-                session, self._spec.model, snapshot.row_id, version, {**changes, **extra}, overwrite=overwrite
-            )
+            update_record(session, self._spec.model, snapshot.row_id, version, changes, overwrite=overwrite)
             return snapshot.row_id
 
         return update

@@ -50,7 +50,6 @@ if TYPE_CHECKING:
 
 Defaults = Mapping[str, Any] | Callable[[Session], Mapping[str, Any]]
 # Columns the form does not show but a save must fill, computed from the form's values (is_new: a create).
-Derive = Callable[[Session, Mapping[str, Any], bool], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,6 @@ class EditorSpec:
     fields: tuple[FieldSpec, ...]
     new_defaults: Defaults = field(default_factory=dict)
     title_key: str | None = None  # the field whose value names the record in the window title
-    derive: Derive | None = None
 
     @property
     def table(self) -> str:
@@ -92,7 +90,7 @@ def _fk(key: str, label: str, target: str, *, required: bool = False, kind: str 
     return FieldSpec(key, label, "fk", required=required, choices_from=target, choices_kind=kind)
 
 
-# --- defaults and derived columns -------------------------------------------------------------------------
+# --- defaults -------------------------------------------------------------------------
 
 
 def _first(session: Session, target: str) -> int | None:
@@ -144,24 +142,6 @@ def _secondment_defaults(_session: Session) -> dict[str, Any]:
         "fte_hundredths": 100,
         "status": SecondmentStatus.PROPOSED,
     }
-
-
-def _meeting_quarter(session: Session, values: Mapping[str, Any], _is_new: bool) -> dict[str, Any]:
-    # The fiscal year and quarter follow the meeting date under the office's calendar.
-    meeting_date = values.get("meeting_date")
-    if not isinstance(meeting_date, date):
-        return {}
-    calendar = load_settings(session).calendar
-    return {"fiscal_year": calendar.fiscal_year_of(meeting_date), "fiscal_quarter": calendar.quarter_of(meeting_date)}
-
-
-def _first_agreed(original: str, current: str) -> Derive:
-    """A new record's "as first agreed" date is the date entered; later edits move only the current one."""
-
-    def derive(_session: Session, values: Mapping[str, Any], is_new: bool) -> dict[str, Any]:
-        return {original: values.get(current)} if is_new else {}
-
-    return derive
 
 
 # --- the registers ----------------------------------------------------------------------------------------
@@ -241,7 +221,6 @@ EDITORS: dict[str, EditorSpec] = {
         ),
         _meeting_defaults,
         title_key="number",
-        derive=_meeting_quarter,
     ),
     "actions": EditorSpec(
         Action,
@@ -265,7 +244,6 @@ EDITORS: dict[str, EditorSpec] = {
         ),
         _action_defaults,
         title_key="ref",
-        derive=_first_agreed("original_due_date", "due_date"),
     ),
     "events": EditorSpec(
         ForumEvent,
@@ -357,7 +335,6 @@ EDITORS: dict[str, EditorSpec] = {
         ),
         _secondment_defaults,
         title_key="role_title",
-        derive=_first_agreed("original_end_date", "planned_end_date"),
     ),
     "commitments": EditorSpec(
         Commitment,
