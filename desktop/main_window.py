@@ -39,7 +39,7 @@ NAVIGATION: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Meetings", ("meetings", "decisions")),
     ("Actions", ("actions",)),
     ("Calendar", ("events",)),
-    ("Forums", ("forums",)),
+    ("Forums", ("forums", "reference")),
     ("Resources", ("budget", "allocations")),
     ("Secondments", ("secondments",)),
     ("Commitments", ("commitments",)),

@@ -23,6 +23,19 @@ class ReferenceKind(LabelledEnum):
     RESPONSE_TOOL = "RESPONSE_TOOL"
     TAG = "TAG"
 
+    @property
+    def label(self) -> str:
+        # Proper names the generic code-to-words rule would mangle ("Paris call", "Osce CBM").
+        return _REFERENCE_KIND_LABELS.get(self.value) or super().label
+
+
+_REFERENCE_KIND_LABELS = {
+    "GGE_NORM": "UN GGE norm",
+    "PARIS_CALL": "Paris Call principle",
+    "OSCE_CBM": "OSCE CBM",
+    "OAS_CBM": "OAS CBM",
+}
+
 
 class PaperSize(LabelledEnum):
     A4 = "A4"

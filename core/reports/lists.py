@@ -18,13 +18,22 @@ from sqlalchemy.sql.elements import BinaryExpression, ColumnClause
 
 from core.domain.audit import AuditEntry
 from core.domain.base import LabelledEnum, Money
-from core.domain.commitments import Commitment
+from core.domain.commitments import Commitment, commitment_tag
 from core.domain.fiscal import FiscalCalendar, meeting_title
-from core.domain.forums import Forum, ForumEvent
-from core.domain.meetings import Action, ActionStatus, Decision, EngagementGroup, Meeting, MeetingStatus, RagOverride
+from core.domain.forums import Forum, ForumEvent, forum_tag
+from core.domain.meetings import (
+    Action,
+    ActionStatus,
+    Decision,
+    EngagementGroup,
+    Meeting,
+    MeetingStatus,
+    RagOverride,
+    action_tag,
+)
 from core.domain.organisations import Organisation, Person
-from core.domain.reference import CostCategory, Marking
-from core.domain.resources import BudgetLine, BudgetMonth, StaffAllocation
+from core.domain.reference import CostCategory, Marking, ReferenceItem
+from core.domain.resources import BudgetLine, BudgetMonth, StaffAllocation, budget_line_tag
 from core.domain.secondments import Secondment
 from core.domain.text import name_key
 from core.services.office import load_settings
@@ -54,6 +63,7 @@ LIST_ENTITIES: tuple[str, ...] = (
     "organisations",
     "people",
     "forums",
+    "reference",
     "meetings",
     "actions",
     "decisions",
@@ -76,6 +86,7 @@ DEFAULT_RANK = sa.bindparam("default_rank", type_=sa.Integer())
 RAG_SOON = sa.bindparam("rag_soon", type_=sa.Date())  # as_at + DUE_SOON_DAYS: the last day that is "due soon"
 
 _PK = "_pk"
+_ARCHIVED = "_archived"
 _FTE_SCALE = -2  # FTE is stored in hundredths
 # Severity first: sorting a RAG column puts what needs attention at the top.
 _RAG_ORDER = {r.value: i for i, r in enumerate((Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE, Rag.CANCELLED))}
@@ -191,6 +202,7 @@ class ListPage:
     left_out_by_marking: int  # rows hidden by the marking ceiling
     highest_marking: str | None  # label of the highest marking among `rows`
     more: bool = False  # rows follow this page
+    archived_ids: frozenset[int] = frozenset()  # rows of `ids` that are archived (only asked for with archived ones)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -306,6 +318,18 @@ def _notes(expr: SqlExpr) -> ListColumn:
 # The specs
 
 
+def _tag_uses() -> sa.ColumnElement[Any]:
+    """How many forums, actions, commitments and budget lines carry a reference item: the reason it cannot go."""
+    counts = [
+        sa.select(sa.func.count())
+        .select_from(table)
+        .where(table.c.reference_item_id == ReferenceItem.id)
+        .scalar_subquery()
+        for table in (forum_tag, action_tag, commitment_tag, budget_line_tag)
+    ]
+    return sa.func.coalesce(sum(counts[1:], counts[0]), 0)
+
+
 def _build_specs() -> dict[str, ListSpec]:
     agency = aliased(Organisation, name="agency")
     host = aliased(Organisation, name="host_org")
@@ -410,6 +434,24 @@ def _build_specs() -> dict[str, ListSpec]:
             ),
             (("name", False),),
             archived=Forum.archived,
+        ),
+        ListSpec(
+            "reference",
+            "Reference lists and tags",
+            ("reference item", "reference items"),
+            ReferenceItem.__table__,
+            ReferenceItem.id,
+            (
+                _text("kind", "List", ReferenceItem.kind, 22),
+                _text("code", "Code", ReferenceItem.code),
+                _text("label", "Label", ReferenceItem.label, 40),
+                _text("source", "Source", ReferenceItem.source, 24),
+                _col("sort_order", "Order", "int", ReferenceItem.sort_order),
+                _col("used", "Tagged records", "int", _tag_uses()),
+                _text("description", "Description", ReferenceItem.description, 60),
+            ),
+            (("kind", False), ("sort_order", False), ("code", False)),
+            archived=ReferenceItem.archived,
         ),
         ListSpec(
             "meetings",
@@ -1042,9 +1084,13 @@ def fetch_list(
         )
         stmt = stmt.where(_sql(spec.pk).in_(keys))
 
-    pairs = [
-        (int(row[_PK]), tuple(_shown(c, row, ctx) for c in spec.columns)) for row in session.execute(stmt).mappings()
-    ]
+    show_archived = include_archived and spec.archived is not None
+    if show_archived:
+        assert spec.archived is not None
+        stmt = stmt.add_columns(_sql(spec.archived).label(_ARCHIVED))
+    rows = session.execute(stmt).mappings().all()
+    pairs = [(int(row[_PK]), tuple(_shown(c, row, ctx) for c in spec.columns)) for row in rows]
+    archived_ids = frozenset(int(row[_PK]) for row in rows if row[_ARCHIVED]) if show_archived else frozenset()
     more = limit is not None and len(pairs) > limit
     if more:
         pairs = pairs[:limit]
@@ -1067,6 +1113,7 @@ def fetch_list(
         left_out_by_marking=_count(session, spec, filters + left_out, params) if left_out else 0,
         highest_marking=_highest_marking(spec, [values for _, values in pairs], scheme),
         more=more,
+        archived_ids=archived_ids & frozenset(pk for pk, _ in pairs),
     )
 
 

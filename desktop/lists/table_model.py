@@ -10,7 +10,9 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QApplication
 
 from core.domain.money import format_money
 from desktop.theme import current_rag_colours
@@ -30,6 +32,7 @@ _ANSWERED_ROLES = frozenset(
         Qt.ItemDataRole.TextAlignmentRole,
         Qt.ItemDataRole.BackgroundRole,
         Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.FontRole,
     )
 )
 Index = QModelIndex | QPersistentModelIndex
@@ -47,6 +50,13 @@ def display_text(value: object, kind: str) -> str:
     if isinstance(value, date):
         return _date_text(value)
     return str(value)
+
+
+@lru_cache(maxsize=1)
+def _archived_font() -> QFont:
+    font = QFont()
+    font.setItalic(True)
+    return font
 
 
 @lru_cache(maxsize=4096)
@@ -86,6 +96,8 @@ class ListTableModel(QAbstractTableModel):
         self._sort: tuple[str, bool] | None = None
         self._rag_colours = current_rag_colours()
         self._search: str | None = None
+        self._include_archived = False
+        self._archived: set[int] = set()  # ids of the loaded rows that are archived
         self.reload()
 
     @property
@@ -95,7 +107,10 @@ class ListTableModel(QAbstractTableModel):
             from core.reports.lists import count_list
 
             with self._db.read() as session:
-                self._set_total(count_list(session, self._spec.entity, search=self._search))
+                total = count_list(
+                    session, self._spec.entity, search=self._search, include_archived=self._include_archived
+                )
+                self._set_total(total)
         assert self._total is not None
         return self._total
 
@@ -150,11 +165,20 @@ class ListTableModel(QAbstractTableModel):
                     offset=offset,
                     limit=PAGE_SIZE,
                     count=False,
+                    include_archived=self._include_archived,
                 )
             except UnsortableColumn:
                 # Computed columns sort over the whole list at once.
-                page = fetch_list(session, self._spec.entity, as_at=self._as_at, sort=self._sort, search=self._search)
+                page = fetch_list(
+                    session,
+                    self._spec.entity,
+                    as_at=self._as_at,
+                    sort=self._sort,
+                    search=self._search,
+                    include_archived=self._include_archived,
+                )
         self._more = page.more
+        self._archived.update(page.archived_ids)
         first = len(self._rows)
         if page.rows:
             self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
@@ -173,6 +197,7 @@ class ListTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows.clear()
         self._ids.clear()
+        self._archived.clear()
         self.endResetModel()
         self._fetch(0)
         if self._total is None and self._count_in_background:
@@ -186,13 +211,14 @@ class ListTableModel(QAbstractTableModel):
         self._count_wanted = False
         self._counting = True
         db, entity, search, generation = self._db, self._spec.entity, self._search, self._generation
+        archived = self._include_archived
         report = self._sig_counted_in_background.emit
 
         def work() -> None:
             total = -1
             try:
                 with db.read() as session:
-                    total = count_list(session, entity, search=search)
+                    total = count_list(session, entity, search=search, include_archived=archived)
             except Exception:  # the database was closed meanwhile, or failed: `total` counts again when read
                 log.debug("Counting %s in the background failed", entity, exc_info=True)
             with contextlib.suppress(RuntimeError):  # the model was deleted meanwhile
@@ -210,6 +236,23 @@ class ListTableModel(QAbstractTableModel):
     def set_search(self, text: str) -> None:
         self._search = text.strip() or None
         self.reload()
+
+    @property
+    def can_show_archived(self) -> bool:
+        """Whether the list's records can be archived (and so shown or hidden as such)."""
+        return self._spec.archived is not None
+
+    @property
+    def include_archived(self) -> bool:
+        return self._include_archived
+
+    def set_include_archived(self, include: bool) -> None:
+        if include != self._include_archived:
+            self._include_archived = include
+            self.reload()
+
+    def is_archived(self, row: int) -> bool:
+        return self._ids[row] in self._archived
 
     # --- Qt model interface ---------------------------------------------------------------------------
 
@@ -243,8 +286,17 @@ class ListTableModel(QAbstractTableModel):
             return None
         column = self._columns[index.column()]
         value = self._rows[index.row()][index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return display_text(value, column.kind)
+        archived = bool(self._archived) and self._ids[index.row()] in self._archived
+        if role == Qt.ItemDataRole.ToolTipRole:
+            text = display_text(value, column.kind)
+            return QCoreApplication.translate("ListTableModel", "Archived: {0}").format(text) if archived else text
+        if archived and role == Qt.ItemDataRole.FontRole:
+            return _archived_font()
+        if archived and role == Qt.ItemDataRole.ForegroundRole and column.kind != "rag":
+            # Greyed as well as italic, so an archived row reads as set aside without relying on colour alone.
+            return QApplication.palette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.kind in RIGHT_ALIGNED_KINDS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if column.kind == "rag" and isinstance(value, str) and value in self._rag_colours:

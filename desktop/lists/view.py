@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -52,6 +53,10 @@ class ListView(QWidget):
         self.count = QLabel()
         self.count.setAccessibleName(self.tr("Number of rows"))
         self.model.sig_total_counted.connect(self._on_model_total_counted)
+        self.show_archived = QCheckBox(self.tr("Show archived"))
+        self.show_archived.setToolTip(self.tr("Also list archived records, in grey italics"))
+        self.show_archived.setVisible(self.model.can_show_archived)
+        self.show_archived.toggled.connect(self._on_show_archived_toggled)
         self.columns_button = QPushButton(self.tr("Columns"))
         self.columns_button.setToolTip(self.tr("Choose the columns to show (also: right-click a column header)"))
         # The button's menu is rebuilt on every show so its ticks follow the header, whoever changed it.
@@ -78,6 +83,7 @@ class ListView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.count)
+        top.addWidget(self.show_archived)
         top.addWidget(self.columns_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -170,6 +176,10 @@ class ListView(QWidget):
 
     def _on_search_timer_timeout(self) -> None:
         self.model.set_search(self.search.text())
+        self._update_count()
+
+    def _on_show_archived_toggled(self, checked: bool) -> None:
+        self.model.set_include_archived(checked)
         self._update_count()
 
     def reload(self) -> None:

@@ -156,3 +156,33 @@ def test_screenshots_script_refuses_without_a_font(
     assert screenshots.main([str(tmp_path)]) == 1
     assert "fonts-dejavu-core" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
+
+
+def test_show_archived_brings_archived_records_back_greyed_and_italic(qtbot: QtBot, demo_db: Database) -> None:
+    import sqlalchemy as sa
+
+    from core.domain.forums import Forum
+    from core.services.records import archive_record
+
+    with demo_db.write() as session:
+        forum = session.scalars(sa.select(Forum).where(Forum.acronym == "UN GGE")).one()
+        archive_record(session, Forum, forum.id, forum.version_id)
+        archived_id = forum.id
+    view = make_view(qtbot, demo_db, "forums")
+    shown = view.model.total
+    assert archived_id not in [view.model.row_id(r) for r in range(view.model.rowCount())]
+    assert view.show_archived.isVisibleTo(view)
+    view.show_archived.setChecked(True)
+    assert view.count.text() == f"{shown + 1:,} rows"
+    row = [view.model.row_id(r) for r in range(view.model.rowCount())].index(archived_id)
+    cell = view.model.index(row, 0)
+    assert view.model.is_archived(row)
+    assert cell.data(Qt.ItemDataRole.FontRole).italic()
+    assert cell.data(Qt.ItemDataRole.ToolTipRole) == "Archived: UN GGE"
+    assert view.model.index(0 if row else 1, 0).data(Qt.ItemDataRole.FontRole) is None
+    view.show_archived.setChecked(False)
+    assert view.count.text() == f"{shown:,} rows"
+
+
+def test_lists_of_records_that_cannot_be_archived_offer_no_archived_switch(qtbot: QtBot, demo_db: Database) -> None:
+    assert not make_view(qtbot, demo_db, "audit").show_archived.isVisibleTo(None)

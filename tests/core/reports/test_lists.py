@@ -13,10 +13,18 @@ import sqlalchemy as sa
 
 from core.db.engine import Database, open_database
 from core.domain.fiscal import FiscalCalendar
-from core.domain.forums import Forum, Priority
-from core.domain.meetings import Action, ActionStatus, EngagementGroup, GroupMembership, Meeting, MeetingStatus
+from core.domain.forums import Forum, Priority, forum_tag
+from core.domain.meetings import (
+    Action,
+    ActionStatus,
+    EngagementGroup,
+    GroupMembership,
+    Meeting,
+    MeetingStatus,
+    action_tag,
+)
 from core.domain.organisations import Organisation, OrgType, Person
-from core.domain.reference import CostCategory, Marking, Office
+from core.domain.reference import CostCategory, Marking, Office, ReferenceItem, ReferenceKind
 from core.domain.resources import BudgetLine, BudgetMonth, StaffAllocation
 from core.domain.secondments import Direction, Secondment, SecondmentType
 from core.domain.text import name_key
@@ -325,3 +333,25 @@ def test_office_without_default_marking_uses_the_lowest(office: Office_) -> None
     with office.db.write() as s:
         s.get_one(Office, 1).default_marking_id = None
     assert by_id(fetch(office, "actions"), office.overdue)["marking"] == "OFFICIAL"
+
+
+def test_reference_list_names_each_kind_and_counts_what_it_tags(office: Office_) -> None:
+    with office.db.write() as s:
+        norm = s.scalars(sa.select(ReferenceItem).where(ReferenceItem.kind == ReferenceKind.GGE_NORM)).first()
+        assert norm is not None
+        forum_ids = s.scalars(sa.select(Forum.id).order_by(Forum.id).limit(2)).all()
+        s.execute(sa.insert(forum_tag), [{"forum_id": f, "reference_item_id": norm.id} for f in forum_ids])
+        s.execute(sa.insert(action_tag), [{"action_id": office.overdue, "reference_item_id": norm.id}])
+    row = by_id(fetch(office, "reference", search=norm.code), norm.id)
+    assert row["kind"] == "UN GGE norm"
+    assert row["used"] == 3
+    untouched = fetch(office, "reference", sort=("used", False), limit=1)
+    assert by_id(untouched, untouched.ids[0])["used"] == 0
+
+
+def test_archived_rows_asked_for_are_marked_as_archived(office: Office_) -> None:
+    page = fetch(office, "actions", include_archived=True, limit=2, sort=("ref", True))
+    assert page.ids[0] == office.archived
+    assert page.archived_ids == {office.archived}
+    assert fetch(office, "actions", include_archived=True, sort=("ref", False), limit=1).archived_ids == set()
+    assert fetch(office, "actions").archived_ids == set()
