@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import threading
 from datetime import date, datetime
@@ -154,29 +155,20 @@ class ListTableModel(QAbstractTableModel):
     def _fetch(self, offset: int) -> None:
         from core.reports.lists import UnsortableColumn, fetch_list
 
+        query = functools.partial(
+            fetch_list,
+            entity=self._spec.entity,
+            as_at=self._as_at,
+            sort=self._sort,
+            search=self._search,
+            include_archived=self._include_archived,
+        )
         with self._db.read() as session:
             try:
-                page = fetch_list(
-                    session,
-                    self._spec.entity,
-                    as_at=self._as_at,
-                    sort=self._sort,
-                    search=self._search,
-                    offset=offset,
-                    limit=PAGE_SIZE,
-                    count=False,
-                    include_archived=self._include_archived,
-                )
+                page = query(session, offset=offset, limit=PAGE_SIZE, count=False)
             except UnsortableColumn:
                 # Computed columns sort over the whole list at once.
-                page = fetch_list(
-                    session,
-                    self._spec.entity,
-                    as_at=self._as_at,
-                    sort=self._sort,
-                    search=self._search,
-                    include_archived=self._include_archived,
-                )
+                page = query(session)
         self._more = page.more
         self._archived.update(page.archived_ids)
         first = len(self._rows)
