@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from desktop.lists.view import ListView
@@ -13,18 +13,19 @@ if TYPE_CHECKING:
     from core.db.engine import Database
 
 TAB_TITLES = {
-    "organisations": "Organisations",
-    "people": "People",
-    "forums": "Forums",
-    "meetings": "Meetings",
-    "decisions": "Decisions",
-    "actions": "Actions",
-    "events": "Forum events",
-    "budget": "Budget lines",
-    "allocations": "Staff time",
-    "secondments": "Secondments",
-    "commitments": "Commitments",
-    "audit": "Audit trail",
+    "organisations": QT_TRANSLATE_NOOP("RegisterView", "Organisations"),
+    "people": QT_TRANSLATE_NOOP("RegisterView", "People"),
+    "forums": QT_TRANSLATE_NOOP("RegisterView", "Forums"),
+    "reference": QT_TRANSLATE_NOOP("RegisterView", "Reference lists and tags"),
+    "meetings": QT_TRANSLATE_NOOP("RegisterView", "Meetings"),
+    "decisions": QT_TRANSLATE_NOOP("RegisterView", "Decisions"),
+    "actions": QT_TRANSLATE_NOOP("RegisterView", "Actions"),
+    "events": QT_TRANSLATE_NOOP("RegisterView", "Forum events"),
+    "budget": QT_TRANSLATE_NOOP("RegisterView", "Budget lines"),
+    "allocations": QT_TRANSLATE_NOOP("RegisterView", "Staff time"),
+    "secondments": QT_TRANSLATE_NOOP("RegisterView", "Secondments"),
+    "commitments": QT_TRANSLATE_NOOP("RegisterView", "Commitments"),
+    "audit": QT_TRANSLATE_NOOP("RegisterView", "Audit trail"),
 }
 
 
@@ -43,7 +44,7 @@ class RegisterView(QWidget):
             view.table.activated.connect(lambda index, e=entity, v=view: self._on_list_activated(e, v, index.row()))
             self.lists[entity] = view
             if self._tabs is not None:
-                self._tabs.addTab(view, self.tr(TAB_TITLES.get(entity, entity)))
+                self._tabs.addTab(view, self.tr(TAB_TITLES[entity]))
             else:
                 layout.addWidget(view)
         if self._tabs is not None:
