@@ -120,6 +120,7 @@ class AttendanceMatrix:
 
     meetings: tuple[tuple[int, str], ...]  # (meeting id, title)
     rows: tuple[tuple[str, tuple[AttendanceStatus | None, ...]], ...]  # (agency label, one cell per meeting)
+    held: tuple[bool, ...]  # per meeting: False while "present" still means expected
 
 
 @dataclass(frozen=True)
@@ -327,7 +328,7 @@ def attendance_matrix(session: Session, group_id: int, fiscal_year: int) -> Atte
     """Agency × meeting for the group's meetings in a fiscal year (cancelled ones left out). A cell holds the
     agency's best status at that meeting: present, then alternate, in attendance, apology; None if not listed."""
     meetings = session.execute(
-        sa.select(Meeting.id, Meeting.number, Meeting.meeting_date)
+        sa.select(Meeting.id, Meeting.number, Meeting.meeting_date, Meeting.status)
         .where(
             Meeting.group_id == group_id,
             Meeting.fiscal_year == fiscal_year,
@@ -353,6 +354,7 @@ def attendance_matrix(session: Session, group_id: int, fiscal_year: int) -> Atte
     return AttendanceMatrix(
         meetings=tuple((m.id, meeting_title(m.number, cal, m.meeting_date)) for m in meetings),
         rows=tuple((agency, tuple(cells[agency].get(i) for i in ids)) for agency in sorted(cells, key=str.casefold)),
+        held=tuple(m.status is MeetingStatus.HELD for m in meetings),
     )
 
 

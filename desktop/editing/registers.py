@@ -24,7 +24,17 @@ from core.domain.forums import (
     ParticipationMode,
     Priority,
 )
-from core.domain.meetings import Action, ActionStatus, Meeting, MeetingStatus, MinutesStatus, PackStatus, RagOverride
+from core.domain.meetings import (
+    Action,
+    ActionStatus,
+    AgendaItem,
+    AgendaPurpose,
+    Decision,
+    Meeting,
+    MeetingStatus,
+    PackStatus,
+    RagOverride,
+)
 from core.domain.organisations import Organisation, OrgType, Person
 from core.domain.reference import ReferenceItem, ReferenceKind
 from core.domain.resources import BudgetLine, FundingType, StaffAllocation
@@ -147,6 +157,13 @@ def _secondment_defaults(_session: Session) -> dict[str, Any]:
 # --- the registers ----------------------------------------------------------------------------------------
 
 _NOTES = _memo("notes", "Notes")
+# What a decision or action concerns; those records' editors list the outcomes that point at them.
+_OUTCOME_LINKS = (
+    _fk("forum_id", "Forum", "forum"),
+    _fk("commitment_id", "Commitment", "commitment"),
+    _fk("forum_event_id", "Forum event", "forum_event"),
+    _fk("budget_line_id", "Budget line", "budget_line"),
+)
 
 EDITORS: dict[str, EditorSpec] = {
     "organisations": EditorSpec(
@@ -215,7 +232,7 @@ EDITORS: dict[str, EditorSpec] = {
             _f("meeting_date", "Date", "date", required=True),
             _f("venue", "Venue"),
             _enum("status", "Status", MeetingStatus),
-            _enum("minutes_status", "Minutes", MinutesStatus),
+            # The minutes' status moves only through the meeting workspace (circulate, confirm, reopen with a reason).
             _enum("pack_status", "Pack", PackStatus),
             _NOTES,
         ),
@@ -240,9 +257,40 @@ EDITORS: dict[str, EditorSpec] = {
             _f("closed_on", "Closed on", "optional_date"),
             _enum("rag_override", "RAG override", RagOverride, required=False),
             _f("rag_override_reason", "Reason for override"),
-            _fk("forum_id", "Forum", "forum"),
+            *_OUTCOME_LINKS,
         ),
         _action_defaults,
+        title_key="ref",
+    ),
+    "agenda_items": EditorSpec(
+        AgendaItem,
+        "Agenda item",
+        (
+            _f("title", "Item", required=True),
+            _enum("purpose", "Purpose", AgendaPurpose),
+            _fk("lead_agency_id", "Lead agency", "organisation"),
+            _fk("presenter_person_id", "Presenter", "person"),
+            _f("paper_ref", "Paper ref"),
+            _f("minutes_allotted", "Minutes allotted", "int", required=True),
+            _f("is_standing", "Standing item", "bool", help="Standing items are copied to the next meeting."),
+            _fk("forum_id", "Forum", "forum"),
+            _fk("forum_event_id", "Forum event", "forum_event"),
+            _memo("outcome", "Outcome"),
+        ),
+        {"purpose": AgendaPurpose.DISCUSSION, "minutes_allotted": 10},
+        title_key="title",
+    ),
+    "decisions": EditorSpec(
+        Decision,
+        "Decision",
+        (
+            _f("ref", "Ref", required=True),
+            _memo("text", "Decision"),
+            _fk("meeting_id", "Meeting", "meeting", required=True),
+            _f("concurring", "Concurring"),
+            _f("dissenting", "Dissenting"),
+            *_OUTCOME_LINKS,
+        ),
         title_key="ref",
     ),
     "events": EditorSpec(

@@ -369,7 +369,9 @@ def test_attendance_matrix_for_the_fiscal_year(office: Office) -> None:
         empty = attendance_matrix(session, office.group, 2020)
     assert matrix.meetings == ((office.meeting, "Meeting 1 — 2024–25 Q4"),)
     assert matrix.rows == (("DEF", (AttendanceStatus.APOLOGY,)), ("MFA", (AttendanceStatus.PRESENT,)))
+    assert matrix.held == (True,)
     assert next_year.meetings == ((prepared.meeting_id, "Meeting 2 — 2025–26 Q1"),)
+    assert next_year.held == (False,)
     assert [agency for agency, _ in next_year.rows] == ["MFA", "NCSC"]
     assert empty.meetings == () and empty.rows == ()
 
