@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.db.errors import DatabaseError
-from core.domain.meetings import AttendanceStatus, MinutesStatus
+from core.domain.meetings import AgendaPurpose, AttendanceStatus, MinutesStatus
 from core.domain.organisations import Person
 from core.reports import meetings as reports
 from core.reports.records import choices
@@ -725,7 +725,12 @@ class MeetingWorkspaceView(QWidget):
         self._open_editor(
             "agenda_items",
             None,
-            {"meeting_id": self.meeting_id, "position": position, "purpose": "DISCUSSION", "minutes_allotted": 10},
+            {
+                "meeting_id": self.meeting_id,
+                "position": position,
+                "purpose": AgendaPurpose.DISCUSSION,
+                "minutes_allotted": 10,
+            },
         )
 
     def _on_edit_item_button_clicked(self) -> None:

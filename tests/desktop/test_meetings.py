@@ -129,6 +129,39 @@ def test_attendance_status_edited_in_place(workspace: MeetingWorkspaceView) -> N
     assert row.status_label == "Apology"
 
 
+def test_an_alternate_attends_for_a_member(qtbot: QtBot, workspace: MeetingWorkspaceView) -> None:
+    _select(workspace, 12)
+    model = workspace.attendance_model
+    member = next(i for i, r in enumerate(model.rows) if r.role == "Member" and r.agency == "NCSC")
+    workspace.attendance_table.selectRow(member)
+    name = model.row(member).person
+    qtbot.mouseClick(workspace.alternate_button, Qt.MouseButton.LeftButton)
+    dialog = workspace.choice_dialog
+    assert dialog is not None and dialog.choice.count() > 0
+    alternate = dialog.choice.currentText()
+    dialog.ok_button.click()
+    row = next(r for r in model.rows if r.person == alternate)
+    assert (row.status_label, row.alternate_for, row.agency) == ("Alternate", name, "NCSC")
+
+
+def test_new_agenda_item_and_outcomes_open_prefilled_editors(workspace: MeetingWorkspaceView) -> None:
+    # The editors are non-modal; their starting values are checked and nothing is saved.
+    workspace.add_item_button.click()
+    editor = workspace.editor
+    assert editor is not None and editor.windowTitle() == "New agenda item"
+    assert editor.editor("minutes_allotted").field_value() == 10
+    editor.close()
+    workspace.agenda_table.selectRow(3)
+    workspace.raise_action_button.click()
+    editor = workspace.editor
+    assert editor is not None and editor.editor("ref").field_value() == "A13.01"
+    editor.close()
+    workspace.record_decision_button.click()
+    editor = workspace.editor
+    assert editor is not None and editor.editor("ref").field_value() == "D13.1"
+    editor.close()
+
+
 def test_confirm_minutes_at_the_next_meeting_then_reopen_with_a_reason(
     qtbot: QtBot, workspace: MeetingWorkspaceView, demo_db: Database
 ) -> None:

@@ -262,6 +262,18 @@ def test_never_two_meetings_in_one_quarter(office: Office) -> None:
     )
 
 
+def test_the_series_keeps_its_weekday_and_resumes_after_a_pause(office: Office) -> None:
+    with office.db.write() as session:
+        # The fifth Friday of a month: three months later there is no fifth Friday, so the last one.
+        update_record(session, Meeting, office.meeting, 1, {"meeting_date": date(2025, 5, 30)})
+    prepared = _prepare(office, today=date(2025, 6, 1))
+    assert prepared.meeting_date == date(2025, 8, 29)
+    with office.db.write() as session:
+        update_record(session, Meeting, prepared.meeting_id, 1, {"status": MeetingStatus.HELD})
+    later = _prepare(office, today=date(2026, 1, 5))  # nobody prepared November's meeting
+    assert later.meeting_date == date(2026, 2, 27) and later.number == 3
+
+
 def test_a_group_without_meetings_is_told_to_add_the_first(office: Office) -> None:
     group = _write(office.db, EngagementGroup, {"name": "Second group"})
     with pytest.raises(MeetingRefused, match="no meetings yet"), office.db.write() as session:
