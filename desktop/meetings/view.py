@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -61,6 +60,7 @@ if TYPE_CHECKING:
     from desktop.editing.dialog import RecordEditorDialog
 
 PREPARE_SHORTCUT = "Ctrl+Shift+M"
+LONG_TEXT_WIDTH = 360
 _MESSAGE_STYLES = {
     "error": "background: #fdecea; color: #8a1c1c; border: 1px solid #f5c2c0; padding: 6px;",
     "info": "background: #e8f0fe; color: #174ea6; border: 1px solid #c6dafc; padding: 6px;",
@@ -73,12 +73,18 @@ _MATRIX_MARKS = {
 }
 
 
-def _fit_columns(table: QTableView, stretch: int | None) -> None:
-    """Short columns fit their contents (these tables hold a meeting's worth of rows); the long text stretches."""
+def _fit_columns(table: QTableView, long_column: int | None) -> None:
+    """Columns fit their contents whenever the rows change (a meeting's worth of rows), long free text up to
+    LONG_TEXT_WIDTH so that the short columns beside it stay in view; the last column takes what is left."""
     header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    if stretch is not None:
-        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    header.setStretchLastSection(True)
+
+    def fit() -> None:
+        table.resizeColumnsToContents()
+        if long_column is not None and header.sectionSize(long_column) > LONG_TEXT_WIDTH:
+            header.resizeSection(long_column, LONG_TEXT_WIDTH)
+
+    table.model().modelReset.connect(fit)
 
 
 def _table(model: RowsTableModel[Any], name: str, stretch: int | None = None) -> QTableView:
@@ -91,7 +97,6 @@ def _table(model: RowsTableModel[Any], name: str, stretch: int | None = None) ->
     table.setAlternatingRowColors(True)
     table.setWordWrap(False)
     table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(stretch is None)
     return table
 
 
@@ -232,6 +237,7 @@ class MeetingWorkspaceView(QWidget):
         self.agenda_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.agenda_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.agenda_table.verticalHeader().setVisible(False)
+        self.agenda_table.setWordWrap(False)
         _fit_columns(self.agenda_table, AgendaColumn.TITLE)
         self.agenda_table.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.agenda_table.setDragEnabled(True)
