@@ -19,6 +19,7 @@ from core.domain.meetings import (
     Meeting,
     MeetingStatus,
     MinutesStatus,
+    Paper,
 )
 from core.domain.organisations import Organisation, Person
 from core.domain.reference import Marking
@@ -37,6 +38,7 @@ __all__ = [
     "LinkedOutcome",
     "MeetingDetail",
     "MeetingRow",
+    "PaperRow",
     "action_rows",
     "agenda_rows",
     "attendance_matrix",
@@ -47,6 +49,7 @@ __all__ = [
     "links_to",
     "meeting_detail",
     "open_for_meetings",
+    "paper_rows",
 ]
 
 
@@ -121,6 +124,18 @@ class AttendanceMatrix:
     meetings: tuple[tuple[int, str], ...]  # (meeting id, title)
     rows: tuple[tuple[str, tuple[AttendanceStatus | None, ...]], ...]  # (agency label, one cell per meeting)
     held: tuple[bool, ...]  # per meeting: False while "present" still means expected
+
+
+@dataclass(frozen=True)
+class PaperRow:
+    id: int
+    ref: str
+    title: str
+    owning_agency: str
+    purpose: str
+    marking: str
+    location: str  # where the document is kept; the app holds no copy
+    item: str
 
 
 @dataclass(frozen=True)
@@ -433,6 +448,32 @@ def carried_actions(session: Session, meeting_id: int, as_at: date) -> tuple[Act
     if not ids:
         return ()
     return tuple(_action_rows(session, Action.id.in_(ids), as_at, meeting))
+
+
+def paper_rows(session: Session, meeting_id: int) -> tuple[PaperRow, ...]:
+    """The meeting's papers in ref order, each with its own marking (the office default when it has none)."""
+    default = load_settings(session).default_marking or ""
+    rows = session.execute(
+        sa.select(Paper, Organisation.code, Organisation.name, Marking.label, AgendaItem.title)
+        .outerjoin(Organisation, Paper.owning_agency_id == Organisation.id)
+        .outerjoin(Marking, Paper.marking_id == Marking.id)
+        .outerjoin(AgendaItem, Paper.agenda_item_id == AgendaItem.id)
+        .where(Paper.meeting_id == meeting_id)
+        .order_by(Paper.ref, Paper.id)
+    ).all()
+    return tuple(
+        PaperRow(
+            paper.id,
+            paper.ref,
+            paper.title,
+            _agency_label(code, name),
+            paper.purpose.label,
+            marking or default,
+            paper.location,
+            item or "",
+        )
+        for paper, code, name, marking, item in rows
+    )
 
 
 def decision_rows(session: Session, meeting_id: int) -> tuple[DecisionRow, ...]:

@@ -27,6 +27,7 @@ from core.domain.meetings import (
     MeetingStatus,
     MembershipRole,
     MinutesStatus,
+    Paper,
 )
 from core.services.office import load_settings
 from core.services.records import (
@@ -571,6 +572,32 @@ def new_action_values(session: Session, meeting_id: int, agenda_item_id: int | N
     }
     if item is not None:
         values.update(owner_agency_id=item.lead_agency_id, forum_id=item.forum_id, forum_event_id=item.forum_event_id)
+    return values
+
+
+def new_paper_values(session: Session, meeting_id: int, agenda_item_id: int | None) -> dict[str, Any]:
+    """A paper for an agenda item starts with the item's paper ref (or the meeting's next), title, lead agency,
+    purpose and marking."""
+    meeting = _meeting(session, meeting_id)
+    group = _group(session, meeting.group_id)
+    count = session.scalar(sa.select(sa.func.count()).select_from(Paper).where(Paper.meeting_id == meeting_id)) or 0
+    short = group.short_name or "P"
+    values: dict[str, Any] = {
+        "meeting_id": meeting_id,
+        "agenda_item_id": agenda_item_id,
+        "ref": f"{short}/M{meeting.number:02d}/P{count + 1}",
+        "marking_id": meeting.marking_id,
+    }
+    item = session.get(AgendaItem, agenda_item_id) if agenda_item_id is not None else None
+    if item is not None:
+        values.update(
+            title=item.title,
+            owning_agency_id=item.lead_agency_id,
+            purpose=item.purpose,
+            marking_id=item.marking_id or meeting.marking_id,
+        )
+        if item.paper_ref:
+            values["ref"] = item.paper_ref
     return values
 
 

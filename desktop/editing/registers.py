@@ -33,6 +33,7 @@ from core.domain.meetings import (
     Meeting,
     MeetingStatus,
     PackStatus,
+    Paper,
     RagOverride,
 )
 from core.domain.organisations import Organisation, OrgType, Person
@@ -279,6 +280,20 @@ EDITORS: dict[str, EditorSpec] = {
         ),
         {"purpose": AgendaPurpose.DISCUSSION, "minutes_allotted": 10},
         title_key="title",
+    ),
+    "papers": EditorSpec(
+        Paper,
+        "Paper",
+        (
+            _f("ref", "Paper ref", required=True),
+            _f("title", "Title", required=True),
+            _fk("meeting_id", "Meeting", "meeting", required=True),
+            _fk("owning_agency_id", "Paper by", "organisation"),
+            _enum("purpose", "Purpose", AgendaPurpose),
+            _f("location", "Where it is kept", help="The records system or folder holding it: the app keeps no copy."),
+        ),
+        {"purpose": AgendaPurpose.NOTING},
+        title_key="ref",
     ),
     "decisions": EditorSpec(
         Decision,

@@ -11,7 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QByteArray, QMimeData, QModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from core.domain.meetings import AttendanceStatus
-from core.reports.meetings import ActionRow, AgendaRow, AttendanceRow, DecisionRow, MeetingRow
+from core.reports.meetings import ActionRow, AgendaRow, AttendanceRow, DecisionRow, MeetingRow, PaperRow
 from desktop.theme import current_rag_colours
 
 Index = QModelIndex | QPersistentModelIndex
@@ -222,6 +222,13 @@ class AttendanceTableModel(RowsTableModel[AttendanceRow]):
         if status is not row.status:
             self.sig_status_edited.emit(row.id, row.version, status.value)
         return False  # shown once core has saved it and the view reloads
+
+
+class PaperTableModel(RowsTableModel[PaperRow]):
+    HEADERS = ("Paper ref", "Title", "Paper by", "Purpose", "Marking", "Where it is kept", "Agenda item")
+
+    def cell(self, row: PaperRow, column: int) -> object:
+        return (row.ref, row.title, row.owning_agency, row.purpose, row.marking, row.location, row.item)[column]
 
 
 class DecisionTableModel(RowsTableModel[DecisionRow]):

@@ -52,6 +52,7 @@ from desktop.meetings.table_model import (
     AttendanceTableModel,
     DecisionTableModel,
     MeetingListTableModel,
+    PaperTableModel,
     RowsTableModel,
 )
 
@@ -192,6 +193,7 @@ class MeetingWorkspaceView(QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._agenda_tab(), self.tr("Agenda"))
+        self.tabs.addTab(self._papers_tab(), self.tr("Papers"))
         self.tabs.addTab(self._attendance_tab(), self.tr("Attendance"))
         self.tabs.addTab(self._minutes_tab(), self.tr("Minutes"))
         self.tabs.addTab(self._decisions_tab(), self.tr("Decisions"))
@@ -271,6 +273,19 @@ class MeetingWorkspaceView(QWidget):
                 self.add_item_button, self.edit_item_button, self.up_button, self.down_button, self.remove_item_button
             )
         )
+        return tab
+
+    def _papers_tab(self) -> QWidget:
+        self.paper_model = PaperTableModel()
+        self.paper_table = _table(self.paper_model, self.tr("Papers of this meeting"), 1)
+        self.paper_table.doubleClicked.connect(self._on_paper_table_double_clicked)
+        self.add_paper_button = QPushButton(self.tr("Add paper…"))
+        self.add_paper_button.setToolTip(self.tr("A paper for the agenda item selected in the Agenda tab"))
+        self.add_paper_button.clicked.connect(self._on_add_paper_button_clicked)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addWidget(self.paper_table, 1)
+        layout.addLayout(_buttons(self.add_paper_button))
         return tab
 
     def _attendance_tab(self) -> QWidget:
@@ -363,6 +378,7 @@ class MeetingWorkspaceView(QWidget):
             self.down_button,
             self.remove_item_button,
             self.alternate_button,
+            self.add_paper_button,
             self.save_minutes_button,
             self.circulate_button,
             self.confirm_button,
@@ -430,7 +446,7 @@ class MeetingWorkspaceView(QWidget):
         if meeting_id is None:
             self._detail = None
             self.header.setText(self.tr("No meeting yet: prepare the group's next meeting."))
-            for model in (self.agenda_model, self.attendance_model, self.decision_model):
+            for model in (self.agenda_model, self.paper_model, self.attendance_model, self.decision_model):
                 model.set_rows(())
             self.raised_model.set_rows(())
             self.carried_model.set_rows(())
@@ -441,6 +457,7 @@ class MeetingWorkspaceView(QWidget):
         with self._db.read() as session:
             detail = reports.meeting_detail(session, meeting_id)
             agenda = reports.agenda_rows(session, meeting_id)
+            papers = reports.paper_rows(session, meeting_id)
             attendance = reports.attendance_rows(session, meeting_id)
             decisions = reports.decision_rows(session, meeting_id)
             raised = reports.action_rows(session, meeting_id, today)
@@ -451,6 +468,7 @@ class MeetingWorkspaceView(QWidget):
         self._detail = detail
         self.header.setText(self._header_text(detail))
         self.agenda_model.set_rows(agenda)
+        self.paper_model.set_rows(papers)
         self.agenda_summary.setText(self._agenda_summary(detail, agenda))
         self.attendance_model.set_rows(attendance)
         self._fill_matrix(matrix, fy_label)
@@ -746,6 +764,14 @@ class MeetingWorkspaceView(QWidget):
 
     def _on_agenda_table_double_clicked(self, index: QModelIndex) -> None:
         self._open_editor("agenda_items", self.agenda_model.row(index.row()).id)
+
+    def _on_paper_table_double_clicked(self, index: QModelIndex) -> None:
+        self._open_editor("papers", self.paper_model.row(index.row()).id)
+
+    def _on_add_paper_button_clicked(self) -> None:
+        defaults = self._outcome_defaults(service.new_paper_values)
+        if defaults is not None:
+            self._open_editor("papers", None, defaults)
 
     def _on_decision_table_double_clicked(self, index: QModelIndex) -> None:
         self._open_editor("decisions", self.decision_model.row(index.row()).id)

@@ -53,6 +53,7 @@ def test_models_pass_qtmodeltester(qtmodeltester, workspace: MeetingWorkspaceVie
     for model in (
         workspace.meeting_model,
         workspace.agenda_model,
+        workspace.paper_model,
         workspace.attendance_model,
         workspace.decision_model,
         workspace.raised_model,
@@ -60,7 +61,7 @@ def test_models_pass_qtmodeltester(qtmodeltester, workspace: MeetingWorkspaceVie
     ):
         qtmodeltester.check(model)
     _select(workspace, 12)
-    for model in (workspace.attendance_model, workspace.decision_model, workspace.raised_model):
+    for model in (workspace.paper_model, workspace.attendance_model, workspace.decision_model, workspace.raised_model):
         assert model.rowCount() > 0
         qtmodeltester.check(model)
 
@@ -155,6 +156,11 @@ def test_new_agenda_item_and_outcomes_open_prefilled_editors(workspace: MeetingW
     workspace.raise_action_button.click()
     editor = workspace.editor
     assert editor is not None and editor.editor("ref").field_value() == "A13.01"
+    editor.close()
+    workspace.add_paper_button.click()
+    editor = workspace.editor
+    assert editor is not None and editor.editor("ref").field_value() == "ICEG/M13/P2"  # the item's paper ref
+    assert editor.editor("title").field_value() == _agenda_titles(workspace)[3]
     editor.close()
     workspace.record_decision_button.click()
     editor = workspace.editor

@@ -24,6 +24,7 @@ from core.domain.meetings import (
     Meeting,
     MeetingStatus,
     MinutesStatus,
+    Paper,
 )
 from core.domain.organisations import Organisation, Person
 from core.reports.meetings import (
@@ -36,6 +37,7 @@ from core.reports.meetings import (
     group_meetings,
     links_to,
     meeting_detail,
+    paper_rows,
 )
 from core.services.meetings import (
     MeetingRefused,
@@ -48,6 +50,7 @@ from core.services.meetings import (
     move_agenda_item,
     new_action_values,
     new_decision_values,
+    new_paper_values,
     prepare_next_meeting,
     record_alternate,
     remove_agenda_item,
@@ -449,6 +452,10 @@ def test_outcomes_raised_from_an_item_and_links_back(office: Office) -> None:
         assert values["ref"] == "A01.03" and values["raised_on"] == FIRST
         values.update(description="Draft the national statement", commitment_id=commitment)
         action = create_record(session, Action, values).id
+        paper_values = new_paper_values(session, office.meeting, item)
+        assert (paper_values["ref"], paper_values["title"]) == ("EG/M01/P1", "OEWG preparation")
+        paper_values.update(location="Records system: EG meeting 1")
+        create_record(session, Paper, paper_values)
         decision_values = new_decision_values(session, office.meeting, item)
         assert decision_values["ref"] == "D01.1"
         decision = create_record(
@@ -457,6 +464,7 @@ def test_outcomes_raised_from_an_item_and_links_back(office: Office) -> None:
     with office.db.read() as session:
         raised = action_rows(session, office.meeting, as_at=date(2025, 6, 1))
         decisions = decision_rows(session, office.meeting)
+        papers = paper_rows(session, office.meeting)
         linked = links_to(session, "commitments", commitment)
         assert links_to(session, "budget_line", 1) == ()
         with pytest.raises(ValueError, match="do not link"):
@@ -465,6 +473,9 @@ def test_outcomes_raised_from_an_item_and_links_back(office: Office) -> None:
         ("A01.01", "NCSC", "OEWG preparation"),
         ("A01.02", "NCSC", "OEWG preparation"),
         ("A01.03", "MFA", "OEWG preparation"),
+    ]
+    assert [(p.ref, p.owning_agency, p.marking, p.location) for p in papers] == [
+        ("EG/M01/P1", "MFA", "OFFICIAL", "Records system: EG meeting 1")
     ]
     assert [(d.ref, d.text, d.item) for d in decisions] == [("D01.1", "Agreed the objectives", "OEWG preparation")]
     assert {(o.kind, o.id, o.ref, o.meeting) for o in linked} == {
