@@ -224,3 +224,30 @@ def test_event_editor_lists_linked_outcomes(qtbot: QtBot, demo_db: Database) -> 
     assert dialog.linked_outcomes is not None and dialog.linked_outcomes.topLevelItemCount() > 0
     titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
     assert titles[-1].startswith("Linked outcomes (")
+
+
+def test_items_past_the_end_time_are_flagged_over_time(workspace: MeetingWorkspaceView, demo_db: Database) -> None:
+    from datetime import time
+
+    meeting, version = _meeting_numbered(demo_db, 13)
+    with demo_db.write() as session:
+        update_record(session, Meeting, meeting, version, {"end_time": time(11, 0)})
+    workspace.refresh()
+    starts = [workspace.agenda_model.index(r, AgendaColumn.START).data() for r in range(4, 9)]
+    assert starts == ["10:40", "10:55 (over time)", "11:05 (over time)", "11:15 (over time)", "11:20 (over time)"]
+    assert workspace.agenda_summary.text().endswith("over time: the meeting is scheduled to end at 11:00")
+
+
+def test_read_only_office_offers_no_changes(qtbot: QtBot, demo_path: Path) -> None:
+    from core.db.engine import open_database
+
+    with open_database(demo_path, readonly=True) as db:
+        view = MeetingWorkspaceView(db)
+        qtbot.addWidget(view)
+        view.today = lambda: DEMO_AS_AT
+        view.reload_meetings()
+        assert not view.prepare_button.isEnabled()
+        assert not view.up_button.isEnabled() and not view.save_minutes_button.isEnabled()
+        assert view.minutes_edit.isReadOnly()
+        view.move_current_item(1)  # a keyboard move on a read-only office does nothing
+        view.close()
