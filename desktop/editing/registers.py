@@ -231,6 +231,8 @@ EDITORS: dict[str, EditorSpec] = {
             _fk("group_id", "Group", "engagement_group", required=True),
             _f("number", "Number", "int", required=True),
             _f("meeting_date", "Date", "date", required=True),
+            _f("start_time", "Starts at", "time", help="The agenda's running times count from here."),
+            _f("end_time", "Ends at", "time", help="Agenda items running past it are flagged over time."),
             _f("venue", "Venue"),
             _enum("status", "Status", MeetingStatus),
             # The minutes' status moves only through the meeting workspace (circulate, confirm, reopen with a reason).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -227,8 +228,6 @@ def test_event_editor_lists_linked_outcomes(qtbot: QtBot, demo_db: Database) -> 
 
 
 def test_items_past_the_end_time_are_flagged_over_time(workspace: MeetingWorkspaceView, demo_db: Database) -> None:
-    from datetime import time
-
     meeting, version = _meeting_numbered(demo_db, 13)
     with demo_db.write() as session:
         update_record(session, Meeting, meeting, version, {"end_time": time(11, 0)})
@@ -251,3 +250,21 @@ def test_read_only_office_offers_no_changes(qtbot: QtBot, demo_path: Path) -> No
         assert view.minutes_edit.isReadOnly()
         view.move_current_item(1)  # a keyboard move on a read-only office does nothing
         view.close()
+
+
+def test_meeting_editor_sets_the_times_the_agenda_counts_from(
+    qtbot: QtBot, workspace: MeetingWorkspaceView, demo_db: Database
+) -> None:
+    meeting, _ = _meeting_numbered(demo_db, 13)
+    dialog = open_editor(None, demo_db, "meetings", meeting)
+    qtbot.addWidget(dialog)
+    assert dialog.editor("start_time").field_value() == time(10, 0)
+    dialog.editor("start_time").set_field_value(None)
+    qtbot.keyClicks(dialog.editor("start_time").focus_widgets()[0], "25:00")
+    assert dialog.editor("start_time").field_problem() == "Enter a time of day such as 10:00."
+    dialog.editor("start_time").set_field_value(None)
+    qtbot.keyClicks(dialog.editor("start_time").focus_widgets()[0], "9.30")
+    with qtbot.waitSignal(dialog.sig_record_saved):
+        dialog.save_button.click()
+    workspace.refresh()
+    assert workspace.agenda_model.index(0, AgendaColumn.START).data() == "09:30"

@@ -436,6 +436,12 @@ def test_minutes_lifecycle_locks_confirmed_minutes_and_audits_reopening(office: 
         reopen_minutes(session, meeting, 6, "again")
 
 
+def test_a_meeting_ends_after_it_starts(office: Office) -> None:
+    with pytest.raises(ValidationError) as invalid, office.db.write() as session:
+        update_record(session, Meeting, office.meeting, 1, {"end_time": time(9, 0)})
+    assert invalid.value.errors == {"end_time": "The meeting must end after it starts."}
+
+
 def test_confirming_needs_the_confirming_meeting(office: Office) -> None:
     with pytest.raises(ValidationError) as invalid, office.db.write() as session:
         update_record(session, Meeting, office.meeting, 1, {"minutes_status": MinutesStatus.CONFIRMED})
