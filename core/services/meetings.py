@@ -611,5 +611,7 @@ def new_decision_values(session: Session, meeting_id: int, agenda_item_id: int |
         "marking_id": meeting.marking_id,
     }
     if item is not None:
-        values.update(forum_id=item.forum_id, forum_event_id=item.forum_event_id)
+        # The paper put to the group under this item is what the decision was taken on.
+        paper = session.scalar(sa.select(Paper.id).where(Paper.agenda_item_id == item.id).order_by(Paper.id).limit(1))
+        values.update(forum_id=item.forum_id, forum_event_id=item.forum_event_id, paper_id=paper)
     return values

@@ -27,6 +27,7 @@ from core.domain.meetings import (
     Paper,
 )
 from core.domain.organisations import Organisation, Person
+from core.reports.lists import fetch_list
 from core.reports.meetings import (
     action_rows,
     agenda_rows,
@@ -471,6 +472,7 @@ def test_outcomes_raised_from_an_item_and_links_back(office: Office) -> None:
         raised = action_rows(session, office.meeting, as_at=date(2025, 6, 1))
         decisions = decision_rows(session, office.meeting)
         papers = paper_rows(session, office.meeting)
+        register = fetch_list(session, "decisions", as_at=date(2025, 6, 1), search="EG/M01/P1")
         linked = links_to(session, "commitments", commitment)
         assert links_to(session, "budget_line", 1) == ()
         with pytest.raises(ValueError, match="do not link"):
@@ -483,6 +485,13 @@ def test_outcomes_raised_from_an_item_and_links_back(office: Office) -> None:
     assert [(p.ref, p.owning_agency, p.marking, p.location) for p in papers] == [
         ("EG/M01/P1", "MFA", "OFFICIAL", "Records system: EG meeting 1")
     ]
+    shown = dict(zip((c.key for c in register.columns), register.rows[0], strict=True))
+    assert (register.total, shown["ref"], shown["paper"], shown["commitment"]) == (
+        1,
+        "D01.1",
+        "EG/M01/P1",
+        "Paris Call support",
+    )
     assert [(d.ref, d.text, d.item) for d in decisions] == [("D01.1", "Agreed the objectives", "OEWG preparation")]
     assert {(o.kind, o.id, o.ref, o.meeting) for o in linked} == {
         ("Action", action, "A01.03", "Meeting 1 — 2024–25 Q4"),
