@@ -555,7 +555,12 @@ class MeetingWorkspaceView(QWidget):
         except ValidationError as exc:
             self.show_message(" ".join(self.tr(m) for m in exc.errors.values()), error=True)
             return False
-        except (service.MeetingRefused, EditConflict, RecordInUse, RecordNotFound, DatabaseError) as exc:
+        except EditConflict as exc:
+            # Someone saved the same rows meanwhile: show theirs, so that trying again starts from them.
+            self.reload_meetings()
+            self.show_message(self.tr("{0} The meeting was reloaded; try again.").format(exc), error=True)
+            return False
+        except (service.MeetingRefused, RecordInUse, RecordNotFound, DatabaseError) as exc:
             self.show_message(str(exc), error=True)
             return False
         self.sig_records_changed.emit()

@@ -268,3 +268,16 @@ def test_meeting_editor_sets_the_times_the_agenda_counts_from(
         dialog.save_button.click()
     workspace.refresh()
     assert workspace.agenda_model.index(0, AgendaColumn.START).data() == "09:30"
+
+
+def test_a_change_saved_elsewhere_meanwhile_is_reloaded(workspace: MeetingWorkspaceView, demo_db: Database) -> None:
+    first = workspace.agenda_model.row(0)
+    with demo_db.write(actor="colleague") as session:
+        update_record(session, AgendaItem, first.id, first.version, {"minutes_allotted": 7})
+    workspace.agenda_table.selectRow(0)
+    workspace.move_current_item(1)
+    assert "changed by colleague" in workspace.message.text() and "try again" in workspace.message.text()
+    assert workspace.agenda_model.row(0).minutes == 7
+    workspace.agenda_table.selectRow(0)
+    workspace.move_current_item(1)
+    assert workspace.agenda_model.row(1).id == first.id
