@@ -16,6 +16,7 @@ from core.domain.meetings import (
     AttendanceStatus,
     Decision,
     EngagementGroup,
+    GroupMembership,
     Meeting,
     MeetingStatus,
     MinutesStatus,
@@ -30,6 +31,7 @@ from core.services.records import RecordNotFound
 
 __all__ = [
     "LINKABLE",
+    "NOT_A_MEMBER",
     "ActionRow",
     "AgendaRow",
     "AttendanceMatrix",
@@ -119,11 +121,13 @@ class AttendanceRow:
 
 @dataclass(frozen=True)
 class AttendanceMatrix:
-    """Agency × meeting for a fiscal year: each cell the agency's best attendance status, None if not there."""
+    """Agency × meeting for a fiscal year. A cell is the agency's best status there ("Present", "Alternate",
+    "In attendance", "Apology"; "Expected" on the draft list of a meeting not yet held), "Absent" for a member
+    not recorded at a held meeting, "" for a member not yet listed, NOT_A_MEMBER when it was not a member."""
 
-    meetings: tuple[tuple[int, str], ...]  # (meeting id, title)
-    rows: tuple[tuple[str, tuple[AttendanceStatus | None, ...]], ...]  # (agency label, one cell per meeting)
-    held: tuple[bool, ...]  # per meeting: False while "present" still means expected
+    meetings: tuple[tuple[int, str, date], ...]  # (number, title, date)
+    rows: tuple[tuple[str, tuple[str, ...]], ...]  # (agency label, one cell per meeting)
+    meeting_ids: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -186,6 +190,7 @@ LINKABLE = {
     "budget_line": "budget_line_id",
 }
 
+NOT_A_MEMBER = "—"
 _STATUS_RANK = {
     AttendanceStatus.PRESENT: 0,
     AttendanceStatus.ALTERNATE: 1,
@@ -340,8 +345,8 @@ def attendance_rows(session: Session, meeting_id: int) -> tuple[AttendanceRow, .
 
 
 def attendance_matrix(session: Session, group_id: int, fiscal_year: int) -> AttendanceMatrix:
-    """Agency × meeting for the group's meetings in a fiscal year (cancelled ones left out). A cell holds the
-    agency's best status at that meeting: present, then alternate, in attendance, apology; None if not listed."""
+    """Agency × meeting for the group's meetings in a fiscal year (cancelled and archived ones left out): every
+    agency that was a member during the year or attended, with its best status at each meeting."""
     meetings = session.execute(
         sa.select(Meeting.id, Meeting.number, Meeting.meeting_date, Meeting.status)
         .where(
@@ -354,22 +359,50 @@ def attendance_matrix(session: Session, group_id: int, fiscal_year: int) -> Atte
     ).all()
     cal = _calendar(session)
     ids = [m.id for m in meetings]
-    cells: dict[str, dict[int, AttendanceStatus]] = {}
-    if ids:
-        rows = session.execute(
-            sa.select(Organisation.code, Organisation.name, Attendance.meeting_id, Attendance.status)
-            .join(Organisation, Attendance.organisation_id == Organisation.id)
-            .where(Attendance.meeting_id.in_(ids))
-        ).all()
-        for code, name, meeting_id, status in rows:
-            agency = cells.setdefault(_agency_label(code, name), {})
-            best = agency.get(meeting_id)
-            if best is None or _STATUS_RANK[status] < _STATUS_RANK[best]:
-                agency[meeting_id] = status
+    best: dict[tuple[int, int], AttendanceStatus] = {}
+    for org_id, meeting_id, status in session.execute(
+        sa.select(Attendance.organisation_id, Attendance.meeting_id, Attendance.status).where(
+            Attendance.meeting_id.in_(ids)
+        )
+    ):
+        known = best.get((org_id, meeting_id))
+        if known is None or _STATUS_RANK[status] < _STATUS_RANK[known]:
+            best[(org_id, meeting_id)] = status
+    start, end = cal.start_of(fiscal_year), cal.end_of(fiscal_year)
+    spans = session.execute(
+        sa.select(GroupMembership.organisation_id, GroupMembership.start_date, GroupMembership.end_date).where(
+            GroupMembership.group_id == group_id,
+            GroupMembership.start_date <= end,
+            sa.or_(GroupMembership.end_date.is_(None), GroupMembership.end_date >= start),
+        )
+    ).all()
+    agencies = {span.organisation_id for span in spans} | {org for org, _ in best}
+    labels = {
+        org.id: _agency_label(org.code, org.name)
+        for org in session.execute(
+            sa.select(Organisation.id, Organisation.code, Organisation.name).where(Organisation.id.in_(agencies))
+        )
+    }
+
+    def cell(org_id: int, meeting_id: int, on: date, held: bool) -> str:
+        status = best.get((org_id, meeting_id))
+        if status is not None:
+            return "Expected" if status is AttendanceStatus.PRESENT and not held else status.label
+        member = any(
+            s.organisation_id == org_id and s.start_date <= on and (s.end_date is None or s.end_date >= on)
+            for s in spans
+        )
+        if not member:
+            return NOT_A_MEMBER
+        return "Absent" if held else ""
+
     return AttendanceMatrix(
-        meetings=tuple((m.id, meeting_title(m.number, cal, m.meeting_date)) for m in meetings),
-        rows=tuple((agency, tuple(cells[agency].get(i) for i in ids)) for agency in sorted(cells, key=str.casefold)),
-        held=tuple(m.status is MeetingStatus.HELD for m in meetings),
+        meetings=tuple((m.number, meeting_title(m.number, cal, m.meeting_date), m.meeting_date) for m in meetings),
+        rows=tuple(
+            (labels[org], tuple(cell(org, m.id, m.meeting_date, m.status is MeetingStatus.HELD) for m in meetings))
+            for org in sorted(agencies, key=lambda o: labels[o].casefold())
+        ),
+        meeting_ids=tuple(ids),
     )
 
 

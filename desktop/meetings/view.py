@@ -66,12 +66,6 @@ _MESSAGE_STYLES = {
     "error": "background: #fdecea; color: #8a1c1c; border: 1px solid #f5c2c0; padding: 6px;",
     "info": "background: #e8f0fe; color: #174ea6; border: 1px solid #c6dafc; padding: 6px;",
 }
-_MATRIX_MARKS = {
-    AttendanceStatus.PRESENT: "Present",
-    AttendanceStatus.ALTERNATE: "Alternate",
-    AttendanceStatus.IN_ATTENDANCE: "In attendance",
-    AttendanceStatus.APOLOGY: "Apology",
-}
 
 
 def _fit_columns(table: QTableView, long_column: int | None) -> None:
@@ -509,14 +503,11 @@ class MeetingWorkspaceView(QWidget):
         self.matrix_table.clear()
         self.matrix_table.setColumnCount(len(matrix.meetings))
         self.matrix_table.setRowCount(len(matrix.rows))
-        self.matrix_table.setHorizontalHeaderLabels([title for _, title in matrix.meetings])
+        self.matrix_table.setHorizontalHeaderLabels([title for _, title, _ in matrix.meetings])
         self.matrix_table.setVerticalHeaderLabels([agency for agency, _ in matrix.rows])
         for r, (_, cells) in enumerate(matrix.rows):
-            for c, status in enumerate(cells):
-                text = self.tr(_MATRIX_MARKS[status]) if status is not None else "—"
-                if status is AttendanceStatus.PRESENT and not matrix.held[c]:
-                    text = self.tr("Expected")
-                self.matrix_table.setItem(r, c, QTableWidgetItem(text))
+            for c, text in enumerate(cells):
+                self.matrix_table.setItem(r, c, QTableWidgetItem(self.tr(text) if text else ""))
         self.matrix_table.resizeColumnsToContents()
 
     def _update_minutes_buttons(self) -> None:

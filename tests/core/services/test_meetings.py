@@ -378,17 +378,25 @@ def test_attendance_matrix_for_the_fiscal_year(office: Office) -> None:
             ("Defence Dee", "DEF", AttendanceStatus.APOLOGY),
         ):
             add_attendee(session, office.meeting, office.agencies[org], office.people[person], status=status)
+        interior = session.scalars(sa.select(Organisation.id).where(Organisation.code == "INT")).one()
+        create_record(  # joins after meeting 1: not a member that day
+            session,
+            GroupMembership,
+            {"group_id": office.group, "organisation_id": interior, "start_date": date(2025, 6, 1)},
+        )
     prepared = _prepare(office)
     with office.db.read() as session:
         matrix = attendance_matrix(session, office.group, 2025)
         next_year = attendance_matrix(session, office.group, 2026)
         empty = attendance_matrix(session, office.group, 2020)
-    assert matrix.meetings == ((office.meeting, "Meeting 1 — 2024–25 Q4"),)
-    assert matrix.rows == (("DEF", (AttendanceStatus.APOLOGY,)), ("MFA", (AttendanceStatus.PRESENT,)))
-    assert matrix.held == (True,)
-    assert next_year.meetings == ((prepared.meeting_id, "Meeting 2 — 2025–26 Q1"),)
-    assert next_year.held == (False,)
-    assert [agency for agency, _ in next_year.rows] == ["MFA", "NCSC"]
+    assert matrix.meetings == ((1, "Meeting 1 — 2024–25 Q4", FIRST),)
+    assert matrix.meeting_ids == (office.meeting,)
+    # NCSC was a member but not recorded at the held meeting: absent.
+    assert matrix.rows == (("DEF", ("Apology",)), ("INT", ("—",)), ("MFA", ("Present",)), ("NCSC", ("Absent",)))
+    assert [title for _, title, _ in next_year.meetings] == ["Meeting 2 — 2025–26 Q1"]
+    # The draft list of a meeting not yet held says "Expected"; DEF's membership ended before the year began.
+    assert next_year.rows == (("INT", ("",)), ("MFA", ("Expected",)), ("NCSC", ("Expected",)))
+    assert next_year.meeting_ids == (prepared.meeting_id,)
     assert empty.meetings == () and empty.rows == ()
 
 
