@@ -31,6 +31,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("search", "&Find anything…", "&Edit", "Ctrl+K", toolbar=True, tip="Search every register (Ctrl+K)"),
     ActionSpec("new_record", "&New record", "&Edit", "Ctrl+Shift+N", toolbar=True, tip="Add a record to this list"),
     ActionSpec("open_record", "&Open record", "&Edit", tip="Open the selected record (Enter or double-click)"),
+    ActionSpec(
+        "prepare_next_meeting",
+        "&Prepare next meeting",
+        "&Edit",
+        "Ctrl+Shift+M",
+        tip="Open the group's next meeting, or create it with its standing items, attendance and open actions",
+    ),
     ActionSpec("refresh", "&Refresh", "&View", QKeySequence.StandardKey.Refresh, tip="Reload the current view"),
     ActionSpec("due_soon", "&Due soon", "&View", "Ctrl+D", toolbar=True, tip="What is overdue or due soon"),
     ActionSpec("about", "&About Cyber Affairs Desk", "&Help"),

@@ -46,7 +46,17 @@ NAVIGATION: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Organisations & People", ("organisations", "people")),
     ("Audit", ("audit",)),
 )
-DATA_ACTIONS = ("backup", "export_list", "search", "new_record", "open_record", "refresh", "due_soon", "settings")
+DATA_ACTIONS = (
+    "backup",
+    "export_list",
+    "search",
+    "new_record",
+    "open_record",
+    "refresh",
+    "due_soon",
+    "settings",
+    "prepare_next_meeting",
+)
 
 
 def page_of(entity: str) -> int:
@@ -120,6 +130,7 @@ class MainWindow(QMainWindow):
         self.files = FileCommands(self)
         self.actions.connect("export_list", self.files.export_current_list)
         self.actions.connect("new_record", self.new_record)
+        self.actions.connect("prepare_next_meeting", self.prepare_next_meeting)
         self.actions.connect("open_record", self._open_selected_record)
         self.actions.connect("backup", self.files.back_up_now)
         self.actions.connect("open_office", self.files.choose_and_open)
@@ -173,7 +184,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.due_panel.refresh)
         self._due_dock.show()
         self.actions.set_enabled(DATA_ACTIONS, True)
-        self.actions.set_enabled(("new_record",), not db.readonly)
+        self.actions.set_enabled(("new_record", "prepare_next_meeting"), not db.readonly)
         # Open on the action log until the dashboard is built: the first page should hold data, not a promise.
         first = page_of("actions")
         self._nav.setCurrentRow(first)
@@ -227,8 +238,9 @@ class MainWindow(QMainWindow):
             placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
             return placeholder
         from desktop.lists.register import RegisterView
+        from desktop.meetings.view import MeetingsPage
 
-        view = RegisterView(self.db, entities)
+        view = MeetingsPage(self.db, entities) if label == "Meetings" else RegisterView(self.db, entities)
         view.sig_record_opened.connect(self.show_record)
         for entity, list_view in view.lists.items():
             self.settings.restore_columns(entity, list_view.table.horizontalHeader())
@@ -249,6 +261,15 @@ class MainWindow(QMainWindow):
         assert isinstance(page, RegisterView)
         page.show_entity(entity)
         return page
+
+    def prepare_next_meeting(self) -> None:
+        from desktop.meetings.view import MeetingsPage
+
+        row = page_of("meetings")
+        self._nav.setCurrentRow(row)
+        page = self.page(row)
+        assert isinstance(page, MeetingsPage)
+        page.show_workspace().prepare_next_meeting()
 
     def show_record(self, entity: str, row_id: int) -> QWidget | None:
         """Go to the record's list and open its editor (lists without an editor, such as audit, only navigate)."""

@@ -49,6 +49,10 @@ def run_self_test(db_path: Path | None = None) -> int:
             window._nav.setCurrentRow(row)
             app.processEvents()
             page = window.page(row)
+            workspace = getattr(page, "workspace", None)  # the meeting workspace leads the Meetings page
+            if workspace is not None:
+                shown = workspace.meeting_model.rowCount(), workspace.agenda_model.rowCount()
+                _say(f"view {label} / workspace: {shown[0]} meetings, {shown[1]} agenda items shown")
             for entity in entities:
                 rows = page.show_entity(entity).model.rowCount()  # type: ignore[attr-defined]
                 _say(f"view {label} / {entity}: {rows} rows shown")

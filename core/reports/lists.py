@@ -28,6 +28,7 @@ from core.domain.meetings import (
     EngagementGroup,
     Meeting,
     MeetingStatus,
+    Paper,
     RagOverride,
     action_tag,
 )
@@ -341,6 +342,9 @@ def _build_specs() -> dict[str, ListSpec]:
     later = aliased(Meeting, name="later_mtg")
     commitment = aliased(Commitment, name="linked_commitment")
     event = aliased(ForumEvent, name="linked_event")
+    # What a decision concerns (DESIGN C2: outcomes link to the money and commitments they affect).
+    paper = aliased(Paper, name="decision_paper")
+    line = aliased(BudgetLine, name="linked_line")
 
     # The group's meetings after the raising one, up to as_at (or the closing date, for a closed action).
     open_for = (
@@ -520,7 +524,10 @@ def _build_specs() -> dict[str, ListSpec]:
             orm_join(Decision, meeting, Decision.meeting_id == meeting.id)
             .join(group, meeting.group_id == group.id)
             .outerjoin(forum, Decision.forum_id == forum.id)
-            .outerjoin(commitment, Decision.commitment_id == commitment.id),
+            .outerjoin(commitment, Decision.commitment_id == commitment.id)
+            .outerjoin(paper, Decision.paper_id == paper.id)
+            .outerjoin(event, Decision.forum_event_id == event.id)
+            .outerjoin(line, Decision.budget_line_id == line.id),
             Decision.id,
             (
                 _text("ref", "Ref", Decision.ref),
@@ -528,10 +535,13 @@ def _build_specs() -> dict[str, ListSpec]:
                 _col("meeting", "Meeting", "int", meeting.number),
                 _col("date", "Date", "date", meeting.meeting_date),
                 _text("text", "Decision", Decision.text, 50),
+                _text("paper", "Paper", paper.ref),
                 _text("concurring", "Concurring", Decision.concurring, 20),
                 _text("dissenting", "Dissenting", Decision.dissenting, 20),
                 _text("forum", "Forum", _forum_label(forum)),
                 _text("commitment", "Commitment", commitment.title, 30),
+                _text("event", "Forum event", event.title, 24),
+                _text("budget_line", "Budget line", line.description, 24),
                 _marking_column(Decision.marking_id),
             ),
             (("date", True), ("ref", False)),

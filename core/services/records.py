@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from core.domain.audit import AuditEntry, AuditKind
 from core.domain.base import Base
-from core.domain.meetings import Action, GroupMembership
+from core.domain.meetings import Action, GroupMembership, Meeting, MinutesStatus
 from core.domain.text import name_key
 from core.services.validation import ValidationError, validate_values
 
@@ -97,7 +97,49 @@ def _composite_unique_errors(
     return errors
 
 
-DB_CHECKS: dict[type[Base], list[DbCheck]] = {Action: [_owner_agency_is_member]}
+# Set in session.info by core.services.meetings.reopen_minutes, the one way out of confirmed minutes.
+MINUTES_REOPEN_REASON = "minutes_reopen_reason"
+
+
+def _confirmed_minutes_locked(session: Session, values: Mapping[str, Any], row_id: int | None) -> dict[str, str]:
+    """Confirmed minutes are the group's agreed record: their text cannot change, and they are reopened only
+    with a reason; confirming names the meeting that adopted them."""
+    errors: dict[str, str] = {}
+    status = values.get("minutes_status")
+    if status == MinutesStatus.CONFIRMED and values.get("minutes_confirmed_at_meeting_id") is None:
+        errors["minutes_status"] = "Minutes are confirmed at a later meeting: confirm them from that meeting."
+    if row_id is None:
+        return errors
+    stored = session.execute(sa.select(Meeting.minutes_status, Meeting.minutes).where(Meeting.id == row_id)).first()
+    if stored is None or stored.minutes_status != MinutesStatus.CONFIRMED:
+        return errors
+    if values.get("minutes") != stored.minutes:
+        errors["minutes"] = "These minutes were confirmed and are locked; reopen them, with a reason, to correct them."
+    elif status != MinutesStatus.CONFIRMED and not session.info.get(MINUTES_REOPEN_REASON):
+        errors["minutes_status"] = "Confirmed minutes are reopened only with a reason (Reopen minutes…)."
+    return errors
+
+
+def _one_meeting_a_quarter(session: Session, values: Mapping[str, Any], row_id: int | None) -> dict[str, str]:
+    """Said on the date the user typed, naming the meeting already in that quarter."""
+    group_id, year, quarter = values.get("group_id"), values.get("fiscal_year"), values.get("fiscal_quarter")
+    if group_id is None or year is None or quarter is None:
+        return {}
+    query = sa.select(Meeting.number).where(
+        Meeting.group_id == group_id, Meeting.fiscal_year == year, Meeting.fiscal_quarter == quarter
+    )
+    if row_id is not None:
+        query = query.where(Meeting.id != row_id)
+    number = session.scalar(query.limit(1))
+    if number is None:
+        return {}
+    return {"meeting_date": f"Meeting {number} is already in this quarter; a group meets at most once a quarter."}
+
+
+DB_CHECKS: dict[type[Base], list[DbCheck]] = {
+    Action: [_owner_agency_is_member],
+    Meeting: [_one_meeting_a_quarter, _confirmed_minutes_locked],
+}
 
 
 # --- values the program derives, so that every path in (editor, import, script) agrees -------------------

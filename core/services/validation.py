@@ -52,6 +52,7 @@ RowCheck = Callable[[Mapping[str, Any]], dict[str, str]]
 DATE_ORDER: dict[type[Base], list[tuple[str, str, str]]] = {
     ForumEvent: [("start_date", "end_date", "The end date must be on or after the start date.")],
     GroupMembership: [("start_date", "end_date", "Membership must end on or after it starts.")],
+    Meeting: [("start_time", "end_time", "The meeting must end after it starts.")],
     StaffAllocation: [("start_date", "end_date", "The allocation must end on or after it starts.")],
     Secondment: [
         ("start_date", "planned_end_date", "The end date must be after the start date."),

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.db.errors import DatabaseError
+from core.reports.meetings import LINKABLE, links_to
 from core.reports.records import RecordSnapshot, choices, field_label, load_record, record_history
 from core.services.office import load_settings
 from core.services.records import (
@@ -219,6 +220,7 @@ class RecordEditorDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(scroll, self.tr("Details"))
         self.tabs.addTab(self.history, self.tr("History"))
+        self.linked_outcomes = self._linked_outcomes()
 
         self.save_button = QPushButton(self.tr("Save"))
         self.save_button.setDefault(True)
@@ -372,6 +374,26 @@ class RecordEditorDialog(QDialog):
         self.history.setColumnWidth(0, self.history.fontMetrics().horizontalAdvance("00 Mmm 0000 00:00") + 48)
         for column in (1, 2):
             self.history.resizeColumnToContents(column)
+
+    def _linked_outcomes(self) -> QTreeWidget | None:
+        """The decisions and actions that concern this forum, commitment, event or budget line: the links back."""
+        if self._snapshot is None or self._table.name not in LINKABLE:
+            return None
+        with self._db.read() as session:
+            outcomes = links_to(session, self._table.name, self._snapshot.row_id)
+        tree = QTreeWidget()
+        tree.setAccessibleName(self.tr("Linked outcomes"))
+        tree.setRootIsDecorated(False)
+        tree.setHeaderLabels([self.tr("Kind"), self.tr("Ref"), self.tr("Meeting"), self.tr("Status"), self.tr("Text")])
+        for outcome in outcomes:
+            kind = self.tr(outcome.kind)
+            tree.addTopLevelItem(
+                QTreeWidgetItem([kind, outcome.ref, outcome.meeting, self.tr(outcome.status), outcome.text])
+            )
+        for column in range(4):
+            tree.resizeColumnToContents(column)
+        self.tabs.addTab(tree, self.tr("Linked outcomes ({0})").format(len(outcomes)))
+        return tree
 
     def _make_read_only(self) -> None:
         for editor in self._editors.values():

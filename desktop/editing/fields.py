@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Any, Literal, Protocol, get_args
 
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from core.domain.base import LabelledEnum
 from core.domain.money import format_money, parse_money
 
-FieldKind = Literal["text", "multiline", "int", "money", "fte", "date", "optional_date", "bool", "enum", "fk"]
+FieldKind = Literal["text", "multiline", "int", "money", "fte", "date", "optional_date", "time", "bool", "enum", "fk"]
 FIELD_KINDS: tuple[FieldKind, ...] = get_args(FieldKind)
 
 # The widest range of dates core accepts (validation refuses anything outside it as a typing mistake).
@@ -37,6 +37,7 @@ DATE_FORMAT = "d MMM yyyy"
 # Pickers longer than this filter as the user types; short ones are plain drop-downs.
 SEARCHABLE_FROM = 12
 _WHOLE_NUMBER = re.compile(r"-?[0-9]{1,12}")  # [0-9], not int(): int() also takes other scripts' digits
+_TIME_OF_DAY = re.compile(r"([0-9]{1,2})[:.h]?([0-9]{2})")  # 10:00, 9.30, 0930, 14h00
 
 
 @dataclass(frozen=True)
@@ -388,6 +389,17 @@ def _parse_whole_number(text: str) -> int:
     return int(cleaned)
 
 
+def _parse_time(text: str) -> time:
+    found = _TIME_OF_DAY.fullmatch(text.strip())
+    if found is None or int(found[1]) > 23 or int(found[2]) > 59:
+        raise ValueError(_translate("Enter a time of day such as 10:00."))
+    return time(int(found[1]), int(found[2]))
+
+
+def _render_time(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
 def _text_options(
     spec: FieldSpec, options: Sequence[tuple[int, str]], nullable: bool, blank_label: str
 ) -> list[tuple[str, Any]]:
@@ -419,6 +431,9 @@ def make_field(
         widget = TextAreaField(parent)
     elif kind == "fte":
         widget = FteField(parent)
+    elif kind == "time":
+        widget = LineField(_parse_time, _render_time, blank=None, parent=parent)
+        widget.setPlaceholderText(QCoreApplication.translate("FieldEditor", "hh:mm"))
     elif kind in ("date", "optional_date"):
         widget = DateField(optional=kind == "optional_date", parent=parent)
     elif kind == "bool":

@@ -26,7 +26,18 @@ from core.domain.forums import (
     ParticipationMode,
     Priority,
 )
-from core.domain.meetings import Action, ActionStatus, Meeting, MeetingStatus, MinutesStatus, PackStatus, RagOverride
+from core.domain.meetings import (
+    Action,
+    ActionStatus,
+    AgendaItem,
+    AgendaPurpose,
+    Decision,
+    Meeting,
+    MeetingStatus,
+    PackStatus,
+    Paper,
+    RagOverride,
+)
 from core.domain.organisations import Organisation, OrgType, Person
 from core.domain.reference import ReferenceItem, ReferenceKind
 from core.domain.resources import BudgetLine, FundingType, StaffAllocation
@@ -149,6 +160,13 @@ def _secondment_defaults(_session: Session) -> dict[str, Any]:
 # --- the registers ----------------------------------------------------------------------------------------
 
 _NOTES = _memo("notes", QT_TRANSLATE_NOOP("FieldSpec", "Notes"))
+# What a decision or action concerns; those records' editors list the outcomes that point at them.
+_OUTCOME_LINKS = (
+    _fk("forum_id", QT_TRANSLATE_NOOP("FieldSpec", "Forum"), "forum"),
+    _fk("commitment_id", QT_TRANSLATE_NOOP("FieldSpec", "Commitment"), "commitment"),
+    _fk("forum_event_id", QT_TRANSLATE_NOOP("FieldSpec", "Forum event"), "forum_event"),
+    _fk("budget_line_id", QT_TRANSLATE_NOOP("FieldSpec", "Budget line"), "budget_line"),
+)
 
 EDITORS: dict[str, EditorSpec] = {
     "organisations": EditorSpec(
@@ -221,9 +239,21 @@ EDITORS: dict[str, EditorSpec] = {
             _fk("group_id", QT_TRANSLATE_NOOP("FieldSpec", "Group"), "engagement_group", required=True),
             _f("number", QT_TRANSLATE_NOOP("FieldSpec", "Number"), "int", required=True),
             _f("meeting_date", QT_TRANSLATE_NOOP("FieldSpec", "Date"), "date", required=True),
+            _f(
+                "start_time",
+                QT_TRANSLATE_NOOP("FieldSpec", "Starts at"),
+                "time",
+                help=QT_TRANSLATE_NOOP("FieldSpec", "The agenda's running times count from here."),
+            ),
+            _f(
+                "end_time",
+                QT_TRANSLATE_NOOP("FieldSpec", "Ends at"),
+                "time",
+                help=QT_TRANSLATE_NOOP("FieldSpec", "Agenda items running past it are flagged over time."),
+            ),
             _f("venue", QT_TRANSLATE_NOOP("FieldSpec", "Venue")),
             _enum("status", QT_TRANSLATE_NOOP("FieldSpec", "Status"), MeetingStatus),
-            _enum("minutes_status", QT_TRANSLATE_NOOP("FieldSpec", "Minutes"), MinutesStatus),
+            # The minutes' status moves only through the meeting workspace (circulate, confirm, reopen with a reason).
             _enum("pack_status", QT_TRANSLATE_NOOP("FieldSpec", "Pack"), PackStatus),
             _NOTES,
         ),
@@ -248,9 +278,63 @@ EDITORS: dict[str, EditorSpec] = {
             _f("closed_on", QT_TRANSLATE_NOOP("FieldSpec", "Closed on"), "optional_date"),
             _enum("rag_override", QT_TRANSLATE_NOOP("FieldSpec", "RAG override"), RagOverride, required=False),
             _f("rag_override_reason", QT_TRANSLATE_NOOP("FieldSpec", "Reason for override")),
-            _fk("forum_id", QT_TRANSLATE_NOOP("FieldSpec", "Forum"), "forum"),
+            *_OUTCOME_LINKS,
         ),
         _action_defaults,
+        title_key="ref",
+    ),
+    "agenda_items": EditorSpec(
+        AgendaItem,
+        QT_TRANSLATE_NOOP("RecordEditorDialog", "Agenda item"),
+        (
+            _f("title", QT_TRANSLATE_NOOP("FieldSpec", "Item"), required=True),
+            _enum("purpose", QT_TRANSLATE_NOOP("FieldSpec", "Purpose"), AgendaPurpose),
+            _fk("lead_agency_id", QT_TRANSLATE_NOOP("FieldSpec", "Lead agency"), "organisation"),
+            _fk("presenter_person_id", QT_TRANSLATE_NOOP("FieldSpec", "Presenter"), "person"),
+            _f("paper_ref", QT_TRANSLATE_NOOP("FieldSpec", "Paper ref")),
+            _f("minutes_allotted", QT_TRANSLATE_NOOP("FieldSpec", "Minutes allotted"), "int", required=True),
+            _f(
+                "is_standing",
+                QT_TRANSLATE_NOOP("FieldSpec", "Standing item"),
+                "bool",
+                help=QT_TRANSLATE_NOOP("FieldSpec", "Standing items are copied to the next meeting."),
+            ),
+            _fk("forum_id", QT_TRANSLATE_NOOP("FieldSpec", "Forum"), "forum"),
+            _fk("forum_event_id", QT_TRANSLATE_NOOP("FieldSpec", "Forum event"), "forum_event"),
+            _memo("outcome", QT_TRANSLATE_NOOP("FieldSpec", "Outcome")),
+        ),
+        {"purpose": AgendaPurpose.DISCUSSION, "minutes_allotted": 10},
+        title_key="title",
+    ),
+    "papers": EditorSpec(
+        Paper,
+        QT_TRANSLATE_NOOP("RecordEditorDialog", "Paper"),
+        (
+            _f("ref", QT_TRANSLATE_NOOP("FieldSpec", "Paper ref"), required=True),
+            _f("title", QT_TRANSLATE_NOOP("FieldSpec", "Title"), required=True),
+            _fk("meeting_id", QT_TRANSLATE_NOOP("FieldSpec", "Meeting"), "meeting", required=True),
+            _fk("owning_agency_id", QT_TRANSLATE_NOOP("FieldSpec", "Paper by"), "organisation"),
+            _enum("purpose", QT_TRANSLATE_NOOP("FieldSpec", "Purpose"), AgendaPurpose),
+            _f(
+                "location",
+                QT_TRANSLATE_NOOP("FieldSpec", "Where it is kept"),
+                help=QT_TRANSLATE_NOOP("FieldSpec", "The records system or folder holding it: the app keeps no copy."),
+            ),
+        ),
+        {"purpose": AgendaPurpose.NOTING},
+        title_key="ref",
+    ),
+    "decisions": EditorSpec(
+        Decision,
+        QT_TRANSLATE_NOOP("RecordEditorDialog", "Decision"),
+        (
+            _f("ref", QT_TRANSLATE_NOOP("FieldSpec", "Ref"), required=True),
+            _memo("text", QT_TRANSLATE_NOOP("FieldSpec", "Decision")),
+            _fk("meeting_id", QT_TRANSLATE_NOOP("FieldSpec", "Meeting"), "meeting", required=True),
+            _f("concurring", QT_TRANSLATE_NOOP("FieldSpec", "Concurring")),
+            _f("dissenting", QT_TRANSLATE_NOOP("FieldSpec", "Dissenting")),
+            *_OUTCOME_LINKS,
+        ),
         title_key="ref",
     ),
     "events": EditorSpec(
