@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMessageBox,
+    QProgressDialog,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import APP_NAME
-from desktop.exports import XLSX_FILTER, AskTarget, ExportListFlow, OpenUrl, suggest_file_name
+from desktop.exports import PROGRESS_DELAY_MS, XLSX_FILTER, AskTarget, ExportListFlow, OpenUrl, suggest_file_name
 from desktop.jobs import JobRunner
 
 if TYPE_CHECKING:
@@ -256,6 +257,7 @@ class ImportActionUpdatesFlow(QObject):
         self.dialog: ImportPlanDialog | None = None
         self.message_box: QMessageBox | None = None
         self.result: ImportResult | None = None
+        self.progress_dialog: QProgressDialog | None = None
 
     def start(self) -> bool:
         folder = self._settings.last_export_folder or Path.home()
@@ -285,15 +287,40 @@ class ImportActionUpdatesFlow(QObject):
             except ImportRejected as exc:
                 return _Refused(str(exc))
 
-        status_bar = getattr(self._parent, "statusBar", None)
-        if callable(status_bar):
-            shown = self.tr("Checking {0}…") if dry_run else self.tr("Importing {0}…")
-            status_bar().showMessage(shown.format(source.name), 10_000)
         handle = self._runner.prepare(work, write=not dry_run)
+        progress = QProgressDialog(
+            self.tr("Checking {0}…").format(source.name) if dry_run else self.tr("Importing {0}…").format(source.name),
+            self.tr("Cancel"),
+            0,
+            0,
+            self._parent,
+        )
+        progress.setWindowTitle(APP_NAME)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(PROGRESS_DELAY_MS)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.canceled.connect(handle.cancel)
+        self.progress_dialog = progress
+        handle.signals.sig_progress.connect(self._on_job_progress)
+        for signal in (handle.signals.sig_finished, handle.signals.sig_failed, handle.signals.sig_cancelled):
+            signal.connect(self._close_progress)
         handle.signals.sig_finished.connect(self._on_dry_run_finished if dry_run else self._on_apply_finished)
         handle.signals.sig_failed.connect(self._on_job_failed)
         handle.signals.sig_cancelled.connect(self.sig_import_ended.emit)
         handle.start()
+
+    def _on_job_progress(self, done: int, total: int) -> None:
+        if self.progress_dialog is not None:
+            self.progress_dialog.setMaximum(total)
+            self.progress_dialog.setValue(done)
+
+    def _close_progress(self, *_: object) -> None:
+        if self.progress_dialog is not None:
+            # hide(), not close(): closing a progress dialog emits canceled.
+            self.progress_dialog.hide()
+            self.progress_dialog.deleteLater()
+            self.progress_dialog = None
 
     def _result(self, outcome: object) -> ImportResult | None:
         """The job's ImportResult, or None after showing why the file was refused."""

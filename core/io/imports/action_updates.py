@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from core.domain.audit import ImportBatch
 from core.domain.base import utcnow
 from core.domain.meetings import Action, ActionStatus, Attendance, AttendanceStatus
 from core.domain.organisations import Organisation
@@ -260,13 +262,25 @@ class ActionUpdatesImporter:
                     handle(row)
         problems.extend(planner.problems)
         rows_read = sum(len(t.rows) for t in read.tables.values())
+        earlier = session.scalars(
+            sa.select(ImportBatch.created_at)
+            .where(
+                ImportBatch.kind == KIND, ImportBatch.source_sha256 == source.sha256, ImportBatch.undone_at.is_(None)
+            )
+            .order_by(ImportBatch.id.desc())
+            .limit(1)
+        ).first()
+        notes = read.warnings
+        if earlier is not None:
+            # Re-importing the same file refuses every row it applied (their versions moved on); say why.
+            notes = (*notes, f"This file was already imported on {_when(earlier)}.")
         return ImportPlan(
             kind=KIND,
             source=source,
             changes=tuple(planner.changes),
             refused=tuple(planner.refused),
             problems=tuple(sorted(problems, key=lambda p: (p.sheet != ACTIONS_SHEET, p.row or 0))),
-            warnings=read.warnings,
+            warnings=notes,
             rows_read=rows_read,
             actor=f"import: action updates from {agency.code}",
             summary={"agency": agency.code, "exported_at": meta.get("exported_at", "")},

@@ -42,6 +42,10 @@ __all__ = [
 ]
 
 
+# An importer with `accepts_csv = True` reads these as CSV (its first SheetSpec); everything else must be xlsx.
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+
+
 class ImportCancelled(ExportCancelled):
     """The user cancelled an import; nothing was changed (an ExportCancelled, so job runners treat it alike)."""
 
@@ -141,7 +145,7 @@ class ImportResult:
 
 
 class Importer(Protocol):
-    """What one kind of import supplies to the pipeline."""
+    """What one kind of import supplies to the pipeline (optionally also `accepts_csv = True`)."""
 
     kind: str
     sheets: tuple[SheetSpec, ...]
@@ -192,7 +196,13 @@ def read_for_import(
         if cancel is not None and cancel.cancelled:
             raise ImportCancelled(path)
 
-    # The content decides what a file is, never its name: a .xls or .csv renamed .xlsx gets the pre-check's reason.
+    if getattr(importer, "accepts_csv", False) and path.suffix.lower() in CSV_SUFFIXES:
+        from core.io.imports.csv_reader import read_csv
+
+        csv_read = read_csv(path, importer.sheets[0], limits=limits, check_cancel=check_cancel)
+        return csv_read, _source(path)
+    # Otherwise the content decides what a file is, never its name: a .xls or .csv renamed .xlsx gets the
+    # pre-check's reason.
     report = precheck_xlsx(path, limits)
     check_cancel()
     read = read_workbook(

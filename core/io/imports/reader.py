@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -320,6 +320,63 @@ def _merged_problems(ranges: list[str], sheet: str, header_row: int, columns: Ma
 # The table
 
 
+def locate_header(
+    head: list[tuple[object, ...]], spec: SheetSpec, sheet: str, path: Path
+) -> tuple[int, dict[str, int], list[Problem]]:
+    """(header row number, column key -> 0-based position, problems with the header) from the first rows."""
+    found = _find_header(head, spec)
+    if found is None:
+        raise ImportRejected(_missing_header_message(head, spec, sheet, path), path)
+    index, positions, duplicates = found
+    header_row = index + 1
+    return header_row, positions, [Problem(sheet, header_row, None, f"The header {d}; keep one.") for d in duplicates]
+
+
+# (row number, values by position, positions whose cell holds a formula with no saved value)
+RawRow = tuple[int, Sequence[object], frozenset[int]]
+
+
+def collect_rows(
+    sheet: str,
+    spec: SheetSpec,
+    header_row: int,
+    positions: Mapping[str, int],
+    raw_rows: Iterable[RawRow],
+    problems: list[Problem],
+    *,
+    path: Path,
+    limits: ImportLimits,
+    check_cancel: Callable[[], None],
+) -> Table:
+    """Typed rows below the header, skipping blank ones; every cell's problem goes to `problems`."""
+    by_key = {c.key: c for c in spec.columns}
+    rows: list[SourceRow] = []
+    for seen, (number, values, formulas) in enumerate(raw_rows):
+        if seen % 1000 == 0:
+            check_cancel()
+        picked = {key: (values[pos] if pos < len(values) else None) for key, pos in positions.items()}
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in picked.values()):
+            continue
+        if len(rows) >= limits.max_data_rows:
+            raise ImportRejected(
+                f"Cannot import {path.name}: sheet {sheet!r} has more than {limits.max_data_rows:,} rows of data, "
+                "the most one import takes; split the file.",
+                path,
+            )
+        cells = {
+            key: Cell(None, FORMULA_WITHOUT_VALUE)
+            if picked[key] is None and pos in formulas
+            else _convert(by_key[key], picked[key])
+            for key, pos in positions.items()
+        }
+        rows.append(SourceRow(number, cells))
+        problems.extend(
+            Problem(sheet, number, by_key[key].header, cell.problem) for key, cell in cells.items() if cell.problem
+        )
+    letters = {k: column_letters(p + 1) for k, p in positions.items()}
+    return Table(sheet, header_row, letters, tuple(rows), tuple(problems))
+
+
 def _read_table(
     wb_values: Any,
     wb_formulas: Any | None,
@@ -334,18 +391,10 @@ def _read_table(
     ws, notes = chosen
     ws.reset_dimensions()
     width = min(limits.max_columns, max(64, len(spec.columns) * 4))
-    head: list[tuple[object, ...]] = []
-    for row in ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, max_col=width, values_only=True):
-        head.append(tuple(row))
-    found = _find_header(head, spec)
-    if found is None:
-        raise ImportRejected(_missing_header_message(head, spec, ws.title, path), path)
-    index, positions, duplicates = found
-    header_row = index + 1
-    problems = [Problem(ws.title, header_row, None, f"The header {d}; keep one.") for d in duplicates]
+    head = [tuple(r) for r in ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, max_col=width, values_only=True)]
+    header_row, positions, problems = locate_header(head, spec, ws.title, path)
     problems.extend(_merged_problems(_merged_ranges(ws), ws.title, header_row, positions))
     max_col = max(positions.values()) + 1
-    by_key = {c.key: c for c in spec.columns}
 
     formula_rows: Iterator[tuple[Any, ...]] | None = None
     if wb_formulas is not None:
@@ -353,37 +402,17 @@ def _read_table(
         fws.reset_dimensions()
         formula_rows = fws.iter_rows(min_row=header_row + 1, max_col=max_col)
 
-    rows: list[SourceRow] = []
-    data_rows = 0
-    for offset, values in enumerate(ws.iter_rows(min_row=header_row + 1, max_col=max_col, values_only=True)):
-        raw_cells = next(formula_rows, ()) if formula_rows is not None else ()
-        number = header_row + 1 + offset
-        if offset % 1000 == 0:
-            check_cancel()
-        picked = {key: (values[pos] if pos < len(values) else None) for key, pos in positions.items()}
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in picked.values()):
-            continue
-        data_rows += 1
-        if data_rows > limits.max_data_rows:
-            raise ImportRejected(
-                f"Cannot import {path.name}: sheet {ws.title!r} has more than {limits.max_data_rows:,} rows of data, "
-                "the most one import takes; split the file.",
-                path,
-            )
-        cells: dict[str, Cell] = {}
-        for key, pos in positions.items():
-            raw = raw_cells[pos] if pos < len(raw_cells) else None
-            if picked[key] is None and raw is not None and getattr(raw, "data_type", None) == "f":
-                cells[key] = Cell(None, FORMULA_WITHOUT_VALUE)
-            else:
-                cells[key] = _convert(by_key[key], picked[key])
-        rows.append(SourceRow(number, cells))
-        for key, cell in cells.items():
-            if cell.problem:
-                problems.append(Problem(ws.title, number, by_key[key].header, cell.problem))
-    return Table(
-        ws.title, header_row, {k: column_letters(p + 1) for k, p in positions.items()}, tuple(rows), tuple(problems)
-    ), notes
+    def raw_rows() -> Iterator[RawRow]:
+        values_rows = ws.iter_rows(min_row=header_row + 1, max_col=max_col, values_only=True)
+        for number, values in enumerate(values_rows, header_row + 1):
+            raw = next(formula_rows, ()) if formula_rows is not None else ()
+            formulas = frozenset(i for i, c in enumerate(raw) if getattr(c, "data_type", None) == "f")
+            yield number, values, formulas
+
+    table = collect_rows(
+        ws.title, spec, header_row, positions, raw_rows(), problems, path=path, limits=limits, check_cancel=check_cancel
+    )
+    return table, notes
 
 
 def _load(path: Path, *, data_only: bool) -> Any:

@@ -227,6 +227,10 @@ def test_round_trip_changes_the_action_log_and_audits_the_agency(office: Path, t
         p.name.endswith("before-import.cyberdesk") for p in (office.parent / "office.cyberdesk-backups").iterdir()
     )
 
+    code, lines = cli("--db", str(office), "import", "action-updates", str(path), "--dry-run")
+    assert code == EXIT_OK and lines[-2] == f"Note: This file was already imported on {date.today():%d %b %Y}."
+    assert all(line.startswith("Refused") for line in lines[:-2])
+
 
 def test_a_row_changed_meanwhile_is_refused_by_name_and_the_rest_apply(office: Path, tmp_path: Path) -> None:
     path = export(office, tmp_path)
