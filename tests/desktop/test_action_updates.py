@@ -142,3 +142,20 @@ def test_commands_from_the_window(window, demo_path: Path, monkeypatch, qtbot) -
     assert window.updates.export_for_agency() is None
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: ("", ""))
     assert window.updates.import_updates() is None
+
+
+def test_cancelling_the_plan_ends_the_flow_and_changes_nothing(window, demo_path: Path, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert window.open_database(demo_path)
+    path = _export(window, qtbot, tmp_path, [])
+    _set(path, "A10.10", "New status", "Complete")
+    flow = ImportActionUpdatesFlow(
+        window, window.db, window.jobs, window.settings, ask_source=lambda *_: (str(path), "")
+    )
+    flow.start()
+    assert flow.dialog is not None
+    with qtbot.waitSignal(flow.sig_import_ended):
+        flow.dialog.reject()
+    assert _status(window, "A10.10") is ActionStatus.IN_PROGRESS
+    nothing = ImportActionUpdatesFlow(window, window.db, window.jobs, window.settings, ask_source=lambda *_: ("", ""))
+    with qtbot.waitSignal(nothing.sig_import_ended):
+        assert not nothing.start()

@@ -369,3 +369,35 @@ def test_an_agency_with_no_meeting_ahead(db: Database, tmp_path: Path) -> None:
 
     ws = load_workbook(tmp_path / "late.xlsx")["Attendance"]
     assert ws["A2"].value == "No meeting is scheduled on or after 2030-01-01; there is no attendance to confirm."
+
+
+def test_attendance_changed_meanwhile_and_rows_without_ids(office: Path, tmp_path: Path) -> None:
+    path = export(office, tmp_path)
+    ws, header, cols = sheet_rows(path, "Attendance")
+    name = ws.cell(row=header + 1, column=cols["Name"]).value
+    attendance_id = ws.cell(row=header + 1, column=cols["Attendance id"]).value
+    with open_database(office) as db, db.write(actor="bob") as session:
+        row = session.get(Attendance, attendance_id)
+        update_record(session, Attendance, row.id, row.version_id, {"role": "Deputy"})
+    fill_in(path, {name: {"Confirmed status": "Apology"}}, sheet="Attendance", key="Name")
+    code, lines = cli("--db", str(office), "import", "action-updates", str(path), "--dry-run")
+    assert code == EXIT_OK
+    today = date.today().strftime("%d %b %Y")
+    assert (
+        f"Refused Attendance, row {header + 1}: The attendance of {name} was changed by bob on {today} since this "
+        "workbook was made; this row was not applied." in lines
+    )
+
+    actions, _, a_cols = sheet_rows(path)
+    extra = actions.max_row + 1
+    actions.cell(row=extra, column=a_cols["Progress update"]).value = "A new action we took on."
+    attendance = actions.parent["Attendance"]
+    attendance.cell(row=attendance.max_row + 1, column=cols["Confirmed status"]).value = "Present"
+    actions.parent.save(path)
+    code, lines = cli("--db", str(office), "import", "action-updates", str(path), "--dry-run")
+    assert code == EXIT_REFUSED
+    assert (
+        f"Problem Actions, row {extra}, Action id: This row has no action id or version; add new actions in "
+        "Cyber Affairs Desk, not here." in lines
+    )
+    assert any("Attendance id: This row has no attendance id or version" in line for line in lines)

@@ -273,3 +273,40 @@ def test_apply_with_problems_changes_nothing(tmp_path: Path, schema_db: Database
     path = workbook(tmp_path / "people.xlsx", [["Name", "Born"], ["Nobody", None]], title="People")
     with pytest.raises(ImportRejected, match=r"1 problem in the file \(first: People, row 2, Name: Nobody"):
         run_import(schema_db, path, PeopleImporter(), dry_run=False)
+
+
+def test_a_far_away_cell_never_reaches_openpyxl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import openpyxl
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("openpyxl must not open a file the pre-check refuses")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", refuse)
+    body = "<row r='1'>" + inline("A1", "Name") + "</row><row r='1048576'>" + inline("XFD1048576", "x") + "</row>"
+    path = raw_xlsx(tmp_path / "far.xlsx", sheet_xml(body))
+    with pytest.raises(ImportRejected, match="XFD1048576"):
+        read(path)
+
+
+class _Cancelled:
+    cancelled = True
+
+
+class _Progress:
+    def __init__(self) -> None:
+        self.reports: list[tuple[int, int]] = []
+
+    def report(self, done: int, total: int) -> None:
+        self.reports.append((done, total))
+
+
+def test_cancel_and_progress(tmp_path: Path, schema_db: Database) -> None:
+    from core.io.imports.pipeline import ImportCancelled
+
+    path = workbook(tmp_path / "people.xlsx", [["Name", "Born"], ["Alpha", None]], title="People")
+    with pytest.raises(ImportCancelled, match=r"Import of people\.xlsx cancelled; nothing was changed\."):
+        run_import(schema_db, path, PeopleImporter(), dry_run=False, cancel=_Cancelled())
+    progress = _Progress()
+    result = run_import(schema_db, path, PeopleImporter(), dry_run=True, progress=progress)
+    assert progress.reports == [(0, 3), (1, 3), (3, 3)] and result.plan.can_apply
+    assert result.plan.lines() == ["Change Alpha: "]
