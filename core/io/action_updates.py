@@ -291,11 +291,12 @@ def _register(wb: Any) -> None:
     )
 
 
-def _write_banner(ws: Any, lines: Sequence[tuple[str, str]]) -> int:
+def _write_banner(ws: Any, lines: Sequence[tuple[str, str]], column: int) -> int:
+    """The lines above the table, in `column`: the first visible one (text in a hidden column is never shown)."""
     from core.io.cells import write_cell
 
     for row, (style, text) in enumerate(lines, 1):
-        cell = ws.cell(row=row, column=1)
+        cell = ws.cell(row=row, column=column)
         cell.style = style
         write_cell(cell, text)
     return len(lines) + 1
@@ -329,7 +330,8 @@ def _write_sheet(
     banner = [("cd_title", title_line), ("cd_label", note)]
     if ctx.settings.is_demo:
         banner.append(("cd_warning", DEMO_LINE))
-    header_row = _write_banner(ws, banner)
+    first_visible = next(i for i, (key, *_) in enumerate(columns, 1) if key not in HIDDEN_KEYS)
+    header_row = _write_banner(ws, banner, first_visible)
     settings, marking, agency = ctx.settings, ctx.marking, ctx.agency
 
     for index, (_, header, _, _) in enumerate(columns, 1):

@@ -176,7 +176,9 @@ def test_the_workbook_shows_the_agency_its_open_actions(office: Path, tmp_path: 
     assert "OFFICIAL" in ws.oddHeader.center.text and "DEMO DATA" in ws.oddHeader.center.text
     assert ws.oddFooter.right.text == "Page &P of &N"
     assert ws.page_setup.orientation == "landscape"
-    assert any(c.value == "DEMO DATA — FICTIONAL PEOPLE AND BILATERAL PARTNERS" for c in ws["A"][:4])
+    # Above the table, in the first column shown (A and B hold the hidden ids).
+    assert ws["C1"].value.startswith("Action updates — Ministry of Foreign Affairs")
+    assert ws["C3"].value == "DEMO DATA — FICTIONAL PEOPLE AND BILATERAL PARTNERS"
     attendance, a_header, a_cols = sheet_rows(path, "Attendance")
     assert attendance.cell(row=a_header + 1, column=a_cols["Status"]).value == "Present"
     assert attendance.cell(row=a_header + 1, column=a_cols["Confirmed status"]).protection.locked is False
@@ -368,7 +370,7 @@ def test_an_agency_with_no_meeting_ahead(db: Database, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     ws = load_workbook(tmp_path / "late.xlsx")["Attendance"]
-    assert ws["A2"].value == "No meeting is scheduled on or after 2030-01-01; there is no attendance to confirm."
+    assert ws["C2"].value == "No meeting is scheduled on or after 2030-01-01; there is no attendance to confirm."
 
 
 def test_attendance_changed_meanwhile_and_rows_without_ids(office: Path, tmp_path: Path) -> None:
