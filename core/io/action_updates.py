@@ -173,7 +173,12 @@ def _open_for(session: Session, action: Action, raised: Meeting, as_at: date) ->
 
 
 def _action_rows(
-    session: Session, agency: Organisation, as_at: date, calendar: FiscalCalendar, ceiling: int | None
+    session: Session,
+    agency: Organisation,
+    as_at: date,
+    calendar: FiscalCalendar,
+    ceiling: int | None,
+    default_rank: int | None,
 ) -> tuple[list[_ActionRow], int]:
     raised = aliased(Meeting)
     query = (
@@ -190,7 +195,9 @@ def _action_rows(
     rows: list[_ActionRow] = []
     left_out = 0
     for action, meeting, rank in session.execute(query).all():
-        if ceiling is not None and rank is not None and rank > ceiling:
+        # An action without a marking carries the office default, as every list and export counts it.
+        effective = rank if rank is not None else default_rank
+        if ceiling is not None and effective is not None and effective > ceiling:
             left_out += 1
             continue
         rows.append(
@@ -435,7 +442,8 @@ def export_action_updates(
         except (UnknownAgency, UnknownMarking) as exc:
             raise ExportError(str(exc), target) from exc
         calendar = settings.calendar
-        actions, left_out = _action_rows(session, agency, as_at, calendar, ceiling)
+        default_rank = session.scalar(sa.select(Marking.rank).where(Marking.label == settings.default_marking))
+        actions, left_out = _action_rows(session, agency, as_at, calendar, ceiling, default_rank)
         meeting = next_meeting_for(session, agency.id, as_at)
         attendance = _attendance_rows(session, agency.id, meeting, calendar)
         marking = _marking_label(session, settings, [a.marking_rank for a in actions])

@@ -358,7 +358,9 @@ def test_export_refusals(office: Path, tmp_path: Path, capsys: pytest.CaptureFix
 def test_marking_ceiling_leaves_out_sensitive_actions(db: Database, tmp_path: Path) -> None:
     result = export_action_updates(db, "MFA", tmp_path / "o.xlsx", as_at=AS_AT, max_marking="OFFICIAL")
     full = export_action_updates(db, "MFA", tmp_path / "f.xlsx", as_at=AS_AT)
-    assert result.actions + result.left_out == full.actions
+    assert result.actions + result.left_out == full.actions and result.left_out >= 1
+    assert (result.marking, full.marking) == ("OFFICIAL", "OFFICIAL: Sensitive")
+    assert "above the ceiling left out" in result.summary()
     assert "Wrote" in result.summary() and "for MFA to o.xlsx" in result.summary()
     with pytest.raises(ExportError, match="Unknown marking"):
         export_action_updates(db, "MFA", tmp_path / "m.xlsx", max_marking="SECRET")
