@@ -340,8 +340,13 @@ class ImportActionUpdatesFlow(QObject):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.sig_apply_requested.connect(lambda: self._run(dry_run=False))
         dialog.rejected.connect(self.sig_import_ended.emit)
+        # The dialog deletes itself on close; forget it then so nothing reaches for a deleted widget.
+        dialog.finished.connect(self._forget_dialog)
         self.dialog = dialog
         dialog.open()
+
+    def _forget_dialog(self) -> None:
+        self.dialog = None
 
     def _on_apply_finished(self, outcome: object) -> None:
         result = self._result(outcome)

@@ -155,6 +155,7 @@ def test_cancelling_the_plan_ends_the_flow_and_changes_nothing(window, demo_path
     assert flow.dialog is not None
     with qtbot.waitSignal(flow.sig_import_ended):
         flow.dialog.reject()
+    assert flow.dialog is None
     assert _status(window, "A10.10") is ActionStatus.IN_PROGRESS
     nothing = ImportActionUpdatesFlow(window, window.db, window.jobs, window.settings, ask_source=lambda *_: ("", ""))
     with qtbot.waitSignal(nothing.sig_import_ended):
