@@ -30,6 +30,7 @@ MB: Final = 1024 * 1024
 ZIP_MAGIC: Final = b"PK\x03\x04"
 EMPTY_ZIP_MAGIC: Final = b"PK\x05\x06"
 OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_HEAD_BYTES: Final = 4096
 MACROS_IGNORED: Final = "The workbook contains macros; they were ignored and never run."
 
 # A header may sit a few rows down (a title above the table); this many rows above the data are allowed for it.
@@ -94,7 +95,7 @@ def _reject(path: Path, reason: str) -> ImportRejected:
     return ImportRejected(f"Cannot import {path.name}: {reason}", path)
 
 
-def _looks_like_text(head: bytes) -> bool:
+def _looks_like_text(head: bytes, whole: bool) -> bool:
     if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         return True
     if b"\x00" in head:
@@ -102,12 +103,12 @@ def _looks_like_text(head: bytes) -> bool:
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
-        # A multi-byte character cut at the end of the sample is still text.
-        return exc.start >= len(head) - 3
+        # A multi-byte character cut at the end of the sample is still text; at the end of the file it is not.
+        return not whole and exc.start >= len(head) - 3
     return True
 
 
-def _not_a_zip_reason(head: bytes) -> str:
+def _not_a_zip_reason(head: bytes, whole: bool) -> str:
     if not head:
         return "the file is empty."
     if head.startswith(OLE_MAGIC):
@@ -123,7 +124,7 @@ def _not_a_zip_reason(head: bytes) -> str:
             "it is a web page or XML file renamed as a workbook (some systems export these as .xls); "
             "open it in Excel and save it as .xlsx."
         )
-    if _looks_like_text(head):
+    if _looks_like_text(head, whole):
         return "it is a text file (perhaps CSV), not an Excel workbook; save it as .xlsx in Excel."
     return "it is not an Excel workbook (.xlsx)."
 
@@ -275,7 +276,7 @@ def precheck_xlsx(path: Path, limits: ImportLimits = DEFAULT_LIMITS) -> Precheck
     try:
         size = path.stat().st_size
         with path.open("rb") as f:
-            head = f.read(4096)
+            head = f.read(_HEAD_BYTES)
     except FileNotFoundError as exc:
         raise ImportRejected(f"Cannot import {path.name}: the file does not exist.", path) from exc
     except IsADirectoryError as exc:
@@ -287,7 +288,7 @@ def precheck_xlsx(path: Path, limits: ImportLimits = DEFAULT_LIMITS) -> Precheck
             path, f"it is {size / MB:,.1f} MB; an import takes files of at most {limits.max_file_bytes // MB} MB."
         )
     if not head.startswith(ZIP_MAGIC):
-        raise _reject(path, _not_a_zip_reason(head))
+        raise _reject(path, _not_a_zip_reason(head, whole=size <= len(head)))
     archive, members = _zip_members(path, limits)
     with archive:
         _check_sizes(path, members, limits)

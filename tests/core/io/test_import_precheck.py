@@ -48,6 +48,8 @@ def test_a_plain_workbook_passes(tmp_path: Path) -> None:
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old Excel 97-2003 (.xls)"),
         (b"PK\x05\x06" + b"\0" * 18, "empty zip archive"),
         (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "not an Excel workbook"),
+        (b"plain text then a broken byte \xc3", "it is not an Excel workbook (.xlsx)"),
+        ("Café ".encode() * 1000, "text file (perhaps CSV)"),
     ],
 )
 def test_renamed_files_get_a_specific_reason(tmp_path: Path, content: bytes, reason: str) -> None:
