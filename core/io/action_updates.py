@@ -7,6 +7,7 @@ while the workbook was away; the sheet is protected so that only the columns mea
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -157,19 +158,30 @@ def find_agency(session: Session, code: str) -> Organisation:
     raise UnknownAgency(f"No agency has the code {code!r}; the codes are: {codes}.")
 
 
-def _open_for(session: Session, action: Action, raised: Meeting, as_at: date) -> int:
-    # DESIGN §4: the group's meetings after the one that raised it, up to and including today's.
-    return int(
-        session.scalar(
-            sa.select(sa.func.count(Meeting.id)).where(
-                Meeting.group_id == action.group_id,
-                Meeting.status != MeetingStatus.CANCELLED,
-                Meeting.meeting_date > raised.meeting_date,
-                Meeting.meeting_date <= as_at,
+class _MeetingsHeld:
+    """Each group's meeting dates up to `as_at`, read once, for "open for N meetings" of every action."""
+
+    def __init__(self, session: Session, as_at: date) -> None:
+        self._session = session
+        self._as_at = as_at
+        self._dates: dict[int, list[date]] = {}
+
+    def open_for(self, group_id: int, raised_on: date) -> int:
+        # DESIGN §4: the group's meetings after the one that raised it, up to and including today's.
+        if group_id not in self._dates:
+            self._dates[group_id] = list(
+                self._session.scalars(
+                    sa.select(Meeting.meeting_date)
+                    .where(
+                        Meeting.group_id == group_id,
+                        Meeting.status != MeetingStatus.CANCELLED,
+                        Meeting.meeting_date <= self._as_at,
+                    )
+                    .order_by(Meeting.meeting_date)
+                )
             )
-        )
-        or 0
-    )
+        dates = self._dates[group_id]
+        return len(dates) - bisect.bisect_right(dates, raised_on)
 
 
 def _action_rows(
@@ -194,6 +206,7 @@ def _action_rows(
     )
     rows: list[_ActionRow] = []
     left_out = 0
+    held = _MeetingsHeld(session, as_at)
     for action, meeting, rank in session.execute(query).all():
         # An action without a marking carries the office default, as every list and export counts it.
         effective = rank if rank is not None else default_rank
@@ -210,7 +223,7 @@ def _action_rows(
                 due=action.due_date,
                 status=action.status.label,
                 rag=action_rag(action, as_at).value,
-                open_for=_open_for(session, action, meeting, as_at),
+                open_for=held.open_for(action.group_id, meeting.meeting_date),
                 current_update=action.progress_update,
                 marking_rank=rank,
             )
