@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -170,6 +171,10 @@ class ImportPlanDialog(QDialog):
         self.apply_button.setEnabled(plan.can_apply)
         buttons.addButton(self.apply_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        # The refused rows and problems usually go back to the liaison by e-mail.
+        self.copy_button = QPushButton(self.tr("&Copy the list"))
+        buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText("\n".join(plan.lines())))
         buttons.accepted.connect(self._on_apply_clicked)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -117,6 +117,11 @@ def test_a_file_with_problems_cannot_be_applied(window, demo_path: Path, qtbot, 
     flow.start()
     assert flow.dialog is not None and not flow.dialog.apply_button.isEnabled()
     assert any("could be read two ways" in line for line in flow.dialog.lines())
+    flow.dialog.copy_button.click()
+    from PySide6.QtGui import QGuiApplication
+
+    copied = QGuiApplication.clipboard().text()
+    assert copied.startswith("Problem Actions, row ") and "could be read two ways" in copied
     assert "Correct the problems in the file" in flow.dialog.headline.text()
 
 
