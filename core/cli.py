@@ -9,6 +9,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from core import APP_NAME, __version__
 from core.db import backup as backups
@@ -120,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--delimiter", choices=[",", ";"], default=",")
     _export_common(p)
     p.set_defaults(handler=cmd_export_list)
+    _add_action_update_commands(sub, export_sub)
     return parser
 
 
@@ -228,6 +230,57 @@ def cmd_export_list(args: argparse.Namespace, out: Callable[[str], None]) -> int
             db, args.entity, output, delimiter=args.delimiter, as_at=args.as_at, max_marking=args.max_marking
         )
     out(result.summary())
+    return EXIT_OK
+
+
+# --- action updates: export one agency's workbook, import it back (and the import command every importer shares)
+
+
+def _add_action_update_commands(sub: Any, export_sub: Any) -> None:
+    p = export_sub.add_parser("action-updates", help="one agency's open actions and attendance, to fill in")
+    p.add_argument("--agency", required=True, metavar="CODE", help="the agency's code, e.g. MFA")
+    p.add_argument("-o", "--output", type=Path, required=True)
+    _export_common(p)
+    p.set_defaults(handler=cmd_export_action_updates)
+
+    p = sub.add_parser("import", help="bring in a workbook (dry run first with --dry-run)")
+    p.add_argument("kind", choices=IMPORT_KINDS)
+    p.add_argument("file", type=Path)
+    p.add_argument("--dry-run", action="store_true", help="list what would change and every problem; change nothing")
+    p.set_defaults(handler=cmd_import)
+
+
+IMPORT_KINDS = ("action-updates",)
+
+
+def cmd_export_action_updates(args: argparse.Namespace, out: Callable[[str], None]) -> int:
+    from core.io.action_updates import export_action_updates
+
+    with open_existing(args, readonly=True) as db:
+        result = export_action_updates(
+            db, args.agency, args.output.expanduser(), as_at=args.as_at, max_marking=args.max_marking
+        )
+    out(result.summary())
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace, out: Callable[[str], None]) -> int:
+    from core.io.imports import ImportRejected
+    from core.io.imports.action_updates import ActionUpdatesImporter
+    from core.io.imports.pipeline import run_import
+
+    path = args.file.expanduser()
+    try:
+        with open_existing(args, readonly=args.dry_run) as db:
+            result = run_import(db, path, ActionUpdatesImporter(), dry_run=args.dry_run)
+    except ImportRejected as exc:
+        raise UserError(str(exc)) from exc
+    for line in result.plan.lines():
+        out(line)
+    out(result.summary())
+    if result.plan.problems:
+        count = len(result.plan.problems)
+        raise UserError(f"{path.name} has {count} problem{'s' if count != 1 else ''}; nothing would be imported.")
     return EXIT_OK
 
 

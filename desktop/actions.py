@@ -26,6 +26,18 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("open_office", "&Open…", "&File", QKeySequence.StandardKey.Open, tip="Open an office database"),
     ActionSpec("backup", "&Back up now", "&File", tip="Back up the database beside it"),
     ActionSpec("export_list", "&Export this list…", "&File", "Ctrl+E", toolbar=True, tip="Export to Excel or CSV"),
+    ActionSpec(
+        "export_action_updates",
+        "Export action &updates for an agency…",
+        "&File",
+        tip="Write an agency's open actions to a workbook its liaison fills in",
+    ),
+    ActionSpec(
+        "import_action_updates",
+        "&Import action updates…",
+        "&File",
+        tip="Check a returned action-update workbook, then apply it",
+    ),
     ActionSpec("settings", "&Settings…", "&File", QKeySequence.StandardKey.Preferences),
     ActionSpec("quit", "&Quit", "&File", QKeySequence.StandardKey.Quit),
     ActionSpec("search", "&Find anything…", "&Edit", "Ctrl+K", toolbar=True, tip="Search every register (Ctrl+K)"),

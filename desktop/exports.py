@@ -115,6 +115,22 @@ class ExportListFlow(QObject):
             self.sig_export_cancelled.emit()
             return False
         target = _target_from_dialog(chosen, selected_filter)
+        db, entity, as_at = self._db, self._entity, self._as_at
+
+        def export(progress_sink: ProgressSink, cancel: CancelToken) -> Any:
+            # Runs on a pool thread: the query and openpyxl stay off the GUI thread.
+            from core.io.table_export import export_list
+
+            return export_list(db, entity, target, as_at=as_at, progress=progress_sink, cancel=cancel)
+
+        self.run_export(target, title, export)
+        return True
+
+    def run_export(self, target: Path, title: str, export: Callable[[ProgressSink, CancelToken], Any]) -> None:
+        """Write `target` with `export` in the background, with progress and cancel, then offer open file or folder.
+
+        `export` returns a result with `path` and `summary()`; other exports than lists reuse the flow through this.
+        """
         self.target = target
         self._settings.last_export_folder = target.parent
 
@@ -128,14 +144,6 @@ class ExportListFlow(QObject):
         progress.setAutoReset(False)
         self.progress_dialog = progress
 
-        db, entity, as_at = self._db, self._entity, self._as_at
-
-        def export(progress_sink: ProgressSink, cancel: CancelToken) -> Any:
-            # Runs on a pool thread: the query and openpyxl stay off the GUI thread.
-            from core.io.table_export import export_list
-
-            return export_list(db, entity, target, as_at=as_at, progress=progress_sink, cancel=cancel)
-
         handle = self._runner.prepare(export)
         self.handle = handle
         progress.canceled.connect(handle.cancel)
@@ -144,7 +152,6 @@ class ExportListFlow(QObject):
         handle.signals.sig_failed.connect(self._on_job_failed)
         handle.signals.sig_cancelled.connect(self._on_job_cancelled)
         handle.start()
-        return True
 
     def cancel(self) -> None:
         """What the progress dialog's Cancel button does."""

@@ -57,6 +57,7 @@ DATA_ACTIONS = (
     "settings",
     "prepare_next_meeting",
 )
+UPDATE_ACTIONS = ("export_action_updates", "import_action_updates")
 
 
 def page_of(entity: str) -> int:
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.actions = ActionRegistry(self)
         self.actions.set_enabled(DATA_ACTIONS, False)
+        self.actions.set_enabled(UPDATE_ACTIONS, False)
 
         self._banner = QFrame(objectName="demoBanner")
         self._banner.setStyleSheet("#demoBanner { background: #fff4ce; border-bottom: 1px solid #d9b300; }")
@@ -136,6 +138,12 @@ class MainWindow(QMainWindow):
         self.actions.connect("open_office", self.files.choose_and_open)
         self.actions.connect("new_office", self.files.create_new_office)
         self.start_real_office.clicked.connect(self.files.create_new_office)
+        from desktop.action_updates import ActionUpdateCommands
+
+        self.updates = ActionUpdateCommands(self)
+        self.actions.connect("export_action_updates", self.updates.export_for_agency)
+        self.actions.connect("import_action_updates", self.updates.import_updates)
+        self.updates.sig_import_applied.connect(self._on_editor_record_saved)
 
     # --- database ---------------------------------------------------------------------------------------
 
@@ -185,6 +193,8 @@ class MainWindow(QMainWindow):
         self._due_dock.show()
         self.actions.set_enabled(DATA_ACTIONS, True)
         self.actions.set_enabled(("new_record", "prepare_next_meeting"), not db.readonly)
+        self.actions.set_enabled(UPDATE_ACTIONS, True)
+        self.actions.set_enabled(("import_action_updates",), not db.readonly)
         # Open on the action log until the dashboard is built: the first page should hold data, not a promise.
         first = page_of("actions")
         self._nav.setCurrentRow(first)

@@ -8,6 +8,10 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.db.engine import Database
 
 # Before any Qt import creates the application: the self-test needs no screen.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -69,12 +73,34 @@ def run_self_test(db_path: Path | None = None) -> int:
                     _say(result.summary())
                 except Exception as exc:  # report every failing export, not just the first
                     failures.append(f"export {entity}{suffix}: {exc}")
+        failures += _action_updates_round_trip(window.db, work)
         window.close()
         app.processEvents()
     for failure in failures:
         _say(f"FAILED {failure}")
     _say(f"{'passed' if not failures else 'failed'} in {time.perf_counter() - started:.1f} s")
     return 0 if not failures else 1
+
+
+def _action_updates_round_trip(db: Database, work: Path) -> list[str]:
+    """Export every coded agency's update workbook and dry-run importing it back; returns what failed."""
+    from core.io.action_updates import export_action_updates
+    from core.io.imports.action_updates import ActionUpdatesImporter
+    from core.io.imports.pipeline import run_import
+    from desktop.action_updates import agency_choices
+
+    failures: list[str] = []
+    for code, _ in agency_choices(db)[:3]:
+        target = work / f"action-updates-{code}.xlsx"
+        try:
+            _say(export_action_updates(db, code, target).summary())
+            result = run_import(db, target, ActionUpdatesImporter(), dry_run=True)
+            _say(result.summary())
+            if result.plan.problems or result.plan.changes:
+                failures.append(f"action updates {code}: an untouched workbook should change nothing")
+        except Exception as exc:  # report every failing agency, not just the first
+            failures.append(f"action updates {code}: {exc}")
+    return failures
 
 
 if __name__ == "__main__":

@@ -1,0 +1,406 @@
+"""The liaison round trip from the File menu: export an agency's update workbook, dry-run and apply a returned one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core import APP_NAME
+from desktop.exports import PROGRESS_DELAY_MS, XLSX_FILTER, AskTarget, ExportListFlow, OpenUrl, suggest_file_name
+from desktop.jobs import JobRunner
+
+if TYPE_CHECKING:
+    from core.db.engine import Database
+    from core.io.imports.pipeline import ImportPlan, ImportResult
+    from core.io.progress import CancelToken, ProgressSink
+    from desktop.main_window import MainWindow
+    from desktop.settings import AppSettings
+
+__all__ = [
+    "ActionUpdateCommands",
+    "AskAgency",
+    "AskSource",
+    "ExportActionUpdatesFlow",
+    "ImportActionUpdatesFlow",
+    "ImportPlanDialog",
+]
+
+# QInputDialog.getItem's shape: (parent, caption, label, items) -> (chosen index, or None when cancelled).
+AskAgency = Callable[[QWidget | None, str, str, list[str]], int | None]
+# QFileDialog.getOpenFileName's shape: (parent, caption, folder, filter) -> (chosen path or "", filter).
+AskSource = Callable[[QWidget | None, str, str, str], tuple[str, str]]
+
+
+def _default_ask_agency(parent: QWidget | None, caption: str, label: str, items: list[str]) -> int | None:
+    chosen, ok = QInputDialog.getItem(parent, caption, label, items, 0, False)
+    return items.index(chosen) if ok and chosen in items else None
+
+
+def _default_ask_source(parent: QWidget | None, caption: str, folder: str, filters: str) -> tuple[str, str]:
+    return QFileDialog.getOpenFileName(parent, caption, folder, filters)
+
+
+def agency_choices(db: Database) -> list[tuple[str, str]]:
+    """(code, name) of every agency with a code, for the picker."""
+    import sqlalchemy as sa
+
+    from core.domain.organisations import Organisation, OrgType
+
+    with db.read() as session:
+        rows = session.execute(
+            sa.select(Organisation.code, Organisation.name)
+            .where(
+                Organisation.code.is_not(None),
+                Organisation.org_type == OrgType.AGENCY,
+                Organisation.archived.is_(False),
+            )
+            .order_by(Organisation.code)
+        ).all()
+    return [(str(code), str(name)) for code, name in rows]
+
+
+class ExportActionUpdatesFlow(ExportListFlow):
+    """Pick an agency, pick the file (its name starts with the marking), write the workbook in the background."""
+
+    def __init__(
+        self,
+        parent: QWidget,
+        db: Database,
+        runner: JobRunner,
+        settings: AppSettings,
+        *,
+        ask_agency: AskAgency | None = None,
+        ask_target: AskTarget | None = None,
+        open_url: OpenUrl | None = None,
+        as_at: date | None = None,
+        today: date | None = None,
+    ) -> None:
+        super().__init__(
+            parent, db, "actions", runner, settings, ask_target=ask_target, open_url=open_url, as_at=as_at, today=today
+        )
+        self._ask_agency = ask_agency or _default_ask_agency
+        self.agency: str | None = None
+
+    def start(self) -> bool:
+        from core.services.office import load_settings
+
+        agencies = agency_choices(self._db)
+        if not agencies:
+            QMessageBox.information(self._parent, APP_NAME, self.tr("No agency has a code to export updates for."))
+            self.sig_export_cancelled.emit()
+            return False
+        labels = [f"{code} — {name}" for code, name in agencies]
+        index = self._ask_agency(
+            self._parent, self.tr("Export action updates"), self.tr("Agency whose open actions to export:"), labels
+        )
+        if index is None:
+            self.sig_export_cancelled.emit()
+            return False
+        code = agencies[index][0]
+        self.agency = code
+        with self._db.read() as session:
+            office = load_settings(session)
+        today = self._today or date.today()
+        title = self.tr("Action updates {0}").format(code)
+        name = suggest_file_name(office.max_marking or office.default_marking, title, ".xlsx", today)
+        folder = self._settings.last_export_folder or Path.home()
+        chosen, _ = self._ask_target(
+            self._parent,
+            self.tr("Export action updates for {0}").format(code),
+            str(folder / name),
+            self.tr(XLSX_FILTER),
+        )
+        if not chosen:
+            self.sig_export_cancelled.emit()
+            return False
+        target = Path(chosen)
+        if target.suffix.lower() != ".xlsx":
+            target = target.with_name(target.name + ".xlsx")
+        db, as_at = self._db, self._as_at
+
+        def export(progress: ProgressSink, cancel: CancelToken) -> Any:
+            from core.io.action_updates import export_action_updates
+
+            return export_action_updates(db, code, target, as_at=as_at, progress=progress, cancel=cancel)
+
+        self.run_export(target, title, export)
+        return True
+
+
+class ImportPlanDialog(QDialog):
+    """The dry run of a returned workbook: what will change, the rows refused and any problems; Apply or Cancel."""
+
+    sig_apply_requested = Signal()
+    """The user pressed Apply on a plan that can be applied."""
+
+    def __init__(self, plan: ImportPlan, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Import action updates — {0}").format(plan.source.path.name))
+        self.resize(900, 520)
+        layout = QVBoxLayout(self)
+        self.headline = QLabel(self._headline(plan))
+        self.headline.setWordWrap(True)
+        layout.addWidget(self.headline)
+        self.tree = QTreeWidget()
+        self.tree.setAccessibleName(self.tr("Changes, refused rows and problems"))
+        self.tree.setHeaderLabels([self.tr("Row"), self.tr("What"), self.tr("Detail")])
+        self.tree.setRootIsDecorated(True)
+        self._fill(plan)
+        layout.addWidget(self.tree, 1)
+        buttons = QDialogButtonBox()
+        self.apply_button = QPushButton(self.tr("Apply %n change(s)", "", len(plan.changes)))
+        self.apply_button.setEnabled(plan.can_apply)
+        buttons.addButton(self.apply_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        # The refused rows and problems usually go back to the liaison by e-mail.
+        self.copy_button = QPushButton(self.tr("&Copy the list"))
+        buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText("\n".join(plan.lines())))
+        buttons.accepted.connect(self._on_apply_clicked)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _headline(self, plan: ImportPlan) -> str:
+        text = self.tr("{0} change(s) to apply, {1} row(s) refused, {2} problem(s).").format(
+            len(plan.changes), len(plan.refused), len(plan.problems)
+        )
+        if plan.problems:
+            text += " " + self.tr("Correct the problems in the file and import it again; nothing will be changed.")
+        elif not plan.changes:
+            text += " " + self.tr("There is nothing to change.")
+        return text
+
+    def _group(self, title: str, count: int) -> QTreeWidgetItem:
+        group = QTreeWidgetItem(self.tree, ["", f"{title} ({count})", ""])
+        group.setExpanded(True)
+        return group
+
+    def _fill(self, plan: ImportPlan) -> None:
+        if plan.changes:
+            group = self._group(self.tr("Changes"), len(plan.changes))
+            for change in plan.changes:
+                detail = "; ".join(str(f) for f in change.fields)
+                QTreeWidgetItem(group, [str(change.row), change.ref, detail])
+        for title, problems in ((self.tr("Refused"), plan.refused), (self.tr("Problems"), plan.problems)):
+            if problems:
+                group = self._group(title, len(problems))
+                for problem in problems:
+                    where = problem.sheet + (f" — {problem.column}" if problem.column else "")
+                    QTreeWidgetItem(group, ["" if problem.row is None else str(problem.row), where, problem.message])
+        if plan.warnings:
+            group = self._group(self.tr("Notes"), len(plan.warnings))
+            for warning in plan.warnings:
+                QTreeWidgetItem(group, ["", "", warning])
+        for column in range(2):
+            self.tree.resizeColumnToContents(column)
+
+    def lines(self) -> list[str]:
+        """What the tree shows, one line per row (for tests and copying)."""
+        out: list[str] = []
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            out.append(group.text(1))
+            out += [" | ".join(group.child(j).text(c) for c in range(3)) for j in range(group.childCount())]
+        return out
+
+    def _on_apply_clicked(self) -> None:
+        if self.apply_button.isEnabled():
+            self.sig_apply_requested.emit()
+            self.accept()
+
+
+class _Refused:
+    """A file the pipeline refused, handed back as a job's result (its message is one line for the user)."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+class ImportActionUpdatesFlow(QObject):
+    """Open a returned workbook, dry-run it in the background, show the plan, then apply it in the background."""
+
+    sig_import_applied = Signal(str, int)
+    """The import changed the database: ("action", number of records changed), so open views refresh."""
+    sig_import_ended = Signal()
+    """The flow is over (applied, refused, failed or cancelled)."""
+
+    def __init__(
+        self,
+        parent: QWidget,
+        db: Database,
+        runner: JobRunner,
+        settings: AppSettings,
+        *,
+        ask_source: AskSource | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._parent = parent
+        self._db = db
+        self._runner = runner
+        self._settings = settings
+        self._ask_source = ask_source or _default_ask_source
+        self.source: Path | None = None
+        self.dialog: ImportPlanDialog | None = None
+        self.message_box: QMessageBox | None = None
+        self.result: ImportResult | None = None
+        self.progress_dialog: QProgressDialog | None = None
+
+    def start(self) -> bool:
+        folder = self._settings.last_export_folder or Path.home()
+        chosen, _ = self._ask_source(
+            self._parent, self.tr("Import action updates"), str(folder), self.tr(XLSX_FILTER) + ";;*"
+        )
+        if not chosen:
+            self.sig_import_ended.emit()
+            return False
+        self.source = Path(chosen)
+        self._run(dry_run=True)
+        return True
+
+    def _run(self, *, dry_run: bool) -> None:
+        db, source = self._db, self.source
+        assert source is not None
+
+        def work(progress: ProgressSink, cancel: CancelToken) -> Any:
+            from core.io.imports import ImportRejected
+            from core.io.imports.action_updates import ActionUpdatesImporter
+            from core.io.imports.pipeline import run_import
+
+            try:
+                return run_import(
+                    db, source, ActionUpdatesImporter(), dry_run=dry_run, progress=progress, cancel=cancel
+                )
+            except ImportRejected as exc:
+                return _Refused(str(exc))
+
+        handle = self._runner.prepare(work, write=not dry_run)
+        progress = QProgressDialog(
+            self.tr("Checking {0}…").format(source.name) if dry_run else self.tr("Importing {0}…").format(source.name),
+            self.tr("Cancel"),
+            0,
+            0,
+            self._parent,
+        )
+        progress.setWindowTitle(APP_NAME)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(PROGRESS_DELAY_MS)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.canceled.connect(handle.cancel)
+        self.progress_dialog = progress
+        handle.signals.sig_progress.connect(self._on_job_progress)
+        for signal in (handle.signals.sig_finished, handle.signals.sig_failed, handle.signals.sig_cancelled):
+            signal.connect(self._close_progress)
+        handle.signals.sig_finished.connect(self._on_dry_run_finished if dry_run else self._on_apply_finished)
+        handle.signals.sig_failed.connect(self._on_job_failed)
+        handle.signals.sig_cancelled.connect(self.sig_import_ended.emit)
+        handle.start()
+
+    def _on_job_progress(self, done: int, total: int) -> None:
+        if self.progress_dialog is not None:
+            self.progress_dialog.setMaximum(total)
+            self.progress_dialog.setValue(done)
+
+    def _close_progress(self, *_: object) -> None:
+        if self.progress_dialog is not None:
+            # hide(), not close(): closing a progress dialog emits canceled.
+            self.progress_dialog.hide()
+            self.progress_dialog.deleteLater()
+            self.progress_dialog = None
+
+    def _result(self, outcome: object) -> ImportResult | None:
+        """The job's ImportResult, or None after showing why the file was refused."""
+        from core.io.imports.pipeline import ImportResult
+
+        if isinstance(outcome, _Refused):
+            self._show_box(QMessageBox.Icon.Warning, outcome.message)
+            return None
+        assert isinstance(outcome, ImportResult)
+        return outcome
+
+    def _on_dry_run_finished(self, outcome: object) -> None:
+        result = self._result(outcome)
+        if result is None:
+            return
+        dialog = ImportPlanDialog(result.plan, self._parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.sig_apply_requested.connect(lambda: self._run(dry_run=False))
+        dialog.rejected.connect(self.sig_import_ended.emit)
+        # The dialog deletes itself on close; forget it then so nothing reaches for a deleted widget.
+        dialog.finished.connect(self._forget_dialog)
+        self.dialog = dialog
+        dialog.open()
+
+    def _forget_dialog(self) -> None:
+        self.dialog = None
+
+    def _on_apply_finished(self, outcome: object) -> None:
+        result = self._result(outcome)
+        if result is None:
+            return
+        self.result = result
+        self.sig_import_applied.emit("action", len(result.plan.changes))
+        self._show_box(QMessageBox.Icon.Information, result.summary())
+
+    def _on_job_failed(self, message: str, details: str) -> None:
+        self._show_box(QMessageBox.Icon.Warning, message, details)
+
+    def _show_box(self, icon: QMessageBox.Icon, message: str, details: str = "") -> None:
+        box = QMessageBox(icon, APP_NAME, message, parent=self._parent)
+        if details:
+            box.setDetailedText(details)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(self.sig_import_ended.emit)
+        self.message_box = box
+        box.open()
+
+
+class ActionUpdateCommands(QObject):
+    """The File menu's two action-update commands, for the main window to connect."""
+
+    sig_import_applied = Signal(str, int)
+    """An import changed records: (table, how many), so that open views refresh."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+
+    def export_for_agency(self) -> ExportActionUpdatesFlow | None:
+        window = self._window
+        if window.db is None:
+            return None
+        flow = ExportActionUpdatesFlow(window, window.db, window.jobs, window.settings)
+        if not flow.start():
+            flow.deleteLater()
+            return None
+        return flow
+
+    def import_updates(self) -> ImportActionUpdatesFlow | None:
+        window = self._window
+        if window.db is None or window.db.readonly:
+            return None
+        flow = ImportActionUpdatesFlow(window, window.db, window.jobs, window.settings)
+        flow.sig_import_applied.connect(self.sig_import_applied)
+        flow.sig_import_ended.connect(flow.deleteLater)
+        if not flow.start():
+            return None
+        return flow
