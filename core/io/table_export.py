@@ -13,6 +13,7 @@ from core.db.engine import Database
 from core.domain.money import excel_number_format
 from core.io.errors import ExportError
 from core.io.progress import CancelToken, ProgressSink, track
+from core.io.workbook_style import CREATOR, DEMO_LINE, PERSONAL_DATA_LINE, RAG_FILLS
 from core.reports.lists import (
     ColumnKind,
     ListColumn,
@@ -29,11 +30,6 @@ from core.services.office import OfficeSettings, load_settings
 __all__ = ["CREATOR", "DEMO_LINE", "PERSONAL_DATA_LINE", "SUFFIXES", "ExportResult", "export_list"]
 
 SUFFIXES = (".xlsx", ".csv")
-CREATOR = "Cyber Affairs Desk"
-DEMO_LINE = "DEMO DATA — FICTIONAL PEOPLE AND BILATERAL PARTNERS"
-PERSONAL_DATA_LINE = (
-    "Contains personal data: keep it only where the office's privacy rules allow and do not forward it."
-)
 FTE_FORMAT = "0.00"
 
 # Widths in characters by kind; free-text columns may ask for more through ListColumn.width.
@@ -48,14 +44,6 @@ _KIND_WIDTHS: dict[ColumnKind, int] = {
     "rag": 10,
 }
 _MAX_HEADER_DRIVEN_WIDTH = 24  # longer headers wrap instead of widening the column
-
-# Excel refuses a header or footer longer than 255 characters (all three sections and their codes together).
-_HF_OFFICE, _HF_MARKING, _HF_TITLE = 90, 50, 60
-_HF_LIMIT = 255
-
-_RAG_FILLS = {"Red": "FFC7CE", "Amber": "FFEB9C", "Green": "C6EFCE", "Blue": "BDD7EE", "Cancelled": "D9D9D9"}
-_HEADER_FILL = "D9E1F2"
-_WARNING_COLOUR = "C00000"
 
 
 @dataclass(frozen=True)
@@ -186,28 +174,6 @@ def _write_csv(doc: _Document, rows: Iterator[tuple[object, ...]], target: Path,
 # XLSX
 
 
-def _register_styles(wb: Any) -> None:
-    from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-
-    def solid(colour: str) -> PatternFill:
-        return PatternFill(fill_type="solid", start_color=colour, end_color=colour)
-
-    styles = [
-        NamedStyle("cd_title", font=Font(bold=True, size=12)),
-        NamedStyle("cd_warning", font=Font(bold=True, color=_WARNING_COLOUR)),
-        NamedStyle(
-            "cd_header",
-            font=Font(bold=True),
-            fill=solid(_HEADER_FILL),
-            border=Border(bottom=Side(style="thin")),
-            alignment=Alignment(wrap_text=True, vertical="center"),
-        ),
-        *(NamedStyle(f"cd_rag_{name}", fill=solid(colour)) for name, colour in _RAG_FILLS.items()),
-    ]
-    for style in styles:
-        wb.add_named_style(style)
-
-
 def _column_width(column: ListColumn) -> int:
     return max(column.width or _KIND_WIDTHS[column.kind], min(len(column.header), _MAX_HEADER_DRIVEN_WIDTH) + 2)
 
@@ -219,55 +185,20 @@ def _number_format(kind: ColumnKind, currency: str) -> str | None:
     return FTE_FORMAT if kind == "fte" else None
 
 
-def _header_footer_text(text: str, limit: int) -> str:
-    """User text made safe for a header/footer section: one line, `&` escaped as `&&`, at most `limit` chars."""
-    escaped = " ".join(text.split()).replace("&", "&&")
-    if len(escaped) <= limit:
-        return escaped
-    cut = escaped[: limit - 1]
-    # Every "&" is doubled, so an odd run of them at the end means the cut split an escape in half.
-    if (len(cut) - len(cut.rstrip("&"))) % 2:
-        cut = cut[:-1]
-    return cut + "…"
-
-
-def _set_header_footer(ws: Any, doc: _Document) -> None:
-    marking = doc.marking or ""
-    if doc.settings.is_demo:
-        marking = f"{marking} — DEMO DATA" if marking else "DEMO DATA"
-    marking = _header_footer_text(marking, _HF_MARKING + len(" — DEMO DATA"))
-    title = _header_footer_text(doc.spec.title, _HF_TITLE)
-    for part, text in (
-        (ws.oddHeader.left, _header_footer_text(doc.settings.name, _HF_OFFICE)),
-        (ws.oddHeader.center, marking),
-        (ws.oddHeader.right, title),
-        (ws.oddFooter.left, title),
-        (ws.oddFooter.center, marking),
-        (ws.oddFooter.right, "Page &P of &N"),
-    ):
-        part.text = text
-    ws.oddHeader.center.font = "Calibri,Bold"
-    ws.oddFooter.center.font = "Calibri,Bold"
-
-
 def _prepare_sheet(ws: Any, doc: _Document, header_row: int) -> None:
     """Layout that a write-only sheet emits before its first row: widths, frozen panes, page properties."""
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
-    from openpyxl.worksheet.worksheet import Worksheet
+    from core.io.workbook_style import set_header_footer, set_print_layout
 
-    for index, column in enumerate(doc.spec.columns, 1):
-        ws.column_dimensions[get_column_letter(index)].width = _column_width(column)
-    ws.freeze_panes = f"A{header_row + 1}"
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = (
-        Worksheet.PAPERSIZE_LETTER if doc.settings.paper_size == "LETTER" else Worksheet.PAPERSIZE_A4
+    widths = [_column_width(column) for column in doc.spec.columns]
+    set_print_layout(ws, paper_size=doc.settings.paper_size, widths=widths, header_row=header_row)
+    set_header_footer(
+        ws,
+        office=doc.settings.name,
+        marking=doc.marking,
+        demo=doc.settings.is_demo,
+        header_right=doc.spec.title,
+        footer_left=doc.spec.title,
     )
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    _set_header_footer(ws, doc)
 
 
 def _data_cells(
@@ -281,7 +212,7 @@ def _data_cells(
             # A blank cell, not an empty string: smaller files, and the filter lists one "(Blanks)".
             cells.append(None)
             continue
-        style = f"cd_rag_{value}" if kind == "rag" and value in _RAG_FILLS else None
+        style = f"cd_rag_{value}" if kind == "rag" and value in RAG_FILLS else None
         cells.append(value_cell(ws, value, style=style, number_format=number_format))
     return cells
 
@@ -324,14 +255,11 @@ def _write_xlsx(doc: _Document, rows: Iterator[tuple[object, ...]], target: Path
     from openpyxl import Workbook
 
     from core.io.cells import save_workbook
+    from core.io.workbook_style import register_styles, set_document_properties
 
     wb = Workbook(write_only=True)
-    _register_styles(wb)
-    wb.properties.title = f"{doc.spec.title} — {doc.settings.name}"
-    wb.properties.creator = CREATOR
-    wb.properties.lastModifiedBy = CREATOR
-    wb.properties.subject = doc.marking or ""
-    wb.properties.description = f"Data as at {doc.as_at.isoformat()}"
+    register_styles(wb)
+    set_document_properties(wb, title=f"{doc.spec.title} — {doc.settings.name}", marking=doc.marking, as_at=doc.as_at)
     ws = wb.create_sheet(doc.spec.title)
     try:
         _fill_sheet(ws, doc, rows, target)
