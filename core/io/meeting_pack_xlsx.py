@@ -10,7 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from core.domain.money import excel_number_format
-from core.reports.meeting_pack import SECTIONS, ActionRow, DecisionRow, MeetingPack
+from core.reports.meeting_pack import (
+    ACTION_COLUMNS,
+    DECISION_COLUMNS,
+    SECTIONS,
+    ActionRow,
+    DecisionRow,
+    MeetingPack,
+    row_values,
+)
 from core.services.rag import Rag
 
 __all__ = ["write_pack_xlsx"]
@@ -43,34 +51,25 @@ _AGENDA = _cols(
     ("Marking", 20),
 )
 _ATTENDANCE = _cols(("Agency", 12), ("Name", 26), ("Role", 22), ("Status", 30))
-_DECISIONS = _cols(
-    ("Ref", 9),
-    ("Meeting", 26),
-    ("Date", 11, "date"),
-    ("Decision", 60),
-    ("Concurring", 20),
-    ("Dissenting", 18),
-    ("Forum", 14),
-    ("Commitment", 28),
-    ("Marking", 20),
-)
-_ACTIONS = _cols(
-    ("Ref", 9),
-    ("Raised at", 26),
-    ("Raised on", 11, "date"),
-    ("Action", 50),
-    ("Owner agency", 10),
-    ("Owner", 22),
-    ("Due", 11, "date"),
-    ("Status", 12),
-    ("RAG", 10, "rag"),
-    ("Open for N meetings", 11, "int"),
-    ("Latest update", 40),
-    ("Closed on", 11, "date"),
-    ("New since last meeting", 11),
-    ("Overdue", 9),
-    ("Marking", 20),
-)
+_WIDTHS = {"Ref": 9, "Raised at": 26, "Meeting": 26, "Action": 50, "Decision": 60, "Owner": 22, "Latest update": 40}
+_WIDTHS |= {"Concurring": 20, "Dissenting": 18, "Forum": 14, "Commitment": 28, "Marking": 20, "Status": 12}
+_DATES = {"Raised on", "Date", "Due", "Closed on"}
+
+
+def _columns_of(columns: Sequence[tuple[str, str]]) -> tuple[_Col, ...]:
+    kinds = {"RAG": "rag", "Open for N meetings": "int"}
+    return tuple(
+        _Col(
+            header,
+            11 if header in _DATES else _WIDTHS.get(header, 10),
+            "date" if header in _DATES else kinds.get(header, "text"),
+        )
+        for header, _ in columns
+    )
+
+
+_DECISIONS = _columns_of(DECISION_COLUMNS)
+_ACTIONS = (*_columns_of(ACTION_COLUMNS), *_cols(("New since last meeting", 11), ("Overdue", 9)))
 _COMMITMENTS = _cols(
     ("Due", 11, "date"),
     ("Commitment", 44),
@@ -287,32 +286,11 @@ class _PackBook:
 
 
 def _cover(book: _PackBook) -> None:
-    pack, cover = book.pack, book.pack.cover
+    pack = book.pack
     s = book.sheet("Cover")
     s.layout([24, 90], None)
     s.banner("Meeting pack", personal=pack.personal_data)
-    times = "–".join(t.strftime("%H:%M") for t in (cover.start_time, cover.end_time) if t is not None)
-    facts: list[tuple[str, object]] = [
-        ("Office", cover.office),
-        ("Group", cover.group),
-        ("Meeting", cover.title),
-        ("Meeting number", cover.number),
-        ("Date", cover.meeting_date),
-        ("Time", times),
-        ("Venue", cover.venue),
-        ("Chair", cover.chair),
-        ("Secretariat", cover.secretariat),
-        ("Meeting status", cover.meeting_status),
-        ("Pack status", cover.pack_status),
-        ("Pack version", cover.pack_version),
-        ("Fiscal year", cover.fiscal_year_label),
-        ("Data as at", pack.as_at),
-        ("Generated at (UTC)", pack.generated_at),
-        ("Marking", pack.marking or "No marking"),
-    ]
-    if pack.ceiling:
-        facts.append(("Highest marking included", pack.ceiling))
-    for label, value in facts:
+    for label, value in pack.cover_facts:
         s.append([s.text(label, "cd_label"), s.value(value)])
     s.append([])
     s.append([s.text("Contents", "cd_title")])
@@ -366,27 +344,11 @@ def _attendance(book: _PackBook) -> None:
 
 
 def _decision_values(d: DecisionRow) -> tuple[object, ...]:
-    return (d.ref, d.meeting, d.meeting_date, d.text, d.concurring, d.dissenting, d.forum, d.commitment, d.marking)
+    return row_values(d, DECISION_COLUMNS)
 
 
 def _action_values(a: ActionRow) -> tuple[object, ...]:
-    return (
-        a.ref,
-        a.raised_at,
-        a.raised_on,
-        a.description,
-        a.owner_agency,
-        a.owner,
-        a.due,
-        a.status,
-        a.rag,
-        a.open_for,
-        a.update,
-        a.closed_on,
-        _yes(a.raised_since_previous),
-        _yes(a.overdue),
-        a.marking,
-    )
+    return (*row_values(a, ACTION_COLUMNS), _yes(a.raised_since_previous), _yes(a.overdue))
 
 
 def _action_font(book: _PackBook, a: ActionRow) -> Any:

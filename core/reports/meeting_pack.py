@@ -36,6 +36,8 @@ from core.services.office import OfficeSettings, load_settings
 from core.services.rag import Rag, RagInput, action_rag, rag
 
 __all__ = [
+    "ACTION_COLUMNS",
+    "DECISION_COLUMNS",
     "SECTIONS",
     "ActionRow",
     "AgendaRow",
@@ -52,6 +54,7 @@ __all__ = [
     "SecondmentRow",
     "build_meeting_pack",
     "resolve_meeting",
+    "row_values",
 ]
 
 # The pack's sections in order, with what each holds: sheet names of the workbook, headings of the PDF.
@@ -69,6 +72,34 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("Papers", "The meeting's papers and where they are kept"),
 )
 
+# The columns every format shows for actions and decisions: (header, attribute of ActionRow / DecisionRow).
+ACTION_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Ref", "ref"),
+    ("Raised at", "raised_at"),
+    ("Raised on", "raised_on"),
+    ("Action", "description"),
+    ("Owner agency", "owner_agency"),
+    ("Owner", "owner"),
+    ("Due", "due"),
+    ("Status", "status"),
+    ("RAG", "rag"),
+    ("Open for N meetings", "open_for"),
+    ("Latest update", "update"),
+    ("Closed on", "closed_on"),
+    ("Marking", "marking"),
+)
+DECISION_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Ref", "ref"),
+    ("Meeting", "meeting"),
+    ("Date", "meeting_date"),
+    ("Decision", "text"),
+    ("Concurring", "concurring"),
+    ("Dissenting", "dissenting"),
+    ("Forum", "forum"),
+    ("Commitment", "commitment"),
+    ("Marking", "marking"),
+)
+
 CALENDAR_MONTHS = 6
 COMMITMENT_QUARTERS = 2
 NOT_A_MEMBER = "—"
@@ -83,6 +114,11 @@ _MATRIX_ORDER = (
 )
 
 T = TypeVar("T")
+
+
+def row_values(row: object, columns: Sequence[tuple[str, str]]) -> tuple[object, ...]:
+    """The values of `row` for `columns` (ACTION_COLUMNS, DECISION_COLUMNS), in their order."""
+    return tuple(getattr(row, attribute) for _, attribute in columns)
 
 
 class PackError(ValueError):
@@ -257,6 +293,33 @@ class MeetingPack:
     currency: str
     ceiling: str | None  # the --max-marking asked for
     left_out: tuple[tuple[str, int], ...]  # (section, items above the ceiling left out), sections with any only
+
+    @property
+    def cover_facts(self) -> tuple[tuple[str, object], ...]:
+        """What the cover states, label and value, in order."""
+        cover = self.cover
+        times = "–".join(t.strftime("%H:%M") for t in (cover.start_time, cover.end_time) if t is not None)
+        facts: list[tuple[str, object]] = [
+            ("Office", cover.office),
+            ("Group", cover.group),
+            ("Meeting", cover.title),
+            ("Meeting number", cover.number),
+            ("Date", cover.meeting_date),
+            ("Time", times),
+            ("Venue", cover.venue),
+            ("Chair", cover.chair),
+            ("Secretariat", cover.secretariat),
+            ("Meeting status", cover.meeting_status),
+            ("Pack status", cover.pack_status),
+            ("Pack version", cover.pack_version),
+            ("Fiscal year", cover.fiscal_year_label),
+            ("Data as at", self.as_at),
+            ("Generated at (UTC)", self.generated_at),
+            ("Marking", self.marking or "No marking"),
+        ]
+        if self.ceiling:
+            facts.append(("Highest marking included", self.ceiling))
+        return tuple(facts)
 
     @property
     def left_out_total(self) -> int:
