@@ -26,6 +26,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("open_office", "&Open…", "&File", QKeySequence.StandardKey.Open, tip="Open an office database"),
     ActionSpec("backup", "&Back up now", "&File", tip="Back up the database beside it"),
     ActionSpec("export_list", "&Export this list…", "&File", "Ctrl+E", toolbar=True, tip="Export to Excel or CSV"),
+    ActionSpec("export_pack", "Export meeting &pack…", "&File", tip="The next meeting's pack as Excel or PDF"),
     ActionSpec("settings", "&Settings…", "&File", QKeySequence.StandardKey.Preferences),
     ActionSpec("quit", "&Quit", "&File", QKeySequence.StandardKey.Quit),
     ActionSpec("search", "&Find anything…", "&Edit", "Ctrl+K", toolbar=True, tip="Search every register (Ctrl+K)"),

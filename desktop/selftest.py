@@ -8,6 +8,10 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.db.engine import Database
 
 # Before any Qt import creates the application: the self-test needs no screen.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -65,12 +69,33 @@ def run_self_test(db_path: Path | None = None) -> int:
                     _say(result.summary())
                 except Exception as exc:  # report every failing export, not just the first
                     failures.append(f"export {entity}{suffix}: {exc}")
+        failures += _export_packs(window.db, work)
         window.close()
         app.processEvents()
     for failure in failures:
         _say(f"FAILED {failure}")
     _say(f"{'passed' if not failures else 'failed'} in {time.perf_counter() - started:.1f} s")
     return 0 if not failures else 1
+
+
+def _export_packs(db: Database, work: Path) -> list[str]:
+    """Both formats of the pack of the next meeting (the latest held when none is scheduled)."""
+    from core.io.pack_export import export_pack
+    from desktop.pack_export import meeting_for_pack
+    from desktop.renderers import install_renderers
+
+    install_renderers()
+    meeting = meeting_for_pack(db)
+    if meeting is None:
+        _say("pack: this office has no meetings, nothing to export")
+        return []
+    failures = []
+    for suffix in (".xlsx", ".pdf"):
+        try:
+            _say(export_pack(db, meeting, work / f"pack{suffix}").summary())
+        except Exception as exc:  # report every failing export, not just the first
+            failures.append(f"export pack{suffix}: {exc}")
+    return failures
 
 
 if __name__ == "__main__":
