@@ -16,9 +16,8 @@ from core.db.engine import Database
 from core.domain.meetings import Paper
 from core.io.pack_export import export_pack
 from core.reports.meeting_pack import SECTIONS
-from desktop.pack_pdf import pack_html
 from desktop.renderers import install_renderers
-from tests.core.reports.test_meeting_pack import AS_AT, HYPERLINK, build_pack_office, pack_of
+from tests.core.reports.test_meeting_pack import AS_AT, HYPERLINK, build_pack_office
 from tests.desktop.conftest import DEMO_AS_AT
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,15 +69,25 @@ def test_demo_pack_pages_say_demo_data(demo_db: Database, tmp_path: Path) -> Non
     assert "Contains personal data" in texts[0]
 
 
-def test_user_text_is_escaped_in_the_document(tmp_path: Path) -> None:
+def test_long_text_wraps_and_tables_continue_with_their_header(tmp_path: Path) -> None:
     office = build_pack_office(tmp_path / "pack.cyberdesk")
     try:
         with office.db.write() as s:
-            s.execute(sa.update(Paper).values(title="<b>bold</b> & <script>"))
-        html = pack_html(pack_of(office))
+            long_title = " ".join(["A very long paper title that has to wrap inside its column"] * 8)
+            s.execute(sa.update(Paper).values(title=long_title))
+            for n in range(120):
+                s.add(Paper(meeting_id=office.meetings[3], ref=f"ICEG/M04/X{n:03d}", title=f"Paper {n}"))
+        install_renderers()
+        target = tmp_path / "pack.pdf"
+        export_pack(office.db, "next", target, as_at=AS_AT)
     finally:
         office.db.close()
-    assert "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;script&gt;" in html and "<script>" not in html
+    texts = page_texts(target)
+    papers = [text for text in texts if "ICEG/M04/X" in text]
+    assert len(papers) >= 2  # the papers table runs over pages
+    assert all("Paper ref" in text and "Where it is kept" in text for text in papers)  # its header repeats
+    assert "has to wrap inside its column" in " ".join(texts)
+    assert all(f"ICEG/M04/X{n:03d}" in " ".join(texts) for n in range(120))
 
 
 def test_the_command_line_draws_a_pdf_without_a_display(tmp_path: Path) -> None:
