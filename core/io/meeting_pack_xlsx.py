@@ -168,12 +168,17 @@ class _SheetWriter:
 
         return value_cell(self.ws, value, style=style) if value else None
 
-    def value(self, value: object, style: str | None = None, number_format: str | None = None) -> Any:
-        from core.io.cells import value_cell
+    def value(
+        self, value: object, style: str | None = None, number_format: str | None = None, *, cell: bool = False
+    ) -> Any:
+        """What to append for `value`: nothing for a blank, a cell object when `cell` (to style it further)."""
+        from core.io.cells import row_value, value_cell
 
         if value is None or value == "":
             return None
-        return value_cell(self.ws, value, style=style, number_format=number_format)
+        if cell:
+            return value_cell(self.ws, value, style=style, number_format=number_format)
+        return row_value(self.ws, value, style=style, number_format=number_format)
 
     def banner(self, heading: str, *, personal: bool = False) -> None:
         """The first rows of every sheet: marking, group, meeting and section; demo and personal-data warnings."""
@@ -200,15 +205,16 @@ class _SheetWriter:
 
     def cells(self, columns: Sequence[_Col], values: Sequence[object], font: Any = None) -> list[Any]:
         cells = []
+        styled = font is not None
         for column, value in zip(columns, values, strict=True):
             if column.kind == "rag" and isinstance(value, Rag):
-                cell = self.value(value.value, style=f"cd_rag_{value.value}")
+                cell = self.value(value.value, style=f"cd_rag_{value.value}", cell=styled)
             elif column.kind == "time" and isinstance(value, time):
-                cell = self.value(_day_fraction(value), number_format=_TIME_FORMAT)
+                cell = self.value(_day_fraction(value), number_format=_TIME_FORMAT, cell=styled)
             elif column.kind == "money":
-                cell = self.value(value, number_format=self.book.money_format)
+                cell = self.value(value, number_format=self.book.money_format, cell=styled)
             else:
-                cell = self.value(value)
+                cell = self.value(value, cell=styled)
             if cell is not None and font is not None:
                 cell.font = font
             cells.append(cell)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from core.domain.base import Money
 from core.domain.commitments import Commitment
-from core.domain.forums import Forum, ForumType
+from core.domain.forums import Forum, ForumEvent, ForumType
 from core.domain.reference import Marking
 from core.domain.resources import BudgetLine, BudgetMonth
 from core.services.office import load_settings
@@ -67,18 +67,13 @@ class BudgetByForum:
         return self.planned_to_date - self.actual_to_date
 
 
-def _line_rank(default_rank: int) -> sa.ColumnElement[int]:
-    """A line's marking: the highest of its own and its linked commitment's and event's, else the office default."""
-    from core.domain.forums import ForumEvent
-
-    marking = aliased(Marking, name="line_marking")
-    sources = (
-        BudgetLine.marking_id,
-        sa.select(Commitment.marking_id).where(Commitment.id == BudgetLine.commitment_id).scalar_subquery(),
-        sa.select(ForumEvent.marking_id).where(ForumEvent.id == BudgetLine.forum_event_id).scalar_subquery(),
-    )
-    highest = sa.select(sa.func.max(marking.rank)).where(marking.id.in_(sources)).scalar_subquery()
-    return sa.func.coalesce(highest, default_rank)
+def _greatest(*values: sa.ColumnElement[int]) -> sa.ColumnElement[int]:
+    """The largest of non-null values, as a CASE both SQLite and PostgreSQL run (they disagree on max/greatest)."""
+    first, *rest = values
+    if not rest:
+        return first
+    other = _greatest(*rest)
+    return sa.case((first >= other, first), else_=other)
 
 
 def budget_by_forum(session: Session, fy: int, as_at: date, *, max_marking_rank: int | None = None) -> BudgetByForum:
@@ -93,12 +88,16 @@ def budget_by_forum(session: Session, fy: int, as_at: date, *, max_marking_rank:
     def to_date(measure: Any) -> sa.ColumnElement[Any]:
         return sa.func.coalesce(sa.func.sum(sa.case((BudgetMonth.fiscal_month <= elapsed, measure), else_=0)), 0)
 
+    # A line's marking: the highest of its own and its linked commitment's and event's, else the office default.
+    own, linked_commitment, linked_event = (aliased(Marking, name=n) for n in ("own_m", "commitment_m", "event_m"))
+    rank = _greatest(*(sa.func.coalesce(m.rank, default_rank) for m in (own, linked_commitment, linked_event)))
     lines = (
-        sa.select(
-            BudgetLine.id.label("line_id"),
-            BudgetLine.forum_id.label("forum_id"),
-            _line_rank(default_rank).label("rank"),
-        )
+        sa.select(BudgetLine.id.label("line_id"), BudgetLine.forum_id.label("forum_id"), rank.label("rank"))
+        .outerjoin(Commitment, Commitment.id == BudgetLine.commitment_id)
+        .outerjoin(ForumEvent, ForumEvent.id == BudgetLine.forum_event_id)
+        .outerjoin(own, own.id == BudgetLine.marking_id)
+        .outerjoin(linked_commitment, linked_commitment.id == Commitment.marking_id)
+        .outerjoin(linked_event, linked_event.id == ForumEvent.marking_id)
         .where(BudgetLine.fiscal_year == fy)
         .subquery("lines")
     )

@@ -714,7 +714,7 @@ class _Builder:
         live = sa.and_(Commitment.archived.is_(False), Commitment.status.not_in(_CLOSED_COMMITMENTS))
         items: list[tuple[date, str, int, CommitmentDueRow]] = []
 
-        def add(commitment: Commitment, kind: str, item: str, due: date, agency_id: int | None) -> None:
+        def add(commitment: Any, kind: str, item: str, due: date, agency_id: int | None) -> None:
             rank = self.rank(commitment.marking_id)
             row = CommitmentDueRow(
                 commitment=commitment.title,
@@ -729,14 +729,16 @@ class _Builder:
             )
             items.append((due, commitment.title.casefold(), rank, row))
 
-        for milestone, commitment in self.session.execute(
-            sa.select(Milestone, Commitment)
+        # Columns, not ORM objects: a large office has thousands of milestones due.
+        shown = (Commitment.title, Commitment.marking_id, Commitment.lead_agency_id, Commitment.status)
+        for row in self.session.execute(
+            sa.select(*shown, Milestone.title.label("item"), Milestone.due_date, Milestone.owner_agency_id)
             .join(Commitment, Commitment.id == Milestone.commitment_id)
             .where(live, Milestone.done_date.is_(None), Milestone.due_date <= horizon)
         ):
-            add(commitment, "Milestone", milestone.title, milestone.due_date, milestone.owner_agency_id)
-        for commitment in self.session.scalars(
-            sa.select(Commitment).where(
+            add(row, "Milestone", row.item, row.due_date, row.owner_agency_id)
+        for commitment in self.session.execute(
+            sa.select(*shown, Commitment.next_review_date, Commitment.expiry_date).where(
                 live,
                 sa.or_(
                     Commitment.next_review_date <= horizon,
@@ -754,28 +756,40 @@ class _Builder:
 
     def forward_calendar(self) -> tuple[EventRow, ...]:
         horizon = _add_months(self.as_at, CALENDAR_MONTHS)
+        coming = sa.and_(
+            ForumEvent.archived.is_(False), ForumEvent.start_date <= horizon, ForumEvent.end_date >= self.as_at
+        )
+        e = ForumEvent
         events = self.session.execute(
-            sa.select(ForumEvent, Forum.acronym, Forum.full_name)
-            .join(Forum, Forum.id == ForumEvent.forum_id)
-            .where(
-                ForumEvent.archived.is_(False),
-                ForumEvent.start_date <= horizon,
-                ForumEvent.end_date >= self.as_at,
+            sa.select(
+                e.id,
+                e.start_date,
+                e.end_date,
+                e.date_precision,
+                e.title,
+                e.location,
+                e.lead_agency_id,
+                e.briefing_due,
+                e.status,
+                e.marking_id,
+                Forum.acronym,
+                Forum.full_name,
             )
-            .order_by(ForumEvent.start_date, Forum.acronym, ForumEvent.id)
+            .join(Forum, Forum.id == e.forum_id)
+            .where(coming)
+            .order_by(e.start_date, Forum.acronym, e.id)
         ).all()
         delegations: dict[int, list[tuple[bool, str, int]]] = {}
-        ids = [event.id for event, _, _ in events]
-        if ids:
-            found = self.session.execute(
-                sa.select(DelegationMember.forum_event_id, DelegationMember.is_head, Person.full_name, Person.id)
-                .join(Person, Person.id == DelegationMember.person_id)
-                .where(DelegationMember.forum_event_id.in_(ids))
-            )
-            for event_id, head, name, person_id in found:
-                delegations.setdefault(event_id, []).append((not head, name, person_id))
+        found = self.session.execute(
+            sa.select(DelegationMember.forum_event_id, DelegationMember.is_head, Person.full_name, Person.id)
+            .join(Person, Person.id == DelegationMember.person_id)
+            .join(ForumEvent, ForumEvent.id == DelegationMember.forum_event_id)
+            .where(coming)
+        )
+        for event_id, head, name, person_id in found:
+            delegations.setdefault(event_id, []).append((not head, name, person_id))
         rows = []
-        for event, acronym, full_name in events:
+        for event in events:
             members = sorted(delegations.get(event.id, []))
             delegation = "; ".join(f"{name} (head)" if not not_head else name for not_head, name, _ in members)
             rank = self.rank(event.marking_id)
@@ -783,7 +797,7 @@ class _Builder:
                 start=event.start_date,
                 end=event.end_date,
                 month_only=event.date_precision is DatePrecision.MONTH,
-                forum=acronym or full_name,
+                forum=event.acronym or event.full_name,
                 event=event.title,
                 location=event.location,
                 lead_agency=self.org(event.lead_agency_id),

@@ -71,3 +71,16 @@ def test_only_program_formulas_are_accepted() -> None:
     ws = Workbook(write_only=True).create_sheet("S")
     with pytest.raises(ValueError, match="starts with '='"):
         formula_cell(ws, "SUM(A1)", 1, CachedFormulas(), "A1")
+
+
+@pytest.mark.parametrize("value", ["plain", '=HYPERLINK("x")', "+61", "#N/A", 7, Decimal("12.50"), 2.5, True, "a\x01b"])
+def test_row_values_make_the_same_cells_as_value_cells(tmp_path: Path, value: object) -> None:
+    from core.io.cells import row_value
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("S")
+    ws.append([row_value(ws, value), value_cell(ws, value)])
+    target = tmp_path / "same.xlsx"
+    wb.save(target)
+    fast, slow = openpyxl.load_workbook(target)["S"][1]
+    assert (fast.value, fast.data_type, fast.quotePrefix) == (slow.value, slow.data_type, slow.quotePrefix)
