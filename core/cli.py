@@ -330,3 +330,8 @@ def run(argv: Sequence[str], out: Callable[[str], None] | None = None) -> int:
         detail = f"; details in {where}" if where else ""
         print(f"cyberdesk: internal error: {type(exc).__name__}: {exc}{detail}", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    # `python -m core.cli` runs the headless commands without the desktop package (so without PDF packs).
+    sys.exit(run(sys.argv[1:]))

@@ -289,7 +289,7 @@ def pack_blocks(pack: MeetingPack) -> list[_Block]:
             ("Dates", "Forum", "Event", "Location", "Lead agency", "Delegation", "Briefing due", "Status", "Marking"),
             [
                 (
-                    e.start.strftime("%b %Y") if e.month_only else _span(e.start, e.end),
+                    e.dates,
                     e.forum,
                     e.event,
                     e.location,
@@ -356,10 +356,6 @@ def pack_blocks(pack: MeetingPack) -> list[_Block]:
         )
     )
     return parts
-
-
-def _span(start: date, end: date) -> str:
-    return _text(start) if start == end else f"{_text(start)} – {_text(end)}"
 
 
 # ----------------------------------------------------------------------------------------------------

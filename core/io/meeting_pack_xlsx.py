@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -115,13 +115,6 @@ _BUDGET = _cols(
     ("Variance (planned − actual)", 20, "money"),
 )
 _PAPERS = _cols(("Paper ref", 16), ("Title", 56), ("Owning agency", 12), ("Marking", 20), ("Where it is kept", 44))
-
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _month_text(d: date) -> str:
-    return f"{_MONTHS[d.month - 1]} {d.year}"
 
 
 def _day_fraction(t: time) -> float:
@@ -512,7 +505,7 @@ def write_pack_xlsx(pack: MeetingPack, target: Path) -> None:
                 (
                     e.start,
                     e.end,
-                    _month_text(e.start) if e.month_only else "",
+                    e.dates,
                     e.forum,
                     e.event,
                     e.location,

@@ -247,6 +247,21 @@ class EventRow:
     status: str
     marking: str
 
+    @property
+    def dates(self) -> str:
+        """`Oct 2025` for a month-precision event, else `24 Oct 2025` or `30 Sep 2025 – 3 Oct 2025`."""
+        if self.month_only:
+            return f"{_MONTHS[self.start.month - 1]} {self.start.year}"
+        return _day(self.start) if self.start == self.end else f"{_day(self.start)} – {_day(self.end)}"
+
+
+# Fixed English abbreviations, as core.domain.fiscal uses: strftime("%b") would follow the machine's locale.
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
 
 @dataclass(frozen=True)
 class SecondmentRow:

@@ -96,3 +96,18 @@ def test_a_target_held_open_is_named(
     assert err.count("\n") == 1 and "Cannot write pack.xlsx: it is open in another program" in err
     assert target.read_bytes() == b"open in Excel"
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_core_cli_alone_refuses_pdf_and_names_what_is_needed(office: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.core.test_cli import ROOT
+
+    args = ["--db", str(office), "export", "pack", "--meeting", "next", "-o", str(tmp_path / "pack.pdf")]
+    result = subprocess.run(
+        [sys.executable, "-m", "core.cli", *args], cwd=ROOT, capture_output=True, text=True, check=False, timeout=120
+    )
+    assert result.returncode == EXIT_REFUSED
+    assert result.stderr.count("\n") == 1 and "PDF packs are drawn by the desktop program" in result.stderr
+    assert not (tmp_path / "pack.pdf").exists()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -357,6 +357,10 @@ def test_commitments_calendar_and_secondments(office: PackOffice) -> None:
     ]
     assert commitments_horizon(FiscalCalendar(7), AS_AT) == date(2026, 3, 31)
     assert [(e.event, e.month_only, e.delegation) for e in pack.calendar] == [("Plenary", True, "Alex Citizen (head)")]
+    assert pack.calendar[0].dates == "Oct 2025"
+    one_day = replace(pack.calendar[0], month_only=False, start=date(2025, 10, 3), end=date(2025, 10, 3))
+    assert one_day.dates == "3 Oct 2025"
+    assert replace(one_day, start=date(2025, 9, 30)).dates == "30 Sep 2025 – 3 Oct 2025"
     alerts = {x.person: x.alert for x in pack.secondments}
     assert alerts == {"Robin Law": "Ends in 77 days", "Sam Deputy": "Starts in 17 days"}
 
