@@ -150,6 +150,9 @@ class _SheetWriter:
             header_right=pack.cover.group,
             footer_left=f"{pack.cover.title} — {self.name.replace('_', ' ')}",
         )
+        # Smaller side sections keep a long office or group name clear of the marking in the middle.
+        for side in (self.ws.oddHeader.left, self.ws.oddHeader.right, self.ws.oddFooter.left, self.ws.oddFooter.right):
+            side.size = 8
 
     def append(self, cells: Sequence[Any]) -> int:
         self.ws.append(list(cells))
@@ -290,7 +293,8 @@ def _cover(book: _PackBook) -> None:
     s.layout([24, 90], None)
     s.banner("Meeting pack", personal=pack.personal_data)
     for label, value in pack.cover_facts:
-        s.append([s.text(label, "cd_label"), s.value(value)])
+        # Left-aligned like the text beside them: a date or number on the right edge reads as a different column.
+        s.append([s.text(label, "cd_label"), s.value(value, style="cd_left")])
     s.append([])
     s.append([s.text("Contents", "cd_title")])
     s.header(_cols(("Sheet", 24), ("What it holds", 90)))
