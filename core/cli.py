@@ -121,6 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--delimiter", choices=[",", ";"], default=",")
     _export_common(p)
     p.set_defaults(handler=cmd_export_list)
+    p = export_sub.add_parser("pack", help="the meeting pack as xlsx or pdf")
+    p.add_argument("--meeting", required=True, metavar="ID|next|latest", help="the meeting (next: next scheduled)")
+    p.add_argument("-o", "--output", type=Path, required=True)
+    _export_common(p)
+    p.set_defaults(handler=cmd_export_pack)
     _add_action_update_commands(sub, export_sub)
     return parser
 
@@ -229,6 +234,17 @@ def cmd_export_list(args: argparse.Namespace, out: Callable[[str], None]) -> int
         result = export_list(
             db, args.entity, output, delimiter=args.delimiter, as_at=args.as_at, max_marking=args.max_marking
         )
+    out(result.summary())
+    return EXIT_OK
+
+
+def cmd_export_pack(args: argparse.Namespace, out: Callable[[str], None]) -> int:
+    from core.io.pack_export import export_pack, pack_renderer
+
+    output = args.output.expanduser()
+    pack_renderer(output)  # an unknown format or a missing PDF renderer is refused before the database is opened
+    with open_existing(args, readonly=True) as db:
+        result = export_pack(db, args.meeting, output, as_at=args.as_at, max_marking=args.max_marking)
     out(result.summary())
     return EXIT_OK
 
@@ -367,3 +383,8 @@ def run(argv: Sequence[str], out: Callable[[str], None] | None = None) -> int:
         detail = f"; details in {where}" if where else ""
         print(f"cyberdesk: internal error: {type(exc).__name__}: {exc}{detail}", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    # `python -m core.cli` runs the headless commands without the desktop package (so without PDF packs).
+    sys.exit(run(sys.argv[1:]))

@@ -26,7 +26,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_gui(args)
     from core.cli import run
+    from desktop.renderers import install_renderers
 
+    # PDF packs are drawn by Qt; the hook imports it only if such an export actually runs.
+    install_renderers()
     return run(args)
 
 

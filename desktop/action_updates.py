@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from core import APP_NAME
-from desktop.exports import PROGRESS_DELAY_MS, XLSX_FILTER, AskTarget, ExportListFlow, OpenUrl, suggest_file_name
-from desktop.jobs import JobRunner
+from desktop.exports import PROGRESS_DELAY_MS, XLSX_FILTER, ExportFlow
+from desktop.jobs import JobFn, JobRunner
 
 if TYPE_CHECKING:
     from core.db.engine import Database
@@ -78,7 +77,7 @@ def agency_choices(db: Database) -> list[tuple[str, str]]:
     return [(str(code), str(name)) for code, name in rows]
 
 
-class ExportActionUpdatesFlow(ExportListFlow):
+class ExportActionUpdatesFlow(ExportFlow):
     """Pick an agency, pick the file (its name starts with the marking), write the workbook in the background."""
 
     def __init__(
@@ -89,20 +88,16 @@ class ExportActionUpdatesFlow(ExportListFlow):
         settings: AppSettings,
         *,
         ask_agency: AskAgency | None = None,
-        ask_target: AskTarget | None = None,
-        open_url: OpenUrl | None = None,
-        as_at: date | None = None,
-        today: date | None = None,
+        **injected: Any,
     ) -> None:
-        super().__init__(
-            parent, db, "actions", runner, settings, ask_target=ask_target, open_url=open_url, as_at=as_at, today=today
-        )
+        super().__init__(parent, db, runner, settings, **injected)
         self._ask_agency = ask_agency or _default_ask_agency
         self.agency: str | None = None
 
-    def start(self) -> bool:
-        from core.services.office import load_settings
+    def title(self) -> str:
+        return self.tr("Action updates {0}").format(self.agency)
 
+    def start(self) -> bool:
         agencies = agency_choices(self._db)
         if not agencies:
             QMessageBox.information(self._parent, APP_NAME, self.tr("No agency has a code to export updates for."))
@@ -115,35 +110,20 @@ class ExportActionUpdatesFlow(ExportListFlow):
         if index is None:
             self.sig_export_cancelled.emit()
             return False
-        code = agencies[index][0]
-        self.agency = code
-        with self._db.read() as session:
-            office = load_settings(session)
-        today = self._today or date.today()
-        title = self.tr("Action updates {0}").format(code)
-        name = suggest_file_name(office.max_marking or office.default_marking, title, ".xlsx", today)
-        folder = self._settings.last_export_folder or Path.home()
-        chosen, _ = self._ask_target(
-            self._parent,
-            self.tr("Export action updates for {0}").format(code),
-            str(folder / name),
-            self.tr(XLSX_FILTER),
-        )
-        if not chosen:
-            self.sig_export_cancelled.emit()
-            return False
-        target = Path(chosen)
-        if target.suffix.lower() != ".xlsx":
-            target = target.with_name(target.name + ".xlsx")
-        db, as_at = self._db, self._as_at
+        self.agency = agencies[index][0]
+        return super().start()
+
+    def job(self, target: Path) -> JobFn:
+        db, code, as_at = self._db, self.agency, self._as_at
+        assert code is not None
 
         def export(progress: ProgressSink, cancel: CancelToken) -> Any:
+            # Runs on a pool thread: the queries and openpyxl stay off the GUI thread.
             from core.io.action_updates import export_action_updates
 
             return export_action_updates(db, code, target, as_at=as_at, progress=progress, cancel=cancel)
 
-        self.run_export(target, title, export)
-        return True
+        return export
 
 
 class ImportPlanDialog(QDialog):

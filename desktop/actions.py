@@ -38,6 +38,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "&File",
         tip="Check a returned action-update workbook, then apply it",
     ),
+    ActionSpec("export_pack", "Export meeting &pack…", "&File", tip="The next meeting's pack as Excel or PDF"),
     ActionSpec("settings", "&Settings…", "&File", QKeySequence.StandardKey.Preferences),
     ActionSpec("quit", "&Quit", "&File", QKeySequence.StandardKey.Quit),
     ActionSpec("search", "&Find anything…", "&Edit", "Ctrl+K", toolbar=True, tip="Search every register (Ctrl+K)"),

@@ -1,11 +1,14 @@
-"""Exporting a list from the GUI: a marked file name, a save dialog, a background write, then open file or folder."""
+"""Exporting from the GUI: a marked file name, a save dialog, a background write, then open file or folder.
+
+`ExportFlow` is the shared flow; a list export and the meeting pack (desktop/pack_export.py) each say only what
+the file is called, which formats it may take and which core function writes it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -13,15 +16,16 @@ from PySide6.QtWidgets import QAbstractButton, QFileDialog, QMessageBox, QProgre
 
 from core import APP_NAME
 from core.domain.text import safe_filename_part
-from desktop.jobs import JobHandle, JobRunner
+from desktop.jobs import JobFn, JobHandle, JobRunner
 
 if TYPE_CHECKING:
     from core.db.engine import Database
+    from core.io.pack_export import PackExportResult
     from core.io.progress import CancelToken, ProgressSink
     from core.io.table_export import ExportResult
     from desktop.settings import AppSettings
 
-__all__ = ["AskTarget", "ExportListFlow", "OpenUrl", "export_list_interactive", "suggest_file_name"]
+__all__ = ["AskTarget", "ExportFlow", "ExportListFlow", "OpenUrl", "export_list_interactive", "suggest_file_name"]
 
 # QFileDialog.getSaveFileName's shape: (parent, caption, suggested path, filter) -> (chosen path or "", filter).
 AskTarget = Callable[[QWidget | None, str, str, str], tuple[str, str]]
@@ -44,16 +48,23 @@ def _default_ask_target(parent: QWidget | None, caption: str, suggested: str, fi
     return QFileDialog.getSaveFileName(parent, caption, suggested, filters)
 
 
-def _target_from_dialog(chosen: str, selected_filter: str) -> Path:
+def _target_from_dialog(chosen: str, selected_filter: str, formats: dict[str, str]) -> Path:
+    """The chosen path, with the suffix of the selected type added when the dialog left it off."""
     path = Path(chosen)
-    if path.suffix.lower() in (".xlsx", ".csv"):
+    suffixes = set(formats.values())
+    if path.suffix.lower() in suffixes:
         return path
     # Some platforms' dialogs do not add the extension of the chosen type.
-    return path.with_name(path.name + (".csv" if selected_filter == CSV_FILTER else ".xlsx"))
+    return path.with_name(path.name + formats.get(selected_filter, next(iter(formats.values()))))
 
 
-class ExportListFlow(QObject):
-    """One interactive export of a list: file dialog, background job with progress and cancel, then the result."""
+class ExportFlow(QObject):
+    """One interactive export: file dialog, background job with progress and cancel, then the result.
+
+    A subclass says what is exported (`title`), the file types it may take (`FORMATS`, filter -> suffix, the
+    first the default) and returns the core job that writes the chosen file (`job`)."""
+
+    FORMATS: ClassVar[dict[str, str]] = {XLSX_FILTER: ".xlsx"}
 
     sig_export_finished = Signal(object)
     """Emitted with the ExportResult after the file was written."""
@@ -66,7 +77,6 @@ class ExportListFlow(QObject):
         self,
         parent: QWidget,
         db: Database,
-        entity: str,
         runner: JobRunner,
         settings: AppSettings,
         *,
@@ -78,7 +88,6 @@ class ExportListFlow(QObject):
         super().__init__(parent)
         self._parent = parent
         self._db = db
-        self._entity = entity
         self._runner = runner
         self._settings = settings
         self._ask_target = ask_target or _default_ask_target
@@ -89,48 +98,50 @@ class ExportListFlow(QObject):
         self.handle: JobHandle | None = None
         self.progress_dialog: QProgressDialog | None = None
         self.message_box: QMessageBox | None = None
-        self.result: ExportResult | None = None
+        self.result: ExportResult | PackExportResult | None = None
         self._open_file_button: QAbstractButton | None = None
         self._open_folder_button: QAbstractButton | None = None
 
-    def start(self) -> bool:
-        """Ask for the target and start the export; False if the user cancelled the file dialog."""
-        from core.reports.lists import list_spec
+    def title(self) -> str:
+        """What is exported, for the dialog's caption and the progress message."""
+        raise NotImplementedError
+
+    def file_title(self) -> str:
+        """The title part of the suggested file name; the title itself unless a subclass has a shorter one."""
+        return self.title()
+
+    def suggested_marking(self) -> str | None:
+        """The marking the suggested file name starts with; by default the office's ceiling (or its default)."""
         from core.services.office import load_settings
 
-        title = list_spec(self._entity).title
-        # One short read on the GUI thread: the office's marking ceiling labels the file before anything is written.
+        # One short read on the GUI thread: the marking labels the file before anything is written.
         with self._db.read() as session:
             office = load_settings(session)
+        return office.max_marking or office.default_marking
+
+    def job(self, target: Path) -> JobFn:
+        """The core function, run on a pool thread, that writes `target` and returns a result with summary()."""
+        raise NotImplementedError
+
+    def start(self) -> bool:
+        """Ask for the target and start the export; False if the user cancelled the file dialog."""
+        title = self.title()
         today = self._today or date.today()
-        name = suggest_file_name(office.max_marking or office.default_marking, title, ".xlsx", today)
+        default_suffix = next(iter(self.FORMATS.values()))
+        name = suggest_file_name(self.suggested_marking(), self.file_title(), default_suffix, today)
         folder = self._settings.last_export_folder or Path.home()
+        # The filters are matched back by their untranslated text, so translate them only for showing.
+        shown = {self.tr(f): f for f in self.FORMATS}
         chosen, selected_filter = self._ask_target(
             self._parent,
             self.tr("Export {0}").format(title),
             str(folder / name),
-            f"{self.tr(XLSX_FILTER)};;{self.tr(CSV_FILTER)}",
+            ";;".join(shown),
         )
         if not chosen:
             self.sig_export_cancelled.emit()
             return False
-        target = _target_from_dialog(chosen, selected_filter)
-        db, entity, as_at = self._db, self._entity, self._as_at
-
-        def export(progress_sink: ProgressSink, cancel: CancelToken) -> Any:
-            # Runs on a pool thread: the query and openpyxl stay off the GUI thread.
-            from core.io.table_export import export_list
-
-            return export_list(db, entity, target, as_at=as_at, progress=progress_sink, cancel=cancel)
-
-        self.run_export(target, title, export)
-        return True
-
-    def run_export(self, target: Path, title: str, export: Callable[[ProgressSink, CancelToken], Any]) -> None:
-        """Write `target` with `export` in the background, with progress and cancel, then offer open file or folder.
-
-        `export` returns a result with `path` and `summary()`; other exports than lists reuse the flow through this.
-        """
+        target = _target_from_dialog(chosen, shown.get(selected_filter, selected_filter), self.FORMATS)
         self.target = target
         self._settings.last_export_folder = target.parent
 
@@ -144,7 +155,7 @@ class ExportListFlow(QObject):
         progress.setAutoReset(False)
         self.progress_dialog = progress
 
-        handle = self._runner.prepare(export)
+        handle = self._runner.prepare(self.job(target))
         self.handle = handle
         progress.canceled.connect(handle.cancel)
         handle.signals.sig_progress.connect(self._on_job_progress)
@@ -152,6 +163,7 @@ class ExportListFlow(QObject):
         handle.signals.sig_failed.connect(self._on_job_failed)
         handle.signals.sig_cancelled.connect(self._on_job_cancelled)
         handle.start()
+        return True
 
     def cancel(self) -> None:
         """What the progress dialog's Cancel button does."""
@@ -172,7 +184,7 @@ class ExportListFlow(QObject):
             self.progress_dialog.deleteLater()
             self.progress_dialog = None
 
-    def _on_job_finished(self, result: ExportResult) -> None:
+    def _on_job_finished(self, result: ExportResult | PackExportResult) -> None:
         self._close_progress()
         self.result = result
         box = QMessageBox(QMessageBox.Icon.Information, APP_NAME, result.summary(), parent=self._parent)
@@ -211,6 +223,34 @@ class ExportListFlow(QObject):
             self._open_url(QUrl.fromLocalFile(str(self.result.path)))
         elif button is self._open_folder_button:
             self._open_url(QUrl.fromLocalFile(str(self.result.path.parent)))
+
+
+class ExportListFlow(ExportFlow):
+    """One interactive export of a list to .xlsx or .csv."""
+
+    FORMATS: ClassVar[dict[str, str]] = {XLSX_FILTER: ".xlsx", CSV_FILTER: ".csv"}
+
+    def __init__(
+        self, parent: QWidget, db: Database, entity: str, runner: JobRunner, settings: AppSettings, **injected: Any
+    ) -> None:
+        super().__init__(parent, db, runner, settings, **injected)
+        self._entity = entity
+
+    def title(self) -> str:
+        from core.reports.lists import list_spec
+
+        return list_spec(self._entity).title
+
+    def job(self, target: Path) -> JobFn:
+        db, entity, as_at = self._db, self._entity, self._as_at
+
+        def export(progress_sink: ProgressSink, cancel: CancelToken) -> Any:
+            # Runs on a pool thread: the query and openpyxl stay off the GUI thread.
+            from core.io.table_export import export_list
+
+            return export_list(db, entity, target, as_at=as_at, progress=progress_sink, cancel=cancel)
+
+        return export
 
 
 def export_list_interactive(

@@ -22,6 +22,7 @@ class FileCommands(QObject):
         self._recent_menu = file_menu.addMenu(self.tr("Open &recent"))
         file_menu.insertMenu(window.actions["backup"], self._recent_menu)
         self._recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        window.actions.connect("export_pack", self.export_meeting_pack)
 
     def export_current_list(self) -> None:
         register = self._window.current_register()
@@ -37,6 +38,19 @@ class FileCommands(QObject):
             action.setEnabled(False)
             for signal in (flow.sig_export_finished, flow.sig_export_failed, flow.sig_export_cancelled):
                 signal.connect(lambda *_: action.setEnabled(True))
+
+    def export_meeting_pack(self) -> None:
+        """File > Export meeting pack…: the next scheduled meeting's pack (the latest held when none is)."""
+        db = self._window.db
+        if db is None:
+            return
+        from desktop.pack_export import export_pack_from_gui, meeting_for_pack
+
+        meeting = meeting_for_pack(db)
+        if meeting is None:
+            QMessageBox.information(self._window, APP_NAME, self.tr("This office has no meetings yet."))
+            return
+        export_pack_from_gui(self._window, db, meeting, self._window.jobs, self._window.settings)
 
     def back_up_now(self) -> None:
         db = self._window.db

@@ -74,6 +74,7 @@ def run_self_test(db_path: Path | None = None) -> int:
                 except Exception as exc:  # report every failing export, not just the first
                     failures.append(f"export {entity}{suffix}: {exc}")
         failures += _action_updates_round_trip(window.db, work)
+        failures += _export_packs(window.db, work)
         window.close()
         app.processEvents()
     for failure in failures:
@@ -100,6 +101,26 @@ def _action_updates_round_trip(db: Database, work: Path) -> list[str]:
                 failures.append(f"action updates {code}: an untouched workbook should change nothing")
         except Exception as exc:  # report every failing agency, not just the first
             failures.append(f"action updates {code}: {exc}")
+    return failures
+
+
+def _export_packs(db: Database, work: Path) -> list[str]:
+    """Both formats of the pack of the next meeting (the latest held when none is scheduled)."""
+    from core.io.pack_export import export_pack
+    from desktop.pack_export import meeting_for_pack
+    from desktop.renderers import install_renderers
+
+    install_renderers()
+    meeting = meeting_for_pack(db)
+    if meeting is None:
+        _say("pack: this office has no meetings, nothing to export")
+        return []
+    failures = []
+    for suffix in (".xlsx", ".pdf"):
+        try:
+            _say(export_pack(db, meeting, work / f"pack{suffix}").summary())
+        except Exception as exc:  # report every failing export, not just the first
+            failures.append(f"export pack{suffix}: {exc}")
     return failures
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "atomic_write",
     "check_target_writable",
     "csv_field",
+    "row_value",
     "safe_text",
     "save_workbook",
     "text_cell",
@@ -208,6 +209,21 @@ def value_cell(ws: Any, value: object, *, style: Any = None, number_format: str 
         cell.style = style
     _apply(cell, norm, number_format)
     return cell
+
+
+def row_value(ws: Any, value: object, *, style: Any = None, number_format: str | None = None) -> Any:
+    """What to append to a write-only sheet's row for `value`, by the rules of `value_cell`.
+
+    Plain text that needs no quote prefix, and numbers, without a style or format are handed to openpyxl as they
+    are: it stores them as exactly the cell `value_cell` would make, without building a cell object for each
+    (several times faster on large sheets). Anything else is a `value_cell`."""
+    if style is None and number_format is None:
+        norm = _normalise(value)
+        if norm.data_type == "s" and not norm.quote_prefix:
+            return norm.value
+        if norm.data_type == "n":
+            return norm.value
+    return value_cell(ws, value, style=style, number_format=number_format)
 
 
 def text_cell(ws: Any, value: str, *, style: Any = None) -> Any:

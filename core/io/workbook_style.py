@@ -36,7 +36,7 @@ _DEMO_SUFFIX = " — DEMO DATA"
 
 
 def register_styles(wb: Any) -> None:
-    """The named styles the writers use: cd_title, cd_warning, cd_header, cd_label and cd_rag_<RAG>."""
+    """The named styles the writers use: cd_title, cd_warning, cd_header, cd_label, cd_left and cd_rag_<RAG>."""
     from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 
     def solid(colour: str) -> PatternFill:
@@ -53,6 +53,7 @@ def register_styles(wb: Any) -> None:
             alignment=Alignment(wrap_text=True, vertical="center"),
         ),
         NamedStyle("cd_label", font=Font(bold=True), alignment=Alignment(vertical="top")),
+        NamedStyle("cd_left", alignment=Alignment(horizontal="left")),
         *(NamedStyle(f"cd_rag_{name}", fill=solid(colour)) for name, colour in RAG_FILLS.items()),
     ]
     for style in styles:
