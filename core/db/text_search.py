@@ -97,7 +97,12 @@ def text_index_narrowing(
     found = sa.select(fts.c.rowid).where(sa.literal_column(fts.name).op("MATCH")(sa.literal(query, sa.String())))
     # The index lists rows lazily, so counting up to the limit costs little however common the text is.
     probe = sa.select(sa.func.count()).select_from(found.limit(max_rows + 1).subquery())
-    if session.execute(probe).scalar_one() > max_rows:
+    try:
+        if session.execute(probe).scalar_one() > max_rows:
+            return None
+    except sa.exc.OperationalError:
+        # A file indexed where SQLite has the trigram tokenizer, opened where it has not (an older Linux SQLite):
+        # the index cannot be read there, and searching reads the rows as it did before the index.
         return None
     (pk,) = table.primary_key.columns
     return pk.in_(found.scalar_subquery())

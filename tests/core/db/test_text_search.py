@@ -112,6 +112,23 @@ def test_short_texts_and_other_tables_are_left_to_like(pair: Pair) -> None:
     assert set(TEXT_INDEXES) == {"action"}
 
 
+def test_a_file_indexed_with_a_tokenizer_this_sqlite_lacks_is_still_searched(pair: Pair, tmp_path: Path) -> None:
+    moved = tmp_path / "moved.cyberdesk"
+    assert pair.indexed.path is not None
+    backup_to(pair.indexed.path, moved)
+    conn = sqlite3.connect(moved)
+    with conn:
+        # As an older SQLite sees the file: the index names a tokenizer it does not have.
+        conn.execute("PRAGMA writable_schema = ON")
+        conn.execute(f"UPDATE sqlite_master SET sql = replace(sql, 'trigram', 'trigramx') WHERE name = '{INDEX}'")
+    conn.close()
+    with open_database(moved, readonly=True) as db, db.read() as session, pair.plain.read() as plain:
+        for text in ("points of contact", "zqx"):
+            assert search_everything(session, text) == search_everything(plain, text)
+            listed = fetch_list(session, "actions", as_at=AS_AT, search=text, limit=50, count=False)
+            assert listed.ids == fetch_list(plain, "actions", as_at=AS_AT, search=text, limit=50, count=False).ids
+
+
 def the_same_found(pair: Pair, text: str) -> None:
     found = []
     for db in (pair.indexed, pair.plain):
