@@ -16,6 +16,7 @@ from sqlalchemy.orm import join as orm_join
 from sqlalchemy.sql import FromClause, visitors
 from sqlalchemy.sql.elements import BinaryExpression, ColumnClause
 
+from core.db.text_search import contains_matcher, escape_like, text_index_narrowing
 from core.domain.audit import AuditEntry
 from core.domain.base import LabelledEnum, Money
 from core.domain.commitments import Commitment, commitment_tag
@@ -904,44 +905,52 @@ def _first_table(source: FromClause) -> FromClause:
 # Fetching
 
 
-def _search_clause(spec: ListSpec, search: str | None, *, ilike: bool = True) -> sa.ColumnElement[bool] | None:
+def _search_clause(session: Session, spec: ListSpec, search: str | None) -> sa.ColumnElement[bool] | None:
     term = (search or "").strip()
     if not term:
         return None
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
+    pattern = f"%{escape_like(term)}%"
     wanted = term.casefold()
     joins = _joins(spec)
+    like = contains_matcher(session)
+    base = _table_key(_first_table(spec.source))
+    own: list[tuple[str, sa.ColumnElement[bool]]] = []  # (column name, match) on the list's own table
     clauses: list[sa.ColumnElement[bool]] = []
     for column in spec.columns:
         if not column.searchable or column.expr is None:
             continue
         enum_class = _enum_class(column.expr)
         if enum_class is None:
-            # SQLite's LIKE ignores ASCII case already, as its lower() does (and no further): the same match,
-            # without a lower() of every value. ILIKE elsewhere (PostgreSQL).
             expr = _sql(column.expr)
-            match = expr.ilike(pattern, escape="\\") if ilike else expr.like(pattern, escape="\\")
-            clauses.append(joins.lookup(match))
+            if isinstance(expr, sa.Column) and _table_key(expr.table) is base:
+                own.append((expr.name, like(expr, pattern)))
+            else:
+                clauses.append(joins.lookup(like(expr, pattern)))
             continue
         # Enum columns store codes (IN_PROGRESS); users search for what they see ("In progress").
         members = [m for m in enum_class if wanted in m.label.casefold()]
         if members:
             clauses.append(joins.lookup(_sql(column.expr).in_(members)))
+    if own:
+        matches = sa.or_(*(match for _name, match in own))
+        narrowing = (
+            text_index_narrowing(session, base, [name for name, _match in own], [term])
+            if isinstance(base, sa.Table)
+            else None
+        )
+        # The index spares reading rows that cannot match (a word found nowhere: every one of 200,000 actions);
+        # the LIKEs still decide, so the rows found are the same with or without it.
+        clauses.insert(0, matches if narrowing is None else sa.and_(narrowing, matches))
     return sa.or_(*clauses) if clauses else sa.false()
 
 
-def _needs_ilike(session: Session) -> bool:
-    return session.get_bind().dialect.name != "sqlite"
-
-
 def _filters(
-    spec: ListSpec, search: str | None, include_archived: bool, *, ilike: bool = True
+    session: Session, spec: ListSpec, search: str | None, include_archived: bool
 ) -> list[sa.ColumnElement[bool]]:
     filters: list[sa.ColumnElement[bool]] = []
     if spec.archived is not None and not include_archived:
         filters.append(_sql(spec.archived).is_(sa.false()))
-    clause = _search_clause(spec, search, ilike=ilike)
+    clause = _search_clause(session, spec, search)
     if clause is not None:
         filters.append(clause)
     return filters
@@ -1025,7 +1034,7 @@ def count_list(
     spec = list_spec(entity)
     default_rank = _default_rank(load_settings(session).default_marking, marking_scheme(session))
     kept, _ = _ceiling_filters(spec, max_marking_rank)
-    filters = _filters(spec, search, include_archived, ilike=_needs_ilike(session)) + kept
+    filters = _filters(session, spec, search, include_archived) + kept
     return _count(session, spec, filters, {"default_rank": default_rank})
 
 
@@ -1075,7 +1084,7 @@ def fetch_list(
         order.insert(0, sort)
 
     kept, left_out = _ceiling_filters(spec, max_marking_rank)
-    filters = _filters(spec, search, include_archived, ilike=_needs_ilike(session))
+    filters = _filters(session, spec, search, include_archived)
     ordering = _order_by(spec, order)
     stmt = spec.select().order_by(*ordering).params(**params)
     if limit is None:

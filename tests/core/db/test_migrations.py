@@ -16,6 +16,7 @@ from core.db.backup import list_backups
 from core.db.engine import Database, open_database
 from core.db.errors import MigrationFailed
 from core.db.paths import backup_dir_for
+from core.db.text_search import is_text_index_table
 from core.domain.models import Base
 
 GOOD_STEP = """
@@ -71,9 +72,15 @@ def schema_snapshot(path: Path) -> tuple[list[tuple[str, str]], list[tuple[str]]
     return objects, version
 
 
+def _mapped(name: str | None, type_: str, _parent: object) -> bool:
+    # The FTS5 text index (migration 0003) and its shadow tables are SQLite's machinery kept by triggers, not
+    # tables the application maps: they are left out here by name, and checked by tests/core/db/test_text_search.py.
+    return not (type_ == "table" and name is not None and is_text_index_table(name))
+
+
 def test_models_and_migrations_agree(schema_db: Database) -> None:
     with schema_db.read() as session:
-        context = MigrationContext.configure(session.connection(), opts={"compare_type": True})
+        context = MigrationContext.configure(session.connection(), opts={"compare_type": True, "include_name": _mapped})
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
 

@@ -1,0 +1,134 @@
+"""Case-insensitive text matching for each database, and the SQLite FTS5 trigram index that narrows it on big tables.
+
+Reports ask two things here and never name a dialect themselves:
+
+- `contains_matcher(session)`: the LIKE that ignores case on this database (SQLite's LIKE already ignores ASCII case,
+  and is faster than lower() on every value; PostgreSQL needs ILIKE).
+- `text_index_narrowing(session, table, columns, texts)`: a cheap condition that keeps every row of `table` one of
+  whose `columns` contains one of `texts`, and few others. Callers keep their own LIKE beside it, so what a user
+  finds never depends on the index: the index only spares reading the rows that cannot match.
+
+On SQLite the index is an FTS5 table with the trigram tokenizer (SQLite 3.34 or newer) kept in step with its table by
+triggers (migration 0003_text_search). It is `detail=none`, without positions: a fifth of the size of a full index
+and ten times quicker to build, which is all a pre-filter needs. A text of n characters is looked up as the rows
+holding all its trigrams; texts shorter than three characters have no trigram and are left to LIKE. Other databases
+get no narrowing (None): PostgreSQL's pg_trgm GIN index on the same columns is the seam for later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeAlias
+
+import sqlalchemy as sa
+from sqlalchemy.orm import QueryableAttribute, Session
+
+__all__ = [
+    "LIKE_ESCAPE",
+    "MAX_NARROWED",
+    "MIN_INDEXED_LENGTH",
+    "TEXT_INDEXES",
+    "ContainsMatcher",
+    "contains_matcher",
+    "escape_like",
+    "is_text_index_table",
+    "text_index_name",
+    "text_index_narrowing",
+]
+
+SqlExpr: TypeAlias = "sa.ColumnElement[Any] | QueryableAttribute[Any]"
+Cond: TypeAlias = "sa.ColumnElement[bool]"
+ContainsMatcher: TypeAlias = Callable[[SqlExpr, str], Cond]
+
+# Tables big enough for a scan of their text to be felt while typing, and the columns indexed. Migration 0003 holds
+# its own copy of this, as migrations must not change when the code does.
+TEXT_INDEXES: Mapping[str, tuple[str, ...]] = {"action": ("ref", "description", "progress_update")}
+MIN_INDEXED_LENGTH = 3  # a trigram
+# Past this many rows found, reading them one by one through the index costs more than one pass over the table
+# (200,000 actions: 12,000 rows found take 8 ms by the index and 60 ms to read back; a third of them, 300 ms).
+MAX_NARROWED = 20_000
+LIKE_ESCAPE = "\\"
+
+# FTS5 keeps each index in a virtual table plus shadow tables named after it (_data, _idx, _config, ...).
+_INDEX_SUFFIX = "_text"
+_SHADOW_SUFFIXES = ("", "_data", "_idx", "_content", "_docsize", "_config")
+# Every third trigram (and the last) covers each character once; that finds as few rows as all of them would in
+# practice, while a long phrase of common words reads a third of the index lists.
+_GRAM_STEP = 3
+
+
+def text_index_name(table: str) -> str:
+    return table + _INDEX_SUFFIX
+
+
+def is_text_index_table(name: str) -> bool:
+    """The FTS5 table of a text index or one of its shadow tables: they are not in the models."""
+    return any(name == text_index_name(table) + suffix for table in TEXT_INDEXES for suffix in _SHADOW_SUFFIXES)
+
+
+def escape_like(text: str) -> str:
+    """`text` with LIKE's wildcards made literal, for patterns used with LIKE_ESCAPE."""
+    return text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
+
+
+def contains_matcher(session: Session) -> ContainsMatcher:
+    """`match(expr, pattern)`: expr LIKE pattern (escaped with LIKE_ESCAPE), ignoring case as far as this database's
+    LIKE can. SQLite folds ASCII case only (callers add a lower-case variant for other letters); others use ILIKE."""
+    if _dialect(session) == "sqlite":
+        return lambda expr, pattern: expr.like(pattern, escape=LIKE_ESCAPE)
+    return lambda expr, pattern: expr.ilike(pattern, escape=LIKE_ESCAPE)
+
+
+def text_index_narrowing(
+    session: Session, table: sa.Table, columns: Sequence[str], texts: Sequence[str], *, max_rows: int = MAX_NARROWED
+) -> Cond | None:
+    """A condition on `table`'s primary key true for every row one of whose `columns` contains one of `texts`
+    ignoring case (as LIKE does, and further: Unicode case too), and for few other rows. None when no index covers
+    those columns, a text is too short for one, or the index finds more than `max_rows` rows: the caller's own
+    condition must then read every row, which is quicker than reading that many rows one by one."""
+    if _dialect(session) != "sqlite" or table.name not in TEXT_INDEXES:
+        return None
+    if not set(columns) <= set(TEXT_INDEXES[table.name]):
+        return None
+    query = _fts_query(texts)
+    if query is None or not _index_exists(session, table.name):
+        return None
+    fts = sa.table(text_index_name(table.name), sa.column("rowid", sa.Integer()))
+    found = sa.select(fts.c.rowid).where(sa.literal_column(fts.name).op("MATCH")(sa.literal(query, sa.String())))
+    # The index lists rows lazily, so counting up to the limit costs little however common the text is.
+    probe = sa.select(sa.func.count()).select_from(found.limit(max_rows + 1).subquery())
+    try:
+        if session.execute(probe).scalar_one() > max_rows:
+            return None
+    except sa.exc.OperationalError:
+        # A file indexed where SQLite has the trigram tokenizer, opened where it has not (an older Linux SQLite):
+        # the index cannot be read there, and searching reads the rows as it did before the index.
+        return None
+    (pk,) = table.primary_key.columns
+    return pk.in_(found.scalar_subquery())
+
+
+def _fts_query(texts: Sequence[str]) -> str | None:
+    """The FTS5 query for rows holding, for any of `texts`, all of its trigrams; None if a text has none."""
+    alternatives: list[str] = []
+    for text in dict.fromkeys(texts):
+        # NUL ends a C string inside SQLite's tokenizer; such a text is left to LIKE.
+        if len(text) < MIN_INDEXED_LENGTH or "\x00" in text:
+            return None
+        starts = [*range(0, len(text) - MIN_INDEXED_LENGTH + 1, _GRAM_STEP), len(text) - MIN_INDEXED_LENGTH]
+        grams = dict.fromkeys(text[i : i + MIN_INDEXED_LENGTH] for i in starts)
+        alternatives.append("(" + " AND ".join('"' + gram.replace('"', '""') + '"' for gram in grams) + ")")
+    return " OR ".join(alternatives) if alternatives else None
+
+
+def _index_exists(session: Session, table: str) -> bool:
+    # Migration 0003 leaves the index out where SQLite has no trigram tokenizer; searching then reads the rows.
+    found = session.execute(
+        sa.text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"),
+        {"name": text_index_name(table)},
+    )
+    return found.first() is not None
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
