@@ -262,10 +262,10 @@ def test_older_schema_without_migrate_is_refused(schema_db: Database, monkeypatc
     assert not path.with_name(path.name + ".lock").exists()
 
 
-def scribble(source: Path, target: Path) -> None:
-    """Copy `source` to `target` with 200 bytes of noise inside the organisation table's root page."""
+def scribble(source: Path, target: Path, table: str = "organisation") -> None:
+    """Copy `source` to `target` with 200 bytes of noise inside `table`'s root page, as a failing disk would leave."""
     conn = sqlite3.connect(source)
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'organisation'").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
     page = conn.execute("PRAGMA page_size").fetchone()[0]
     conn.close()
     data = bytearray(source.read_bytes())
