@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -376,6 +377,8 @@ class MainWindow(QMainWindow):
 
     def guard_unsaved_edits(self) -> bool:
         """True when no open editor holds unsaved changes; otherwise bring one forward with its own question."""
+        if "desktop.editing.dialog" not in sys.modules:
+            return True  # no editor was ever opened; importing the editors only to find none costs a second
         from desktop.editing.dialog import RecordEditorDialog
 
         for dialog in self.findChildren(RecordEditorDialog):
