@@ -64,16 +64,18 @@ def run_gui(argv: list[str]) -> int:
 FIRST_FRAME_WAIT_MS = 1000
 
 
-def after_first_frame(window: QWidget, then: Callable[[], None]) -> None:
+def after_first_frame(window: QWidget, then: Callable[[], None], *, watched: QObject | None = None) -> None:
     """Run `then` once `window` has painted its first frame: a zero timer after show() fires before the paint,
-    so opening the database (SQLAlchemy, the models, the first list) there would hold the window back blank."""
+    so opening the database (SQLAlchemy, the models, the first list) there would hold the window back blank.
+    `watched` (such as the application, for a paint of any widget) is watched for the paint instead."""
     done = False
+    source = watched or window
 
     def run() -> None:
         nonlocal done
         if not done:
             done = True
-            window.removeEventFilter(watcher)
+            source.removeEventFilter(watcher)
             then()
 
     class _FirstPaint(QObject):
@@ -83,8 +85,8 @@ def after_first_frame(window: QWidget, then: Callable[[], None]) -> None:
             return False
 
     watcher = _FirstPaint(window)
-    window.installEventFilter(watcher)
-    QTimer.singleShot(FIRST_FRAME_WAIT_MS, run)
+    source.installEventFilter(watcher)
+    QTimer.singleShot(FIRST_FRAME_WAIT_MS, watcher, run)
 
 
 def _report_bench_marks(app: QApplication, window: QWidget) -> None:

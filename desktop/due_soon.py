@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from desktop.theme import current_rag_colours
 
 if TYPE_CHECKING:
     from core.db.engine import Database
+    from core.reports.due_soon import DueItem, DueSoonReport
+    from desktop.jobs import JobRunner
 
 HEADERS = ("Due", "When", "RAG", "What", "Detail")
+RAG_COLUMN = 2
 _KIND_LABELS = {
     "action": "Action",
     "secondment_end": "Secondment ends",
@@ -23,6 +27,11 @@ _KIND_LABELS = {
     "commitment_review": "Review",
     "briefing": "Briefing",
 }
+# A large office has tens of thousands of lines; the view asks for more as it is scrolled (fetchMore), so that
+# sizing the columns and the first paint look at one page, not at every line.
+PAGE_ROWS = 200
+
+_Index = QModelIndex | QPersistentModelIndex
 
 
 def when_text(days: int) -> str:
@@ -33,54 +42,151 @@ def when_text(days: int) -> str:
     return f"in {days} day{'s' if days != 1 else ''}"
 
 
+class DueSoonModel(QAbstractTableModel):
+    """The lines of a due-soon report, read-only; cells are made when the view asks for them."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._items: Sequence[DueItem] = ()
+        self._shown = 0
+        self._colours = current_rag_colours()
+
+    def set_items(self, items: Sequence[DueItem]) -> None:
+        self.beginResetModel()
+        self._items = items
+        self._shown = min(PAGE_ROWS, len(items))
+        self._colours = current_rag_colours()
+        self.endResetModel()
+
+    @property
+    def total(self) -> int:
+        return len(self._items)
+
+    def item(self, row: int) -> DueItem:
+        return self._items[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
+        return 0 if parent.isValid() else self._shown
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def canFetchMore(self, parent: _Index) -> bool:
+        return not parent.isValid() and self._shown < len(self._items)
+
+    def fetchMore(self, parent: _Index) -> None:
+        if not self.canFetchMore(parent):
+            return
+        more = min(PAGE_ROWS, len(self._items) - self._shown)
+        self.beginInsertRows(QModelIndex(), self._shown, self._shown + more - 1)
+        self._shown += more
+        self.endInsertRows()
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and section < len(HEADERS):
+            return self.tr(HEADERS[section])
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= self._shown:
+            return None
+        item = self._items[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(item, column)
+        if role == Qt.ItemDataRole.UserRole:
+            return (item.entity, item.row_id)
+        if column == RAG_COLUMN and item.rag in self._colours:
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return self._colours[item.rag].background
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return self._colours[item.rag].foreground
+        return None
+
+    def _text(self, item: DueItem, column: int) -> str:
+        if column == 0:
+            return item.due.strftime("%d %b %Y") if item.due else ""
+        if column == 1:
+            return self.tr(when_text(item.days))
+        if column == RAG_COLUMN:
+            return item.rag
+        if column == 3:
+            return f"{self.tr(_KIND_LABELS.get(item.kind, item.kind))}: {item.title}"
+        return item.detail
+
+
 class DueSoonPanel(QWidget):
     sig_item_chosen = Signal(str, int)
     """A line was activated: (list entity, row id)."""
+    sig_refreshed = Signal()
+    """The lines of a refresh are shown (or its failure is)."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, parent: QWidget | None = None, jobs: JobRunner | None = None) -> None:
         super().__init__(parent)
         self._db = db
+        self._jobs = jobs
+        self._generation = 0
         self.summary = QLabel()
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setHorizontalHeaderLabels([self.tr(h) for h in HEADERS])
+        self.summary.setWordWrap(True)
+        self.model = DueSoonModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
         self.table.setAccessibleName(self.tr("Overdue and due soon"))
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.itemActivated.connect(self._on_table_item_activated)
+        self.table.activated.connect(self._on_table_activated)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
 
     def refresh(self, as_at: date | None = None) -> None:
-        from core.reports.due_soon import due_soon
+        """Fill the panel from the database: in the background when the panel has a JobRunner (the report of a
+        large office takes a second or more), else here and now. A newer refresh supersedes an older one."""
+        self._generation += 1
+        generation = self._generation
+        db = self._db
+        day = as_at or date.today()
 
-        with self._db.read() as session:
-            report = due_soon(session, as_at=as_at or date.today())
-        self.table.setRowCount(len(report.items))
-        colours = current_rag_colours()
-        for row, item in enumerate(report.items):
-            due = item.due.strftime("%d %b %Y") if item.due else ""
-            kind = self.tr(_KIND_LABELS.get(item.kind, item.kind))
-            cells = (due, self.tr(when_text(item.days)), item.rag, f"{kind}: {item.title}", item.detail)
-            for column, text in enumerate(cells):
-                cell = QTableWidgetItem(text)
-                cell.setData(Qt.ItemDataRole.UserRole, (item.entity, item.row_id))
-                if column == 2 and item.rag in colours:
-                    cell.setBackground(colours[item.rag].background)
-                    cell.setForeground(colours[item.rag].foreground)
-                self.table.setItem(row, column, cell)
+        def report(*_job: object) -> DueSoonReport:  # a JobFn; it opens its own read session
+            from core.reports.due_soon import due_soon
+
+            with db.read() as session:
+                return due_soon(session, as_at=day)
+
+        if self._jobs is None:
+            self._show(generation, report())
+            return
+        self.summary.setText(self.tr("Looking for what is overdue and due soon…"))
+        self._jobs.run(
+            report,
+            on_finished=lambda result: self._show(generation, result),
+            on_failed=lambda message, _details: self._show_failure(generation, message),
+        )
+
+    def _show(self, generation: int, report: DueSoonReport) -> None:
+        if generation != self._generation:
+            return
+        self.model.set_items(report.items)
         self.table.resizeColumnsToContents()
-        overdue = len(report.overdue)
+        overdue = sum(1 for item in report.items if item.overdue)
         self.summary.setText(
             self.tr("{0} overdue, {1} due within {2} days (actions: 14 days)").format(
                 overdue, len(report.items) - overdue, report.window_days
             )
         )
+        self.sig_refreshed.emit()
 
-    def _on_table_item_activated(self, cell: QTableWidgetItem) -> None:
-        entity, row_id = cell.data(Qt.ItemDataRole.UserRole)
+    def _show_failure(self, generation: int, message: str) -> None:
+        if generation != self._generation:
+            return
+        self.model.set_items(())
+        self.summary.setText(self.tr("What is due could not be read: {0}").format(message))
+        self.sig_refreshed.emit()
+
+    def _on_table_activated(self, index: QModelIndex) -> None:
+        entity, row_id = self.model.data(index, Qt.ItemDataRole.UserRole)
         self.sig_item_chosen.emit(entity, int(row_id))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import logging.handlers
 import platform
 import sys
 import threading
@@ -241,13 +240,34 @@ class ErrorHooks(QObject):
         self.uninstall()
 
 
+class DeferredFileHandler(logging.Handler):
+    """The log file's RotatingFileHandler, made when the first record comes: logging.handlers (with socket and
+    pickle) would add some 40 ms before the first frame, and the file is only opened on a first record anyway."""
+
+    def __init__(self, log_file: Path) -> None:
+        super().__init__(logging.WARNING)
+        self.log_file = log_file
+        self.target: logging.Handler | None = None
+        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.target is None:
+            import logging.handlers
+
+            self.target = logging.handlers.RotatingFileHandler(
+                self.log_file, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8", delay=True
+            )
+            self.target.setFormatter(self.formatter)
+        self.target.emit(record)
+
+    def close(self) -> None:
+        if self.target is not None:
+            self.target.close()
+        super().close()
+
+
 def _file_handler(log_file: Path) -> logging.Handler:
-    handler = logging.handlers.RotatingFileHandler(
-        log_file, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8", delay=True
-    )
-    handler.setLevel(logging.WARNING)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"))
-    return handler
+    return DeferredFileHandler(log_file)
 
 
 def install_error_hooks(

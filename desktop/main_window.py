@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFrame,
     QHBoxLayout,
@@ -121,6 +123,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self._due_dock)
         self._due_dock.hide()
         self.due_panel: DueSoonPanel | None = None
+        self.integrity_box: QMessageBox | None = None
 
         self._nav.currentRowChanged.connect(self._on_nav_row_changed)
         self.actions.connect("quit", self.close)
@@ -157,13 +160,14 @@ class MainWindow(QMainWindow):
         if not self.guard_unsaved_edits():
             return False
         try:
+            # The check of every page runs in the background once the first list is shown (_check_integrity).
             try:
-                db = open_database(target)
+                db = open_database(target, defer_integrity_check=True)
             except DatabaseLocked as locked:
                 question = self.tr("{0}\n\nOpen it read-only?").format(locked)
                 if QMessageBox.question(self, APP_NAME, question) != QMessageBox.StandardButton.Yes:
                     return False
-                db = open_database(target, readonly=True)
+                db = open_database(target, readonly=True, defer_integrity_check=True)
         except DatabaseError as exc:
             QMessageBox.warning(self, APP_NAME, str(exc))
             return False
@@ -172,6 +176,7 @@ class MainWindow(QMainWindow):
 
     def set_database(self, db: Database) -> None:
         from core.services.office import load_settings
+        from desktop.app import after_first_frame
         from desktop.due_soon import DueSoonPanel
 
         self._close_database()
@@ -185,11 +190,13 @@ class MainWindow(QMainWindow):
         self._update_marking_status()
         if db.warning:
             self.statusBar().showMessage(db.warning)
-        self.due_panel = DueSoonPanel(db)
+        self.due_panel = DueSoonPanel(db, jobs=self.jobs)
         self.due_panel.sig_item_chosen.connect(self.show_record)
         self._due_dock.setWidget(self.due_panel)
-        # After the first list has painted: on a large office the panel takes longer than the list.
-        QTimer.singleShot(0, self.due_panel.refresh)
+        # Both after the first list has painted (a zero timer would fire before that paint): on a large office the
+        # report and the page check each take longer than the list, and would compete with it for the CPU.
+        panel = self.due_panel
+        after_first_frame(self, lambda: self._after_first_list(db, panel), watched=QApplication.instance())
         self._due_dock.show()
         self.actions.set_enabled(DATA_ACTIONS, True)
         self.actions.set_enabled(("new_record", "prepare_next_meeting"), not db.readonly)
@@ -203,6 +210,35 @@ class MainWindow(QMainWindow):
             self.settings.add_recent_database(db.path)
             self.settings.last_database = db.path
         self.sig_database_opened.emit(db.name)
+
+    def _after_first_list(self, db: Database, panel: DueSoonPanel) -> None:
+        if self.db is not db:
+            return  # another office was opened in the meantime
+        if db.integrity_pending:
+            self.jobs.run(
+                lambda *_job: db.check_integrity(),
+                on_failed=lambda message, _details: self._on_integrity_failed(db, message),
+            )
+        panel.refresh()
+
+    def _on_integrity_failed(self, db: Database, message: str) -> None:
+        """The background check found the open office damaged: core now refuses every write; say so plainly."""
+        if self.db is not db:
+            return
+        self.actions.set_enabled(("new_record",), False)
+        self.setWindowTitle(self.tr("{0} (damaged: changes cannot be saved)").format(self.windowTitle()))
+        self._status_db.setText(self.tr("{0} — damaged, read-only").format(db.name))
+        self.statusBar().showMessage(self.tr("This office is damaged: changes cannot be saved."))
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            APP_NAME,
+            self.tr("{0}\n\nYou can still read and export what is there.").format(message),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setObjectName("integrityFailedBox")
+        box.open()  # not exec(): the window stays usable behind it, and tests need no nested event loop
+        self.integrity_box = box
 
     def _update_marking_status(self) -> None:
         from core.reports.markings import highest_marking_held
@@ -372,6 +408,8 @@ class MainWindow(QMainWindow):
 
     def guard_unsaved_edits(self) -> bool:
         """True when no open editor holds unsaved changes; otherwise bring one forward with its own question."""
+        if "desktop.editing.dialog" not in sys.modules:
+            return True  # no editor was ever opened; importing the editors only to find none costs a second
         from desktop.editing.dialog import RecordEditorDialog
 
         for dialog in self.findChildren(RecordEditorDialog):

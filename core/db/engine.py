@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.db import backup as backups
 from core.db import sqlite as sqlite_db
 from core.db.errors import (
+    CorruptDatabase,
     DatabaseBusy,
     DatabaseError,
     DatabaseMissing,
@@ -48,7 +49,11 @@ class Database:
     lock: DatabaseLock | None = None
     warning: str | None = None
     backup_taken: Path | None = None
+    integrity_pending: bool = False
+    """Opened before its pages were checked (open_database(defer_integrity_check=True)): see check_integrity()."""
     _write_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _integrity_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _damage: CorruptDatabase | None = field(default=None, repr=False)
     _read_factory: sessionmaker[Session] = field(init=False, repr=False)
     _write_factory: sessionmaker[Session] = field(init=False, repr=False)
 
@@ -66,6 +71,25 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
+    @property
+    def damaged(self) -> bool:
+        """The deferred check found damage: reads may go on (to rescue what is there), writes are refused."""
+        return self._damage is not None
+
+    def check_integrity(self) -> None:
+        """Run the page check deferred at open (once; safe from any thread) and raise CorruptDatabase if the file
+        is damaged. Every write calls this first, so nothing is written to a file not yet known to be sound."""
+        with self._integrity_lock:
+            if self.integrity_pending and self.path is not None:
+                try:
+                    sqlite_db.check_integrity(self.path)
+                except DatabaseError as exc:
+                    self._damage = CorruptDatabase(str(exc))
+                    log.error("%s failed its integrity check after opening: %s", self.name, exc)
+                self.integrity_pending = False
+        if self._damage is not None:
+            raise CorruptDatabase(f"{self._damage} Changes cannot be saved.")
+
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
         """A deferred read transaction for lists, reports and exports; rolled back at the end."""
@@ -81,6 +105,7 @@ class Database:
         """One short write transaction (BEGIN IMMEDIATE on SQLite), committed on success, audited per change."""
         if self.readonly:
             raise ReadOnlyDatabase(f"{self.name} is open read-only; changes cannot be saved.")
+        self.check_integrity()
         with self._write_lock:
             session = self._write_factory()
             if actor:
@@ -107,6 +132,7 @@ class Database:
         """A write transaction on a Core connection, for bulk writers (they write their own batch audit)."""
         if self.readonly:
             raise ReadOnlyDatabase(f"{self.name} is open read-only; changes cannot be saved.")
+        self.check_integrity()
         with (
             self._write_lock,
             self.engine.execution_options(**{sqlite_db.WRITE_OPTION: True}).begin() as conn,
@@ -140,15 +166,24 @@ def open_database(
     readonly: bool = False,
     migrate: bool = True,
     take_lock: bool = True,
+    defer_integrity_check: bool = False,
 ) -> Database:
     """Open a path or URL. A missing file is created only with `create`; nothing is written before the
-    file is known to be sound (header, quick_check, schema version through a read-only connection)."""
+    file is known to be sound (header, quick_check, schema version through a read-only connection).
+
+    `defer_integrity_check` (the GUI, so that a large office shows its first list without waiting for a read of
+    every page): the header, tables and schema version are still checked here, but the quick_check is left to
+    Database.check_integrity(), which the caller runs in the background and every write runs first. Only when
+    opening will not write to the file: at the current schema and already in the journal mode it will be opened in.
+    """
     text = str(value)
     if is_url(text):
-        if text.startswith("sqlite"):
-            return _open_sqlite(Path(sa.engine.make_url(text).database or ""), create, readonly, migrate, take_lock)
-        return _open_server(text, readonly=readonly, migrate=migrate)
-    return _open_sqlite(Path(text).expanduser(), create, readonly, migrate, take_lock)
+        if not text.startswith("sqlite"):
+            return _open_server(text, readonly=readonly, migrate=migrate)
+        path = Path(sa.engine.make_url(text).database or "")
+    else:
+        path = Path(text).expanduser()
+    return _open_sqlite(path, create, readonly, migrate, take_lock, defer_integrity_check)
 
 
 def _open_server(url: str, *, readonly: bool, migrate: bool) -> Database:
@@ -174,14 +209,27 @@ def _refuse_unknown(found: frozenset[str], name: str) -> None:
         )
 
 
-def _open_sqlite(path: Path, create: bool, readonly: bool, migrate: bool, take_lock: bool) -> Database:
+def _open_sqlite(
+    path: Path, create: bool, readonly: bool, migrate: bool, take_lock: bool, defer_integrity_check: bool = False
+) -> Database:
     path = path.resolve() if path.exists() else path.absolute()
     is_new = not path.exists()
+    integrity_pending = False
     if is_new:
         if not create:
             raise DatabaseMissing(f"No database at {path}. Create one with `cyberdesk init` or `cyberdesk demo`.")
         path.parent.mkdir(parents=True, exist_ok=True)
         state = sqlite_db.FileState(sqlite_db.FileKind.EMPTY, frozenset())
+    elif defer_integrity_check:
+        state = sqlite_db.inspect_file(path, integrity=False)
+        # Switching the journal mode or migrating writes to the file: then it is checked first, as always.
+        writes_on_open = state.revisions != {head_revision()} or (
+            not readonly and state.wal != (sqlite_db.location_warning(path) is None)
+        )
+        if writes_on_open or state.kind is not sqlite_db.FileKind.OFFICE:
+            state = sqlite_db.inspect_file(path)
+        else:
+            integrity_pending = True
     else:
         state = sqlite_db.inspect_file(path)
     if state.kind is sqlite_db.FileKind.FOREIGN:
@@ -210,7 +258,13 @@ def _open_sqlite(path: Path, create: bool, readonly: bool, migrate: bool, take_l
             _migrate_sqlite(path)
         engine = sqlite_db.create_sqlite_engine(path, readonly=readonly, wal=warning is None)
         return Database(
-            engine=engine, path=path, readonly=readonly, lock=lock, warning=warning, backup_taken=backup_taken
+            engine=engine,
+            path=path,
+            readonly=readonly,
+            lock=lock,
+            warning=warning,
+            backup_taken=backup_taken,
+            integrity_pending=integrity_pending,
         )
     except BaseException:
         if lock is not None:

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from core.db.errors import CorruptDatabase, NotADatabase
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+_HEADER_BYTES = 100
 BUSY_TIMEOUT_S = 5.0
 WRITE_OPTION = "cyberdesk_write"
 
@@ -59,6 +60,7 @@ class FileKind(enum.Enum):
 class FileState:
     kind: FileKind
     revisions: frozenset[str]
+    wal: bool = False  # the header says WAL mode: opening with WAL on does not write to the file
 
 
 def readonly_uri(path: Path) -> str:
@@ -79,33 +81,57 @@ def raw_readonly(path: Path) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
-def inspect_file(path: Path, *, full_check: bool = False) -> FileState:
-    """Look at a database through a read-only connection; nothing here can change the file."""
+def inspect_file(path: Path, *, full_check: bool = False, integrity: bool = True) -> FileState:
+    """Look at a database through a read-only connection; nothing here can change the file.
+
+    `integrity=False` leaves out the check of every page (O(size of the file)), for a caller that runs
+    check_integrity() itself later; the header, the tables and the schema version are always read.
+    """
     size = path.stat().st_size
     if size == 0:
         return FileState(FileKind.EMPTY, frozenset())
     with path.open("rb") as f:
-        header = f.read(len(SQLITE_HEADER))
-    if header != SQLITE_HEADER:
+        header = f.read(_HEADER_BYTES)
+    if header[: len(SQLITE_HEADER)] != SQLITE_HEADER:
         raise NotADatabase(f"{path.name} is not a Cyber Affairs Desk database (it is not an SQLite file).")
+    # Bytes 18 and 19, the file format write and read versions, are 2 in WAL mode.
+    wal = header[18:20] == b"\x02\x02"
     try:
         with raw_readonly(path) as conn:
-            check = "integrity_check" if full_check else "quick_check"
-            problems = [row[0] for row in conn.execute(f"PRAGMA {check}(5)")]
-            if problems != ["ok"]:
-                raise CorruptDatabase(f"{path.name} is damaged ({problems[0][:120]}); restore it from a backup.")
+            if integrity:
+                _check_pages(conn, path, full_check)
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if not tables:
-                return FileState(FileKind.EMPTY, frozenset())
+                return FileState(FileKind.EMPTY, frozenset(), wal)
             if "alembic_version" not in tables:
-                return FileState(FileKind.FOREIGN, frozenset())
+                return FileState(FileKind.FOREIGN, frozenset(), wal)
             revisions = frozenset(row[0] for row in conn.execute("SELECT version_num FROM alembic_version"))
-            return FileState(FileKind.OFFICE, revisions)
+            return FileState(FileKind.OFFICE, revisions, wal)
     except sqlite3.DatabaseError as exc:
-        message = str(exc)
-        if "not a database" in message or "file is encrypted" in message:
-            raise NotADatabase(f"{path.name} is not a Cyber Affairs Desk database ({message}).") from exc
-        raise CorruptDatabase(f"{path.name} is damaged ({message}); restore it from a backup.") from exc
+        raise _damaged(path, exc) from exc
+
+
+def check_integrity(path: Path, *, full_check: bool = False) -> None:
+    """Raise CorruptDatabase if any page of the file is damaged (`full_check`: indexes against tables as well)."""
+    try:
+        with raw_readonly(path) as conn:
+            _check_pages(conn, path, full_check)
+    except sqlite3.DatabaseError as exc:
+        raise _damaged(path, exc) from exc
+
+
+def _check_pages(conn: sqlite3.Connection, path: Path, full_check: bool) -> None:
+    check = "integrity_check" if full_check else "quick_check"
+    problems = [row[0] for row in conn.execute(f"PRAGMA {check}(5)")]
+    if problems != ["ok"]:
+        raise CorruptDatabase(f"{path.name} is damaged ({problems[0][:120]}); restore it from a backup.")
+
+
+def _damaged(path: Path, exc: sqlite3.DatabaseError) -> NotADatabase | CorruptDatabase:
+    message = str(exc)
+    if "not a database" in message or "file is encrypted" in message:
+        return NotADatabase(f"{path.name} is not a Cyber Affairs Desk database ({message}).")
+    return CorruptDatabase(f"{path.name} is damaged ({message}); restore it from a backup.")
 
 
 def is_network_path(path: Path, mounts_file: Path = Path("/proc/mounts")) -> bool:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
-from pytestqt.qtbot import QtBot  # noqa: F401 - fixtures typed in tests below
+import sqlalchemy as sa
+from pytestqt.qtbot import QtBot
 
 from core.db.engine import Database
+from core.db.errors import CorruptDatabase
 from desktop.lists.table_model import PAGE_SIZE, ListTableModel
 from desktop.main_window import NAVIGATION, MainWindow
+from tests.core.db.test_engine import scribble
 
 
 def test_opens_demo_office_and_visits_every_view(window: MainWindow, demo_path: Path) -> None:
@@ -141,3 +145,36 @@ def test_rag_cells_carry_text_and_theme_colours(demo_db) -> None:  # type: ignor
     light = rag_colours(False)[text]
     assert index.data(Qt.ItemDataRole.BackgroundRole) == light.background
     assert index.data(Qt.ItemDataRole.ForegroundRole) == light.foreground
+
+
+def test_damage_found_after_opening_is_shown_and_nothing_can_be_saved(
+    qtbot: QtBot, window: MainWindow, demo_path: Path
+) -> None:
+    # Already in WAL mode, as an office is once opened (one not yet in it is checked in full before switching);
+    # the audit log is a table that opening does not read.
+    conn = sqlite3.connect(demo_path)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.close()
+    scribble(demo_path, demo_path, "audit_log")
+    assert window.open_database(demo_path)  # the page check is deferred: the office opens first
+    assert window.db is not None and window.db.integrity_pending
+    qtbot.waitUntil(lambda: window.integrity_box is not None, timeout=5_000)
+    box = window.integrity_box
+    assert box is not None and box.isVisible()
+    assert "office.cyberdesk is damaged" in box.text() and "Changes cannot be saved." in box.text()
+    assert window.windowTitle().endswith("(damaged: changes cannot be saved)")
+    assert window.statusBar().currentMessage() == "This office is damaged: changes cannot be saved."
+    assert window._status_db.text() == "office.cyberdesk — damaged, read-only"
+    assert not window.actions["new_record"].isEnabled()
+    with pytest.raises(CorruptDatabase), window.db.write() as session:
+        session.execute(sa.text("UPDATE office SET name = 'x'"))
+    box.close()
+
+
+def test_a_sound_office_opens_without_a_warning(qtbot: QtBot, window: MainWindow, demo_path: Path) -> None:
+    assert window.open_database(demo_path)
+    assert window.due_panel is not None
+    panel = window.due_panel
+    qtbot.waitUntil(lambda: "overdue," in panel.summary.text(), timeout=10_000)
+    assert window.db is not None and not window.db.integrity_pending
+    assert window.integrity_box is None and not window.db.damaged

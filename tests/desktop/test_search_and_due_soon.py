@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from desktop.due_soon import DueSoonPanel, when_text
+from PySide6.QtCore import QModelIndex, Qt
+
+from core.db.engine import Database
+from desktop.due_soon import PAGE_ROWS, DueSoonModel, DueSoonPanel, when_text
+from desktop.jobs import JobRunner
 from desktop.main_window import MainWindow
 from desktop.search_dialog import SearchDialog
 from tests.desktop.conftest import DEMO_AS_AT
@@ -32,13 +37,43 @@ def test_due_soon_panel_lists_overdue_actions_with_rag_text(qtbot: QtBot, demo_d
     panel = DueSoonPanel(demo_db)
     qtbot.addWidget(panel)
     panel.refresh(as_at=DEMO_AS_AT)
-    assert panel.table.rowCount() > 0
-    first = [panel.table.item(0, c).text() for c in range(panel.table.columnCount())]
+    model = panel.table.model()
+    assert model.rowCount() > 0
+    first = [model.index(0, c).data() for c in range(model.columnCount())]
     assert first[1].endswith("overdue") and first[2] == "Red"
+    assert model.index(0, 2).data(Qt.ItemDataRole.BackgroundRole) is not None
     assert "overdue" in panel.summary.text()
     with qtbot.waitSignal(panel.sig_item_chosen) as chosen:
-        panel.table.itemActivated.emit(panel.table.item(0, 3))
+        panel.table.activated.emit(model.index(0, 3))
     assert chosen.args[0] == "actions"
+
+
+def test_due_soon_model_passes_qtmodeltester_and_pages(qtmodeltester, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+    from core.reports.due_soon import due_soon
+
+    with demo_db.read() as session:
+        items = due_soon(session, as_at=DEMO_AS_AT).items
+    many = items * (2 * PAGE_ROWS // len(items) + 1)  # more than two pages
+    model = DueSoonModel()
+    model.set_items(many)
+    assert model.rowCount() == PAGE_ROWS and model.total == len(many)
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == 2 * PAGE_ROWS
+    qtmodeltester.check(model)  # fetches the rest as it goes
+    assert model.rowCount() == len(many) and not model.canFetchMore(QModelIndex())
+    assert model.index(len(many) - 1, 3).data().endswith(many[-1].title)
+
+
+def test_due_soon_panel_fills_in_the_background_and_keeps_the_newest(qtbot: QtBot, demo_db: Database) -> None:
+    panel = DueSoonPanel(demo_db, jobs=JobRunner())
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.sig_refreshed, timeout=10_000):
+        panel.refresh(as_at=date(2000, 1, 1))  # superseded by the refresh below before it is shown
+        panel.refresh(as_at=DEMO_AS_AT)
+        assert panel.summary.text() == "Looking for what is overdue and due soon…"
+    qtbot.wait(200)  # the first job's result, if it comes later, must not replace the newer one
+    assert panel.table.model().rowCount() > 0
+    assert "overdue" in panel.summary.text() and not panel.summary.text().startswith("0 overdue")
 
 
 def test_when_text() -> None:

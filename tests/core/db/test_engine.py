@@ -260,3 +260,84 @@ def test_older_schema_without_migrate_is_refused(schema_db: Database, monkeypatc
     with pytest.raises(ReadOnlyDatabase, match="needs updating"):
         open_database(path, readonly=True)
     assert not path.with_name(path.name + ".lock").exists()
+
+
+def scribble(source: Path, target: Path, table: str = "organisation") -> None:
+    """Copy `source` to `target` with 200 bytes of noise inside `table`'s root page, as a failing disk would leave."""
+    conn = sqlite3.connect(source)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+    page = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    data = bytearray(source.read_bytes())
+    start = (root - 1) * page + 8
+    data[start : start + 200] = bytes(range(200))
+    target.write_bytes(bytes(data))
+
+
+def wal_office_with_orgs(schema_db: Database, count: int) -> Path:
+    for i in range(count):
+        add_org(schema_db, f"Agency {i}")
+    path = schema_db.path
+    assert path is not None
+    schema_db.close()
+    return path
+
+
+def test_deferred_check_finds_damage_after_opening_and_refuses_writes(schema_db: Database, tmp_path: Path) -> None:
+    source = wal_office_with_orgs(schema_db, 300)
+    damaged = tmp_path / "damaged.cyberdesk"
+    scribble(source, damaged)
+    before = digest(damaged)
+    db = open_database(damaged, defer_integrity_check=True)
+    try:
+        assert db.integrity_pending and not db.damaged
+        with pytest.raises(CorruptDatabase, match=r"(?s)damaged.*Changes cannot be saved"):
+            db.check_integrity()
+        assert db.damaged and not db.integrity_pending
+        with pytest.raises(CorruptDatabase, match="damaged"), db.write() as session:
+            session.add(Organisation(name="X", name_key="x", org_type=OrgType.AGENCY))
+        with pytest.raises(CorruptDatabase, match="damaged"), db.raw_write():
+            pass
+    finally:
+        db.close()
+    assert digest(damaged) == before
+
+
+def test_a_write_before_the_deferred_check_runs_it_first(schema_db: Database) -> None:
+    path = wal_office_with_orgs(schema_db, 3)
+    with open_database(path, defer_integrity_check=True) as db:
+        assert db.integrity_pending
+        add_org(db, "Later")
+        assert not db.integrity_pending and not db.damaged
+
+
+def test_deferred_check_is_not_deferred_when_opening_would_write(schema_db: Database, tmp_path: Path) -> None:
+    # Not yet in WAL mode: opening switches it, so the pages are checked before that write, as without deferral.
+    source = wal_office_with_orgs(schema_db, 300)
+    conn = sqlite3.connect(source)
+    conn.execute("PRAGMA journal_mode=DELETE")
+    conn.close()
+    damaged = tmp_path / "damaged.cyberdesk"
+    scribble(source, damaged)
+    before = digest(damaged)
+    with pytest.raises(CorruptDatabase, match="damaged"):
+        open_database(damaged, defer_integrity_check=True)
+    assert digest(damaged) == before
+    with open_database(source, defer_integrity_check=True) as db:
+        assert not db.integrity_pending
+
+
+def test_deferred_check_still_refuses_newer_schema_and_foreign_files(schema_db: Database, tmp_path: Path) -> None:
+    path = wal_office_with_orgs(schema_db, 1)
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    conn.commit()
+    conn.close()
+    before = digest(path)
+    with pytest.raises(NewerSchema, match="newer version"):
+        open_database(path, defer_integrity_check=True)
+    assert digest(path) == before
+    text = tmp_path / "notes.cyberdesk"
+    text.write_text("not a database\n" * 20)
+    with pytest.raises(NotADatabase, match="not a Cyber Affairs Desk database"):
+        open_database(text, defer_integrity_check=True)

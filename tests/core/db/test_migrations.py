@@ -129,3 +129,22 @@ def test_failed_migration_is_rolled_back(schema_db: Database, tmp_path: Path, mo
     assert conn.execute("SELECT name FROM organisation").fetchall() == [("MFA",)]
     conn.close()
     assert not path.with_name(path.name + ".lock").exists()
+
+
+def test_revisions_read_from_the_scripts_match_alembic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for extra in ("", GOOD_STEP):
+        if extra:
+            with_extra_step(tmp_path, monkeypatch, extra)
+        scripts = migrate.script_directory()
+        assert migrate.head_revision() == scripts.get_current_head()
+        assert migrate.known_revisions() == {rev.revision for rev in scripts.walk_revisions()}
+    assert migrate.head_revision() == "9001_test_step"
+
+
+def test_current_revisions_without_alembic(schema_db: Database, tmp_path: Path) -> None:
+    with schema_db.read() as session:
+        assert migrate.current_revisions(session.connection()) == {migrate.head_revision()}
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'bare.db'}")
+    with engine.connect() as conn:
+        assert migrate.current_revisions(conn) == frozenset()
+    engine.dispose()
