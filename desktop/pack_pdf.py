@@ -60,6 +60,8 @@ def ensure_gui_application() -> None:
 
 
 def _text(value: object) -> str:
+    if isinstance(value, str):
+        return value
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
@@ -369,8 +371,9 @@ _PAD = 0.25  # cell padding, in lines
 _WRAP = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignTop)
 
 # A page's drawing operations, as tuples (made by the ten thousand on a large office):
-# ("fill", QRectF, QColor) · ("frame", QRectF, [QLineF]) · ("line", QPointF, text, QFont, QColor) for one line of
-# text at its baseline · ("wrap", QRectF, text, QFont, QColor, flags) for text wrapped inside a box.
+# ("fill", QRectF, QColor) · ("rule", QLineF) under a row · ("grid", QRectF, [QLineF]) a table's frame and column
+# rules on one page · ("line", QPointF, text, QFont, QColor) for one line of text at its baseline ·
+# ("wrap", QRectF, text, QFont, QColor, flags) for text wrapped inside a box.
 _Op = tuple[Any, ...]
 
 
@@ -449,16 +452,25 @@ class _Layout:
         header_fills = [self.colour(_HEADER_FILL)] * len(block.headers)
         header_height = 0.0
 
-        def place(
-            cells: Sequence[str], font: tuple[QFont, QFontMetricsF], colour: QColor, fills: Sequence[Any]
-        ) -> None:
+        segment_top = self.y  # where the part of the table on the current page begins
+
+        def close_segment() -> None:
+            # The outer frame and the column rules are drawn once per page the table covers, not once per row.
+            if block.borders and self.y > segment_top:
+                rules = [QLineF(x, segment_top, x, self.y) for x in lefts[1:]]
+                self.pages[-1].append(("grid", QRectF(0, segment_top, self.width, self.y - segment_top), rules))
+
+        def place(cells: Sequence[str], font: tuple[QFont, QFontMetricsF], colour: QColor, fills: list[Any]) -> None:
+            nonlocal segment_top
             qfont, metrics = font
             wrapped = [self._measure(metrics, text, w) if text else None for text, w in zip(cells, inner, strict=True)]
             height = max((h for h in wrapped if h is not None), default=line) + 2 * pad
             # A row taller than a page is cut at the page's foot rather than looping for ever.
             height = min(height, self.height - header_height)
             if self.y + height > self.height:
+                close_segment()
                 self.new_page()
+                segment_top = self.y
                 if block.header:
                     place(block.headers, bold, black, header_fills)
             y, ops = self.y, self.pages[-1]
@@ -466,8 +478,7 @@ class _Layout:
                 if fill is not None:
                     ops.append(("fill", QRectF(lefts[column], y, widths[column], height), fill))
             if block.borders:
-                separators = [QLineF(x, y, x, y + height) for x in lefts[1:]]
-                ops.append(("frame", QRectF(0, y, self.width, height), separators))
+                ops.append(("rule", QLineF(0, y + height, self.width, y + height)))
             baseline = y + pad + metrics.ascent()
             for column, text in enumerate(cells):
                 if not text:
@@ -487,6 +498,7 @@ class _Layout:
             heights = [self._measure(bold[1], text, w) for text, w in zip(block.headers, inner, strict=True)]
             header_height = max((h for h in heights if h is not None), default=line) + 2 * pad
         self._fits(header_height + line + 2 * pad)
+        segment_top = self.y
         if block.header:
             place(block.headers, bold, black, header_fills)
         for cells, style, fills in zip(block.rows, block.styles, block.fills, strict=True):
@@ -496,6 +508,7 @@ class _Layout:
                 red if "red" in style else black,
                 [None if fill is None else self.colour(fill) for fill in fills],
             )
+        close_segment()
         self.y += line * 0.6
 
     def add(self, blocks: Iterable[_Block]) -> None:
@@ -586,10 +599,14 @@ def _draw_ops(painter: QPainter, ops: Sequence[_Op], grid: QPen) -> None:
         elif kind == "fill":
             painter.fillRect(op[1], op[2])
         else:
-            pen = grid
-            painter.setPen(grid)
-            painter.drawRect(op[1])
-            painter.drawLines(op[2])
+            if pen is not grid:
+                pen = grid
+                painter.setPen(grid)
+            if kind == "rule":
+                painter.drawLine(op[1])
+            else:
+                painter.drawRect(op[1])
+                painter.drawLines(op[2])
 
 
 def render_pack_pdf(pack: MeetingPack, target: Path) -> None:
