@@ -39,14 +39,16 @@ class FileCommands(QObject):
             for signal in (flow.sig_export_finished, flow.sig_export_failed, flow.sig_export_cancelled):
                 signal.connect(lambda *_: action.setEnabled(True))
 
-    def export_meeting_pack(self) -> None:
-        """File > Export meeting pack…: the next scheduled meeting's pack (the latest held when none is)."""
+    def export_meeting_pack(self, meeting: int | None = None) -> None:
+        """The pack of `meeting` (the workspace's button); File > Export meeting pack… gives none: then the next
+        scheduled meeting's pack (the latest held when none is)."""
         db = self._window.db
         if db is None:
             return
         from desktop.pack_export import export_pack_from_gui, meeting_for_pack
 
-        meeting = meeting_for_pack(db)
+        if meeting is None:
+            meeting = meeting_for_pack(db)
         if meeting is None:
             QMessageBox.information(self._window, APP_NAME, self.tr("This office has no meetings yet."))
             return

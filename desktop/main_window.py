@@ -288,6 +288,8 @@ class MainWindow(QMainWindow):
 
         view = MeetingsPage(self.db, entities) if label == "Meetings" else RegisterView(self.db, entities)
         view.sig_record_opened.connect(self.show_record)
+        if isinstance(view, MeetingsPage):
+            view.workspace.sig_export_pack_requested.connect(self.files.export_meeting_pack)
         for entity, list_view in view.lists.items():
             self.settings.restore_columns(entity, list_view.table.horizontalHeader())
         return view

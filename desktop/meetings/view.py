@@ -144,6 +144,8 @@ class MeetingWorkspaceView(QWidget):
 
     sig_records_changed = Signal()
     """A meeting, its agenda, attendance or outcomes were saved; other views may want to refresh."""
+    sig_export_pack_requested = Signal(int)
+    """The user asked for the pack of the meeting shown: (meeting id). The window runs the export."""
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -164,10 +166,10 @@ class MeetingWorkspaceView(QWidget):
             )
         )
         self.export_pack_button = QPushButton(self.tr("Export pack…"))
-        # Wired by the meeting-pack export (desktop/pack_export.py) when it lands.
         self.export_pack_button.setObjectName("exportPackButton")
         self.export_pack_button.setToolTip(self.tr("Export this meeting's pack to Excel or PDF"))
         self.export_pack_button.setEnabled(False)
+        self.export_pack_button.clicked.connect(self._on_export_pack_clicked)
         group_label = QLabel(self.tr("&Group:"))
         group_label.setBuddy(self.group_combo)
 
@@ -437,6 +439,7 @@ class MeetingWorkspaceView(QWidget):
         self.reload_meetings()
 
     def _show_meeting(self, meeting_id: int | None) -> None:
+        self.export_pack_button.setEnabled(meeting_id is not None)
         if meeting_id is None:
             self._detail = None
             self.header.setText(self.tr("No meeting yet: prepare the group's next meeting."))
@@ -805,6 +808,10 @@ class MeetingWorkspaceView(QWidget):
             if meeting.id != self.meeting_id:
                 self.show_message("")
                 self._show_meeting(meeting.id)
+
+    def _on_export_pack_clicked(self) -> None:
+        if self._detail is not None:
+            self.sig_export_pack_requested.emit(self._detail.id)
 
 
 class MeetingsPage(RegisterView):

@@ -73,7 +73,7 @@ def test_opens_on_the_next_meeting_with_its_agenda_times(workspace: MeetingWorks
     assert workspace.agenda_model.index(0, AgendaColumn.START).data() == "10:00"
     assert workspace.agenda_summary.text().startswith("9 items, 85 minutes; runs to 11:25")
     export = workspace.findChild(type(workspace.export_pack_button), "exportPackButton")
-    assert export is workspace.export_pack_button and not export.isEnabled()
+    assert export is workspace.export_pack_button and export.isEnabled()
 
 
 def test_prepare_next_meeting_by_the_button(qtbot: QtBot, workspace: MeetingWorkspaceView, demo_db: Database) -> None:

@@ -111,3 +111,25 @@ def test_the_self_test_exports_both_pack_formats(demo_db: Database, tmp_path: Pa
     assert (tmp_path / "pack.xlsx").exists() and (tmp_path / "pack.pdf").exists()
     out = capsys.readouterr().out  # type: ignore[attr-defined]
     assert "Wrote the pack for Meeting" in out and "pack.pdf" in out
+
+
+def test_the_workspace_button_exports_the_pack_of_the_meeting_shown(
+    window: object, demo_path: Path, monkeypatch: object, qtbot: object
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from desktop.main_window import page_of
+    from desktop.meetings.view import MeetingsPage
+
+    assert window.open_database(demo_path)  # type: ignore[attr-defined]
+    started: list[object] = []
+    monkeypatch.setattr(  # type: ignore[attr-defined]
+        "desktop.pack_export.export_pack_from_gui", lambda *args, **_: started.append(args[2])
+    )
+    page = window.page(page_of("meetings"))  # type: ignore[attr-defined]
+    assert isinstance(page, MeetingsPage)
+    workspace = page.show_workspace()
+    shown = workspace._detail
+    assert shown is not None
+    qtbot.mouseClick(workspace.export_pack_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    assert started == [shown.id]
