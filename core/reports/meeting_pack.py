@@ -22,7 +22,6 @@ from core.domain.meetings import (
     AttendanceStatus,
     Decision,
     EngagementGroup,
-    GroupMembership,
     Meeting,
     MeetingStatus,
     Paper,
@@ -32,6 +31,7 @@ from core.domain.reference import Marking
 from core.domain.secondments import Secondment, SecondmentStatus
 from core.reports.budget import BudgetByForum, budget_by_forum
 from core.reports.lists import UnknownMarking, resolve_marking
+from core.reports.meetings import AttendanceMatrix, attendance_matrix
 from core.services.office import OfficeSettings, load_settings
 from core.services.rag import Rag, RagInput, action_rag, rag
 
@@ -102,16 +102,8 @@ DECISION_COLUMNS: tuple[tuple[str, str], ...] = (
 
 CALENDAR_MONTHS = 6
 COMMITMENT_QUARTERS = 2
-NOT_A_MEMBER = "—"
 _CLOSED_COMMITMENTS = (CommitmentStatus.COMPLETED, CommitmentStatus.LAPSED, CommitmentStatus.WITHDRAWN)
 _ENDED_SECONDMENTS = (SecondmentStatus.COMPLETED, SecondmentStatus.TERMINATED_EARLY)
-# The status an agency shows in the matrix when several of its people are listed: the most present wins.
-_MATRIX_ORDER = (
-    AttendanceStatus.PRESENT,
-    AttendanceStatus.ALTERNATE,
-    AttendanceStatus.IN_ATTENDANCE,
-    AttendanceStatus.APOLOGY,
-)
 
 T = TypeVar("T")
 
@@ -168,14 +160,6 @@ class AttendanceRow:
     name: str
     role: str
     status: str
-
-
-@dataclass(frozen=True)
-class AttendanceMatrix:
-    """Agency × meeting for the fiscal year: each cell is the agency's status, "" for no record, — for no member."""
-
-    meetings: tuple[tuple[int, str, date], ...]  # number, title, date
-    rows: tuple[tuple[str, tuple[str, ...]], ...]  # agency, one cell per meeting
 
 
 @dataclass(frozen=True)
@@ -565,49 +549,8 @@ class _Builder:
         return tuple(rows)
 
     def matrix(self) -> AttendanceMatrix:
-        fy = self.meeting.fiscal_year
-        meetings = [m for m in self.group_meetings if self.calendar.fiscal_year_of(m.meeting_date) == fy]
-        ids = [m.id for m in meetings]
-        statuses: dict[tuple[int, int], AttendanceStatus] = {}
-        for org_id, meeting_id, status in self.session.execute(
-            sa.select(Attendance.organisation_id, Attendance.meeting_id, Attendance.status).where(
-                Attendance.meeting_id.in_(ids)
-            )
-        ):
-            known = statuses.get((org_id, meeting_id))
-            if known is None or _MATRIX_ORDER.index(status) < _MATRIX_ORDER.index(known):
-                statuses[(org_id, meeting_id)] = status
-        start, end = self.calendar.start_of(fy), self.calendar.end_of(fy)
-        spans = self.session.execute(
-            sa.select(GroupMembership.organisation_id, GroupMembership.start_date, GroupMembership.end_date).where(
-                GroupMembership.group_id == self.meeting.group_id,
-                GroupMembership.start_date <= end,
-                sa.or_(GroupMembership.end_date.is_(None), GroupMembership.end_date >= start),
-            )
-        ).all()
-        agencies = {span.organisation_id for span in spans} | {org for org, _ in statuses}
-
-        def member(org_id: int, on: date) -> bool:
-            return any(
-                s.organisation_id == org_id and s.start_date <= on and (s.end_date is None or s.end_date >= on)
-                for s in spans
-            )
-
-        rows = []
-        for org_id in sorted(agencies, key=lambda o: self.org(o).casefold()):
-            cells = []
-            for m in meetings:
-                recorded = statuses.get((org_id, m.id))
-                if recorded is not None:
-                    cells.append(recorded.label)
-                elif not member(org_id, m.meeting_date):
-                    cells.append(NOT_A_MEMBER)
-                else:
-                    cells.append("Absent" if m.status is MeetingStatus.HELD else "")
-            rows.append((self.org(org_id), tuple(cells)))
-        return AttendanceMatrix(
-            meetings=tuple((m.number, self.title(m.id), m.meeting_date) for m in meetings), rows=tuple(rows)
-        )
+        # The workspace's matrix, so the pack and the screen never disagree about who came.
+        return attendance_matrix(self.session, self.meeting.group_id, self.meeting.fiscal_year)
 
     def decision_rows(self, section: str, where: sa.ColumnElement[bool]) -> tuple[DecisionRow, ...]:
         found = self.session.execute(
