@@ -53,6 +53,7 @@ def user_error_types() -> tuple[type[BaseException], ...]:
     from core.domain.fiscal import FiscalYearError
     from core.domain.money import MoneyError
     from core.io.errors import ExportError
+    from core.io.imports.errors import ImportRejected
     from core.reports.lists import UnknownList, UnknownMarking, UnsortableColumn
     from core.services.office import OfficeExists, OfficeMissing
     from core.services.records import EditConflict, RecordInUse, RecordNotFound
@@ -60,6 +61,7 @@ def user_error_types() -> tuple[type[BaseException], ...]:
 
     return (
         ExportError,
+        ImportRejected,
         DatabaseError,
         DatabaseLocked,
         ValidationError,

@@ -15,6 +15,7 @@ from PySide6.QtCore import QTimer
 
 from core.db.engine import Database
 from core.io.errors import ExportError
+from core.io.imports.errors import ImportRejected
 from core.io.progress import CancelToken, ExportCancelled, ProgressSink
 from core.io.table_export import export_list
 from desktop.jobs import JobRunner
@@ -145,17 +146,24 @@ def test_write_jobs_run_one_at_a_time_in_order(qtbot: QtBot, runner: JobRunner) 
     assert finished == [0, 1, 2, 3]
 
 
-def test_a_user_error_fails_with_its_own_message(qtbot: QtBot, runner: JobRunner, tmp_path: Path) -> None:
-    message = "Cannot write to folder /nowhere: it does not exist."
-
+@pytest.mark.parametrize(
+    ("error_type", "message"),
+    [
+        (ExportError, "Cannot write to folder /nowhere: it does not exist."),
+        (ImportRejected, "Cannot import budget.xlsx: the file is empty."),
+    ],
+)
+def test_a_user_error_fails_with_its_own_message(
+    qtbot: QtBot, runner: JobRunner, tmp_path: Path, error_type: type[Exception], message: str
+) -> None:
     def refuse(progress: ProgressSink, cancel: CancelToken) -> None:
-        raise ExportError(message, tmp_path / "x.xlsx")
+        raise error_type(message, tmp_path / "x.xlsx")
 
     handle = runner.prepare(refuse)
     with qtbot.waitSignal(handle.signals.sig_failed, timeout=TIMEOUT_MS) as blocker:
         handle.start()
     assert blocker.args == [message, ""]
-    assert isinstance(handle.error, ExportError)
+    assert isinstance(handle.error, error_type)
 
 
 def test_an_unexpected_error_fails_with_a_traceback_and_is_logged(
