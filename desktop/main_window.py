@@ -32,6 +32,7 @@ from desktop.settings import AppSettings
 
 if TYPE_CHECKING:
     from core.db.engine import Database
+    from desktop.action_updates import ActionUpdateCommands
     from desktop.due_soon import DueSoonPanel
     from desktop.lists.register import RegisterView
 
@@ -141,12 +142,20 @@ class MainWindow(QMainWindow):
         self.actions.connect("open_office", self.files.choose_and_open)
         self.actions.connect("new_office", self.files.create_new_office)
         self.start_real_office.clicked.connect(self.files.create_new_office)
-        from desktop.action_updates import ActionUpdateCommands
+        self._updates: ActionUpdateCommands | None = None
+        self.actions.connect("export_action_updates", lambda: self.updates.export_for_agency())
+        self.actions.connect("import_action_updates", lambda: self.updates.import_updates())
 
-        self.updates = ActionUpdateCommands(self)
-        self.actions.connect("export_action_updates", self.updates.export_for_agency)
-        self.actions.connect("import_action_updates", self.updates.import_updates)
-        self.updates.sig_import_applied.connect(self._on_editor_record_saved)
+    @property
+    def updates(self) -> ActionUpdateCommands:
+        """The action-update commands, built on first use: their module brings the export flow, which the first
+        frame has no need of."""
+        if self._updates is None:
+            from desktop.action_updates import ActionUpdateCommands
+
+            self._updates = ActionUpdateCommands(self)
+            self._updates.sig_import_applied.connect(self._on_editor_record_saved)
+        return self._updates
 
     # --- database ---------------------------------------------------------------------------------------
 

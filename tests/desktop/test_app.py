@@ -46,3 +46,38 @@ def test_new_office_dialog_shows_core_messages_next_to_fields(qtbot, tmp_path: P
     dialog._on_buttons_accepted()
     assert dialog.result() == 1
     assert dialog.values() == ("Office of the Ambassador", "eur", 7)
+
+
+# What the shell must not load before its first frame: each is imported when the database opens or a command runs.
+NOT_BEFORE_FIRST_FRAME = (
+    "sqlalchemy",
+    "alembic",
+    "openpyxl",
+    "pyqtgraph",
+    "core.db.engine",
+    "desktop.exports",
+    "desktop.action_updates",
+    "desktop.editing.dialog",
+)
+
+
+def test_the_first_frame_loads_no_database_layer_and_no_export_code(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    probe = f"""
+import sys
+from desktop.app import make_application
+from desktop.settings import AppSettings
+app = make_application([])
+from desktop.main_window import MainWindow
+window = MainWindow(AppSettings({str(tmp_path / "settings.ini")!r}))
+window.show()
+app.processEvents()
+print(",".join(m for m in {NOT_BEFORE_FIRST_FRAME!r} if m in sys.modules))
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""
