@@ -4,29 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import platform
 import sys
 import threading
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from types import TracebackType
+from typing import NamedTuple
 
 import PySide6
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, qVersion
-from PySide6.QtGui import QFontDatabase, QGuiApplication
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QPlainTextEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from core import APP_NAME, __version__
 
@@ -50,8 +38,9 @@ LOG_BACKUPS = 3
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
 
-@dataclass(frozen=True)
-class ErrorReport:
+# The hooks are installed before the first frame, so this module keeps to what the bare window has loaded already:
+# a NamedTuple (typing is loaded) rather than a dataclass, and platform and datetime only when a report is built.
+class ErrorReport(NamedTuple):
     """What went wrong, as text a user can copy into an e-mail to support."""
 
     summary: str  # "ValueError: bad value"
@@ -61,6 +50,9 @@ class ErrorReport:
 
 def build_report(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None, thread: str) -> str:
     """The copyable report: app, Python and Qt versions, platform, time, thread and traceback."""
+    import platform
+    from datetime import datetime
+
     lines = [
         f"{APP_NAME} {__version__}",
         f"Python {platform.python_version()} ({platform.python_implementation()})",
@@ -77,6 +69,11 @@ class ErrorDialog(QDialog):
     """Tells the user that something went wrong, that the data is safe, and offers the report to copy."""
 
     def __init__(self, report: ErrorReport, parent: QWidget | None = None) -> None:
+        # Imported here, not with the module: PySide builds each class's enums on first use, some 40 ms for these,
+        # and the hooks are installed before the first frame.
+        from PySide6.QtGui import QFontDatabase
+        from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout
+
         super().__init__(parent)
         self.report = report
         self.repeats = 1
@@ -122,6 +119,8 @@ class ErrorDialog(QDialog):
         self.repeat_label.setVisible(True)
 
     def _on_copy_button_clicked(self) -> None:
+        from PySide6.QtGui import QGuiApplication
+
         QGuiApplication.clipboard().setText(self.report.text)
         self.copy_button.setText(self.tr("Copied"))
 

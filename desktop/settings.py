@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass
@@ -13,6 +12,14 @@ from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QHeaderView, QMainWindow
 
 from core import APP_ID
+
+
+def _json():  # type: ignore[no-untyped-def]
+    # Imported on first use: json costs some 5 ms, and the settings are read before the first frame.
+    import json
+
+    return json
+
 
 __all__ = [
     "MAX_RECENT_DATABASES",
@@ -211,7 +218,7 @@ class AppSettings:
                 value = bytes(raw.data()) if isinstance(raw, QByteArray) else None
             elif setting.kind is list:
                 # JSON, because an INI file cannot tell a one-item list from a string.
-                value = json.loads(raw) if isinstance(raw, str) else None
+                value = _json().loads(raw) if isinstance(raw, str) else None
                 if not (isinstance(value, list) and all(isinstance(item, str) for item in value)):
                     value = None
             elif setting.kind is int:
@@ -227,7 +234,7 @@ class AppSettings:
         if setting.kind is bytes:
             stored = QByteArray(cast(bytes, value))
         elif setting.kind is list:
-            stored = json.dumps(value)
+            stored = _json().dumps(value)
         else:
             stored = value
         self._qs.setValue(setting.key, stored)
