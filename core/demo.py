@@ -1859,6 +1859,8 @@ class _Programme:
             outcome = (0, 0, 0)
             if plan.held and not actions_only:
                 outcome = (*self._attendance(plan, items), self._decisions(plan, items))
+            elif not actions_only:
+                self._draft_attendance(plan)
             if plan.held:
                 added += self._actions(plan, items, None if max_actions is None else max_actions - added)
             rows.append(self._meeting_row(plan, outcome))
@@ -2061,6 +2063,27 @@ class _Programme:
             )
         present = sum(1 for r in records if r[3] in (AttendanceStatus.PRESENT, AttendanceStatus.ALTERNATE))
         return present, len(apologising)
+
+    def _draft_attendance(self, plan: _MeetingPlan) -> None:
+        """The list the secretariat drafts for the coming meeting, as prepare_next_meeting does: the chair, the
+        secretariat and every member agency's liaison, expected. No random draws, so the rest of the demo stays
+        the same for a seed."""
+        agencies = self.ctx.ref.agencies
+        mfa = agencies["MFA"]
+        records = [(mfa, self.ambassador, "Chair"), (mfa, self.office[3], "Secretariat")]
+        for span in self.spans:
+            if span.covers(plan.when):
+                role = "Member" if span.role is MembershipRole.MEMBER else "Observer"
+                records.append((agencies[span.agency], span.person, role))
+        for org, person, role in records:
+            self.ctx.insert(
+                Attendance,
+                meeting_id=plan.id,
+                organisation_id=org,
+                person_id=person,
+                role=role,
+                status=AttendanceStatus.PRESENT,
+            )
 
     def _decisions(self, plan: _MeetingPlan, items: list[_Item]) -> int:
         """A decision per paper put for decision, topped up to two from the items discussed (at most three)."""

@@ -15,11 +15,11 @@ from core.cli import EXIT_OK, EXIT_REFUSED, run
 from core.db.backup import backup_to
 from core.db.engine import Database, open_database
 from core.domain.audit import AuditEntry, AuditKind, ImportBatch
-from core.domain.meetings import Action, ActionStatus, Attendance, AttendanceStatus, GroupMembership
+from core.domain.meetings import Action, ActionStatus, Attendance, AttendanceStatus
 from core.domain.organisations import Organisation
-from core.io.action_updates import export_action_updates, next_meeting_for
+from core.io.action_updates import export_action_updates
 from core.io.errors import ExportError
-from core.services.records import create_record, update_record
+from core.services.records import update_record
 from tests.core.io.hostile import BILLION_LAUGHS, inline, raw_xlsx, sheet_xml
 
 AS_AT = date(2025, 8, 15)
@@ -31,34 +31,8 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     path = tmp_path_factory.mktemp("updates-demo") / "demo.cyberdesk"
     with open_database(path, create=True) as db:
-        build_demo(db, as_at=AS_AT)
-        _add_next_meeting_attendance(db)
+        build_demo(db, as_at=AS_AT)  # its next meeting has the secretariat's draft attendance list
     return path
-
-
-def _add_next_meeting_attendance(db: Database) -> None:
-    """The demo plans the next meeting without an attendance list; the secretariat's draft has MFA's liaison."""
-    with db.write(actor="secretariat") as session:
-        mfa = session.scalars(sa.select(Organisation).where(Organisation.code == "MFA")).one()
-        meeting = next_meeting_for(session, mfa.id, AS_AT)
-        assert meeting is not None
-        liaison = session.scalars(
-            sa.select(GroupMembership.liaison_person_id).where(
-                GroupMembership.organisation_id == mfa.id, GroupMembership.end_date.is_(None)
-            )
-        ).first()
-        assert liaison is not None
-        create_record(
-            session,
-            Attendance,
-            {
-                "meeting_id": meeting.id,
-                "organisation_id": mfa.id,
-                "person_id": liaison,
-                "role": "Member",
-                "status": AttendanceStatus.PRESENT,
-            },
-        )
 
 
 @pytest.fixture
