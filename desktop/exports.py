@@ -18,10 +18,17 @@ from desktop.jobs import JobHandle, JobRunner
 if TYPE_CHECKING:
     from core.db.engine import Database
     from core.io.progress import CancelToken, ProgressSink
-    from core.io.table_export import ExportResult
     from desktop.settings import AppSettings
 
-__all__ = ["AskTarget", "ExportListFlow", "OpenUrl", "export_list_interactive", "suggest_file_name"]
+__all__ = [
+    "ICS_FILTER",
+    "AskTarget",
+    "ExportFlow",
+    "ExportListFlow",
+    "OpenUrl",
+    "export_list_interactive",
+    "suggest_file_name",
+]
 
 # QFileDialog.getSaveFileName's shape: (parent, caption, suggested path, filter) -> (chosen path or "", filter).
 AskTarget = Callable[[QWidget | None, str, str, str], tuple[str, str]]
@@ -29,6 +36,7 @@ OpenUrl = Callable[[QUrl], bool]
 
 XLSX_FILTER = "Excel workbook (*.xlsx)"
 CSV_FILTER = "CSV file (*.csv)"
+ICS_FILTER = "iCalendar file (*.ics)"
 # A quick export finishes before the progress dialog would appear; it only shows for exports that take a while.
 PROGRESS_DELAY_MS = 400
 
@@ -46,17 +54,19 @@ def _default_ask_target(parent: QWidget | None, caption: str, suggested: str, fi
 
 def _target_from_dialog(chosen: str, selected_filter: str) -> Path:
     path = Path(chosen)
-    if path.suffix.lower() in (".xlsx", ".csv"):
+    if path.suffix.lower() in (".xlsx", ".csv", ".ics"):
         return path
-    # Some platforms' dialogs do not add the extension of the chosen type.
-    return path.with_name(path.name + (".csv" if selected_filter == CSV_FILTER else ".xlsx"))
+    # Some platforms' dialogs do not add the extension of the chosen type: take it from the filter, "(*.ics)".
+    suffix = selected_filter[selected_filter.rfind("*") + 1 :].rstrip(")") if "*" in selected_filter else ".xlsx"
+    return path.with_name(path.name + suffix)
 
 
-class ExportListFlow(QObject):
-    """One interactive export of a list: file dialog, background job with progress and cancel, then the result."""
+class ExportFlow(QObject):
+    """One interactive export: file dialog, background job with progress and cancel, then the result with Open file
+    and Open folder. Subclasses say what is exported (`start`); `run_export` does the rest."""
 
     sig_export_finished = Signal(object)
-    """Emitted with the ExportResult after the file was written."""
+    """Emitted with the export's result (it has `summary()` and `path`) after the file was written."""
     sig_export_failed = Signal(str)
     """Emitted with the one-line message shown to the user when the export failed."""
     sig_export_cancelled = Signal()
@@ -66,7 +76,6 @@ class ExportListFlow(QObject):
         self,
         parent: QWidget,
         db: Database,
-        entity: str,
         runner: JobRunner,
         settings: AppSettings,
         *,
@@ -78,7 +87,6 @@ class ExportListFlow(QObject):
         super().__init__(parent)
         self._parent = parent
         self._db = db
-        self._entity = entity
         self._runner = runner
         self._settings = settings
         self._ask_target = ask_target or _default_ask_target
@@ -89,35 +97,40 @@ class ExportListFlow(QObject):
         self.handle: JobHandle | None = None
         self.progress_dialog: QProgressDialog | None = None
         self.message_box: QMessageBox | None = None
-        self.result: ExportResult | None = None
+        self.result: Any = None
         self._open_file_button: QAbstractButton | None = None
         self._open_folder_button: QAbstractButton | None = None
 
     def start(self) -> bool:
-        """Ask for the target and start the export; False if the user cancelled the file dialog."""
-        from core.reports.lists import list_spec
+        raise NotImplementedError
+
+    def ask_target(self, title: str, suffix: str, filters: tuple[str, ...]) -> Path | None:
+        """The file the user chose (the marked name suggested in the last export folder), or None if cancelled;
+        a name typed without an extension gets the chosen filter's."""
         from core.services.office import load_settings
 
-        title = list_spec(self._entity).title
         # One short read on the GUI thread: the office's marking ceiling labels the file before anything is written.
         with self._db.read() as session:
             office = load_settings(session)
         today = self._today or date.today()
-        name = suggest_file_name(office.max_marking or office.default_marking, title, ".xlsx", today)
+        name = suggest_file_name(office.max_marking or office.default_marking, title, suffix, today)
         folder = self._settings.last_export_folder or Path.home()
         chosen, selected_filter = self._ask_target(
             self._parent,
             self.tr("Export {0}").format(title),
             str(folder / name),
-            f"{self.tr(XLSX_FILTER)};;{self.tr(CSV_FILTER)}",
+            ";;".join(self.tr(f) for f in filters),
         )
         if not chosen:
             self.sig_export_cancelled.emit()
-            return False
+            return None
         target = _target_from_dialog(chosen, selected_filter)
         self.target = target
         self._settings.last_export_folder = target.parent
+        return target
 
+    def run_export(self, title: str, target: Path, work: Callable[[ProgressSink, CancelToken], Any]) -> None:
+        """Run `work(progress, cancel)` on a pool thread behind a progress dialog that appears if it takes a while."""
         progress = QProgressDialog(
             self.tr("Exporting {0} to {1}…").format(title, target.name), self.tr("Cancel"), 0, 0, self._parent
         )
@@ -127,16 +140,7 @@ class ExportListFlow(QObject):
         progress.setAutoClose(False)
         progress.setAutoReset(False)
         self.progress_dialog = progress
-
-        db, entity, as_at = self._db, self._entity, self._as_at
-
-        def export(progress_sink: ProgressSink, cancel: CancelToken) -> Any:
-            # Runs on a pool thread: the query and openpyxl stay off the GUI thread.
-            from core.io.table_export import export_list
-
-            return export_list(db, entity, target, as_at=as_at, progress=progress_sink, cancel=cancel)
-
-        handle = self._runner.prepare(export)
+        handle = self._runner.prepare(work)
         self.handle = handle
         progress.canceled.connect(handle.cancel)
         handle.signals.sig_progress.connect(self._on_job_progress)
@@ -144,7 +148,6 @@ class ExportListFlow(QObject):
         handle.signals.sig_failed.connect(self._on_job_failed)
         handle.signals.sig_cancelled.connect(self._on_job_cancelled)
         handle.start()
-        return True
 
     def cancel(self) -> None:
         """What the progress dialog's Cancel button does."""
@@ -165,7 +168,7 @@ class ExportListFlow(QObject):
             self.progress_dialog.deleteLater()
             self.progress_dialog = None
 
-    def _on_job_finished(self, result: ExportResult) -> None:
+    def _on_job_finished(self, result: Any) -> None:
         self._close_progress()
         self.result = result
         box = QMessageBox(QMessageBox.Icon.Information, APP_NAME, result.summary(), parent=self._parent)
@@ -204,6 +207,33 @@ class ExportListFlow(QObject):
             self._open_url(QUrl.fromLocalFile(str(self.result.path)))
         elif button is self._open_folder_button:
             self._open_url(QUrl.fromLocalFile(str(self.result.path.parent)))
+
+
+class ExportListFlow(ExportFlow):
+    """The export of one list, as xlsx or csv."""
+
+    def __init__(self, parent: QWidget, db: Database, entity: str, runner: JobRunner, settings: AppSettings, **kw: Any):
+        super().__init__(parent, db, runner, settings, **kw)
+        self._entity = entity
+
+    def start(self) -> bool:
+        """Ask for the target and start the export; False if the user cancelled the file dialog."""
+        from core.reports.lists import list_spec
+
+        title = list_spec(self._entity).title
+        target = self.ask_target(title, ".xlsx", (XLSX_FILTER, CSV_FILTER))
+        if target is None:
+            return False
+        db, entity, as_at = self._db, self._entity, self._as_at
+
+        def export(progress_sink: ProgressSink, cancel: CancelToken) -> Any:
+            # Runs on a pool thread: the query and openpyxl stay off the GUI thread.
+            from core.io.table_export import export_list
+
+            return export_list(db, entity, target, as_at=as_at, progress=progress_sink, cancel=cancel)
+
+        self.run_export(title, target, export)
+        return True
 
 
 def export_list_interactive(

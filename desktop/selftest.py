@@ -69,6 +69,12 @@ def run_self_test(db_path: Path | None = None) -> int:
                     _say(result.summary())
                 except Exception as exc:  # report every failing export, not just the first
                     failures.append(f"export {entity}{suffix}: {exc}")
+        try:
+            from core.io.ics import export_calendar
+
+            _say(export_calendar(window.db, work / "calendar.ics").summary())
+        except Exception as exc:  # reported with the others
+            failures.append(f"export calendar.ics: {exc}")
         window.close()
         app.processEvents()
     for failure in failures:

@@ -5,14 +5,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from core.domain.commitments import Commitment, CommitmentStatus, CommitmentType, LegalStatus, Milestone
+from core.domain.commitments import (
+    Commitment,
+    CommitmentStatus,
+    CommitmentType,
+    LegalStatus,
+    Milestone,
+    commitment_budget_line,
+)
 from core.domain.forums import Forum
+from core.domain.money import from_cents
 from core.domain.organisations import Organisation, Person
+from core.domain.reference import CostCategory
+from core.domain.resources import BudgetLine, BudgetMonth
 from core.services.rag import Rag, RagInput, rag
 from core.services.seed_data import COMMITMENT_EXAMPLES, CommitmentExample
 from core.services.validation import transition_problem
@@ -20,7 +31,9 @@ from core.services.validation import transition_problem
 __all__ = [
     "COMMITMENT_TRANSITIONS",
     "CommitmentProgress",
+    "LinkedBudgetLine",
     "MilestoneRow",
+    "budget_lines_of",
     "commitment_db_problems",
     "commitment_progress",
     "commitment_rag_input",
@@ -140,6 +153,37 @@ def commitment_progress(session: Session, commitment_id: int, as_at: date) -> Co
     next_due = min((m.due_date for m in milestones if not m.done), default=None)
     rag_input = commitment_rag_input(commitment.status, next_due, commitment.next_review_date, commitment.rag_override)
     return CommitmentProgress(done, len(milestones), next_due, rag(rag_input, as_at))
+
+
+@dataclass(frozen=True)
+class LinkedBudgetLine:
+    id: int
+    fiscal_year: int
+    description: str
+    category: str
+    revised: Decimal
+
+
+def budget_lines_of(session: Session, commitment_id: int) -> tuple[LinkedBudgetLine, ...]:
+    """The budget lines that fund the commitment: those pointing at it and those it is linked to."""
+    linked = sa.select(commitment_budget_line.c.budget_line_id).where(
+        commitment_budget_line.c.commitment_id == commitment_id
+    )
+    # Summed as the stored cents; Money turns them into an amount once, below.
+    revised = (
+        sa.select(sa.func.coalesce(sa.func.sum(sa.type_coerce(BudgetMonth.revised, sa.BigInteger())), 0))
+        .where(BudgetMonth.budget_line_id == BudgetLine.id)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        sa.select(BudgetLine.id, BudgetLine.fiscal_year, BudgetLine.description, CostCategory.label, revised)
+        .join(CostCategory, BudgetLine.category_id == CostCategory.id)
+        .where(sa.or_(BudgetLine.commitment_id == commitment_id, BudgetLine.id.in_(linked)))
+        .order_by(BudgetLine.fiscal_year, BudgetLine.id)
+    )
+    return tuple(
+        LinkedBudgetLine(i, fy, text, category, from_cents(int(amount))) for i, fy, text, category, amount in rows
+    )
 
 
 # --- the reference library -------------------------------------------------------------------------------------

@@ -480,12 +480,25 @@ EDITORS: dict[str, EditorSpec] = {
 }
 
 
+# Registers whose editor adds tabs and actions of its own (imported when first opened): entity -> "module:class".
+EDITOR_CLASSES = {
+    "secondments": "desktop.secondments.editor:SecondmentEditorDialog",
+    "commitments": "desktop.commitments.editor:CommitmentEditorDialog",
+}
+
+
 def open_editor(parent: QWidget | None, db: Database, entity: str, row_id: int | None) -> RecordEditorDialog:
     """The editor for one row of a register (row_id None: a new row); the caller shows it."""
+    import importlib
+
     from desktop.editing.dialog import RecordEditorDialog
 
     try:
         spec = EDITORS[entity]
     except KeyError:
         raise KeyError(f"No editor for {entity!r}; editors exist for: {', '.join(EDITORS)}.") from None
-    return RecordEditorDialog(db, spec, row_id=row_id, parent=parent)
+    dialog_class: type[RecordEditorDialog] = RecordEditorDialog
+    if entity in EDITOR_CLASSES:
+        module, name = EDITOR_CLASSES[entity].split(":")
+        dialog_class = getattr(importlib.import_module(module), name)
+    return dialog_class(db, spec, row_id=row_id, parent=parent)
