@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
 from core.db.engine import Database
-from core.domain.commitments import Commitment, CommitmentStatus, CommitmentType, LegalStatus, Milestone
+from core.domain.commitments import (
+    Commitment,
+    CommitmentStatus,
+    CommitmentType,
+    LegalStatus,
+    Milestone,
+    commitment_budget_line,
+)
 from core.domain.forums import Forum
 from core.domain.organisations import Organisation
+from core.domain.reference import CostCategory
+from core.domain.resources import BudgetLine, BudgetMonth
 from core.services.commitments import (
+    budget_lines_of,
     commitment_progress,
     example,
     examples,
@@ -154,3 +165,29 @@ def test_a_new_commitment_copied_from_an_example(db: Database) -> None:
     with db.read() as s:
         saved = s.get(Commitment, row_id)
         assert saved is not None and saved.instrument_ref == "CETS 224"
+
+
+def test_the_budget_lines_funding_a_commitment(db: Database) -> None:
+    row_id = _commitment(db)
+    with db.write() as s:
+        category = s.scalar(sa.select(CostCategory.id).order_by(CostCategory.id))
+        pointing = create_record(
+            s,
+            BudgetLine,
+            {"fiscal_year": 2025, "category_id": category, "description": "Workshop", "commitment_id": row_id},
+        )
+        linked = create_record(s, BudgetLine, {"fiscal_year": 2024, "category_id": category, "description": "Travel"})
+        create_record(s, BudgetLine, {"fiscal_year": 2025, "category_id": category, "description": "Unrelated"})
+        s.execute(sa.insert(commitment_budget_line).values(commitment_id=row_id, budget_line_id=linked.id))
+        s.add_all(
+            [
+                BudgetMonth(budget_line_id=pointing.id, fiscal_month=1, revised=Decimal("1000.50")),
+                BudgetMonth(budget_line_id=pointing.id, fiscal_month=2, revised=Decimal("999.50")),
+            ]
+        )
+    with db.read() as s:
+        lines = budget_lines_of(s, row_id)
+    assert [(line.fiscal_year, line.description, line.revised) for line in lines] == [
+        (2024, "Travel", Decimal("0.00")),
+        (2025, "Workshop", Decimal("2000.00")),
+    ]
