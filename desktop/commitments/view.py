@@ -1,4 +1,4 @@
-"""The Commitments page: the register, the reference library of public examples, and (later) norms coverage."""
+"""The Commitments page: the register, the reference library of public examples, and norms and strategy coverage."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 from core.domain.commitments import CommitmentType
 from core.services.commitments import examples, values_from_example
 from core.services.seed_data import CommitmentExample
+from desktop.commitments.coverage import CoverageView
 from desktop.lists.register import RegisterView
 
 if TYPE_CHECKING:
@@ -119,6 +121,30 @@ class CommitmentsPage(RegisterView):
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.insertLayout(0, bar)
+        # The register and the coverage view side by side in tabs.
+        register = self.lists["commitments"]
+        layout.removeWidget(register)
+        self.coverage = CoverageView(db)
+        self.coverage.sig_record_opened.connect(self.sig_record_opened)
+        self._tabs = QTabWidget()
+        self._tabs.addTab(register, self.tr("Commitments"))
+        self._tabs.addTab(self.coverage, self.tr("Norms and strategy coverage"))
+        layout.addWidget(self._tabs, 1)
+
+    @property
+    def current_entity(self) -> str:
+        # With the coverage in front, "new record" and "export this list" still mean the commitments.
+        return "commitments"
+
+    def show_coverage(self) -> CoverageView:
+        assert self._tabs is not None
+        self._tabs.setCurrentWidget(self.coverage)
+        return self.coverage
+
+    def refresh(self) -> None:
+        super().refresh()
+        if self.coverage.report is not None:
+            self.coverage.reload()
 
     def open_library(self) -> ExampleLibraryDialog:
         dialog = ExampleLibraryDialog(self)

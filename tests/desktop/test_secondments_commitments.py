@@ -179,3 +179,35 @@ def test_export_the_calendar_from_the_calendar_page(qtbot: QtBot, demo_db: Datab
     (open_file,) = [b for b in flow.message_box.buttons() if b.text() == "Open file"]
     open_file.click()
     assert opened == [QUrl.fromLocalFile(str(written))]
+
+
+def test_the_coverage_tab_shows_tags_gaps_and_opens_records(
+    qtbot: QtBot, page: CommitmentsPage, demo_db: Database, tmp_path: Path
+) -> None:
+    page.show()
+    view = page.show_coverage()
+    qtbot.waitUntil(lambda: view.report is not None)
+    assert page.current_entity == "commitments"
+    report = view.report
+    assert report is not None and report.gaps
+    assert view.tree.topLevelItemCount() == len(report.tags)
+    assert "gaps (no signed or in-implementation commitment and no open action)" in view.summary.text()
+    view.gaps_only.setChecked(True)
+    assert view.tree.topLevelItemCount() == len(report.gaps)
+    assert all(view.tree.topLevelItem(i).text(6) == "Gap" for i in range(view.tree.topLevelItemCount()))
+    view.gaps_only.setChecked(False)
+    covered = next(i for i in range(view.tree.topLevelItemCount()) if view.tree.topLevelItem(i).childCount())
+    child = view.tree.topLevelItem(covered).child(0)
+    with qtbot.waitSignal(page.sig_record_opened) as opened:
+        view.tree.itemActivated.emit(child, 0)
+    assert opened.args is not None and opened.args[0] in ("forums", "actions", "commitments", "budget")
+
+    target = tmp_path / "coverage.xlsx"
+    flow = view.export(
+        JobRunner(synchronous=True),
+        AppSettings(tmp_path / "settings.ini"),
+        ask_target=lambda *_: (str(target), "Excel workbook (*.xlsx)"),
+        open_url=lambda _url: True,
+    )
+    assert flow is not None and flow.result is not None and target.exists()
+    assert flow.result.gaps == len(report.gaps)
