@@ -22,6 +22,7 @@ _KIND_LABELS = {
     "milestone": "Milestone",
     "commitment_review": "Review",
     "briefing": "Briefing",
+    "secondment_review": "Secondment review",
 }
 
 
