@@ -15,7 +15,8 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QWidget
 
 from core.db.engine import Database
-from core.domain.commitments import Commitment, CommitmentType, Milestone
+from core.domain.commitments import Commitment, CommitmentStatus, CommitmentType, Milestone, commitment_tag
+from core.domain.reference import ReferenceItem
 from core.domain.secondments import Secondment, SecondmentExtension, SecondmentStatus
 from desktop.calendar.view import CalendarPage
 from desktop.commitments.editor import CommitmentEditorDialog
@@ -211,3 +212,44 @@ def test_the_coverage_tab_shows_tags_gaps_and_opens_records(
     )
     assert flow is not None and flow.result is not None and target.exists()
     assert flow.result.gaps == len(report.gaps)
+
+
+def test_tag_a_new_mou_to_norms_c_and_j_and_find_it_in_the_coverage(
+    qtbot: QtBot, demo_db: Database, page: CommitmentsPage
+) -> None:
+    editor = _open(qtbot, demo_db, "commitments", None)
+    editor.editor("title").set_field_value("Home State–Partner MOU on CERT cooperation")
+    editor.editor("status").set_field_value(CommitmentStatus.SIGNED)
+    editor.editor("signed_date").set_field_value(date(2025, 8, 1))
+    editor.set_tag("NORM-C", True)
+    editor.set_tag("NORM-J", True)
+    assert editor.tabs.tabText(editor._tags_tab) == "Norms and tags (2)"
+    with qtbot.waitSignal(editor.sig_record_saved) as saved:
+        assert editor.save()
+    assert saved.args is not None
+    row_id = saved.args[1]
+    with demo_db.read() as s:
+        assert set(s.scalars(
+            sa.select(ReferenceItem.code).join(commitment_tag).where(commitment_tag.c.commitment_id == row_id)
+        )) == {"NORM-C", "NORM-J"}  # fmt: skip
+    view = page.show_coverage()
+    view.show()
+    view.reload()
+    assert view.report is not None
+    norm_c = next(t for t in view.report.tags if t.code == "NORM-C")
+    assert row_id in [c.row_id for c in norm_c.commitments] and not norm_c.gap
+
+
+def test_a_change_of_tags_alone_is_saved_and_in_the_history(qtbot: QtBot, demo_db: Database) -> None:
+    commitment_id = _commitment_with_milestones(demo_db)
+    editor = _open(qtbot, demo_db, "commitments", commitment_id)
+    editor.set_tag("NORM-K", True)
+    assert editor.is_dirty() and editor.changed_values() == {}
+    with qtbot.waitSignal(editor.sig_record_saved):
+        assert editor.save()
+    reopened = _open(qtbot, demo_db, "commitments", commitment_id)
+    assert "NORM-K" in {reopened._tag_items[t].text(0).split(" — ")[0] for t in reopened.chosen_tags()}
+    assert not reopened.is_dirty()
+    history = [reopened.history.topLevelItem(i) for i in range(reopened.history.topLevelItemCount())]
+    fields = [h.child(j).text(2) for h in history for j in range(h.childCount())]
+    assert any("ags" in field for field in fields)

@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from core.db.engine import Database
+from core.domain.audit import AuditEntry, verify_chain
 from core.domain.commitments import (
     Commitment,
     CommitmentStatus,
@@ -17,10 +18,11 @@ from core.domain.commitments import (
     LegalStatus,
     Milestone,
     commitment_budget_line,
+    commitment_tag,
 )
 from core.domain.forums import Forum
 from core.domain.organisations import Organisation
-from core.domain.reference import CostCategory
+from core.domain.reference import CostCategory, ReferenceItem, ReferenceKind
 from core.domain.resources import BudgetLine, BudgetMonth
 from core.services.commitments import (
     budget_lines_of,
@@ -28,6 +30,8 @@ from core.services.commitments import (
     example,
     examples,
     milestones_of,
+    set_commitment_tags,
+    tag_choices,
     values_from_example,
 )
 from core.services.office import initialise_office
@@ -191,3 +195,38 @@ def test_the_budget_lines_funding_a_commitment(db: Database) -> None:
         (2024, "Travel", Decimal("0.00")),
         (2025, "Workshop", Decimal("2000.00")),
     ]
+
+
+def _codes(db: Database, row_id: int) -> set[str]:
+    with db.read() as s:
+        return set(
+            s.scalars(
+                sa.select(ReferenceItem.code).join(commitment_tag).where(commitment_tag.c.commitment_id == row_id)
+            )
+        )
+
+
+def test_tags_are_set_by_difference_audited_and_checked(db: Database) -> None:
+    row_id = _commitment(db)
+    with db.read() as s:
+        choices = {c.code: c.id for c in tag_choices(s)}
+        kinds = {c.kind for c in tag_choices(s)}
+    assert ReferenceKind.FUNCTION not in kinds and ReferenceKind.GGE_NORM in kinds
+    with db.write() as s:
+        assert set_commitment_tags(s, row_id, [choices["NORM-C"], choices["NORM-J"]]) == (2, 0)
+    with db.write() as s:
+        assert set_commitment_tags(s, row_id, [choices["NORM-J"], choices["PC-7"]]) == (1, 1)
+        assert set_commitment_tags(s, row_id, [choices["NORM-J"], choices["PC-7"]]) == (0, 0)
+    assert _codes(db, row_id) == {"NORM-J", "PC-7"}
+    with db.read() as s:
+        entries = s.scalars(
+            sa.select(AuditEntry.changes).where(AuditEntry.table_name == "commitment", AuditEntry.row_id == row_id)
+        ).all()
+        assert verify_chain(s.connection()).problems == ()
+    assert '{"tags":{"new":"NORM-J, PC-7","old":"NORM-C, NORM-J"}}' in entries
+    with db.read() as s:
+        function = s.scalar(sa.select(ReferenceItem.id).where(ReferenceItem.kind == ReferenceKind.FUNCTION))
+    with pytest.raises(ValidationError), db.write() as s:
+        set_commitment_tags(s, row_id, [function])
+    with pytest.raises(LookupError), db.write() as s:
+        set_commitment_tags(s, 9999, [])
