@@ -150,6 +150,9 @@ def _secondment_lifecycle(row: Mapping[str, Any]) -> dict[str, str]:
         errors["status"] = "Use Extend… to record the new end date and the reason; the status follows."
     if row.get("clearance_status") == ClearanceStatus.GRANTED and row.get("clearance_expiry") is None:
         errors["clearance_expiry"] = "Give the date the granted clearance expires."
+    share = row.get("host_cost_pct")
+    if share is not None and not 0 <= share <= 100:
+        errors["host_cost_pct"] = "Give a percentage from 0 to 100."
     return errors
 
 

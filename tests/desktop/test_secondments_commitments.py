@@ -44,6 +44,9 @@ def test_extend_a_secondment_and_see_the_history(qtbot: QtBot, demo_db: Database
     editor = _open(qtbot, demo_db, "secondments", ACTIVE_INDUSTRY_LOAN)
     assert isinstance(editor, SecondmentEditorDialog)
     assert editor.extend_button.isVisible() and editor.extend_button.isEnabled()
+    # The agreement and cost sharing are in the form (domain-reference §7.2).
+    assert str(editor.editor("agreement_ref").field_value()).startswith("SEC-")
+    assert editor.editor("host_cost_pct").field_value() == 30
     with demo_db.read() as s:
         before = s.get(Secondment, ACTIVE_INDUSTRY_LOAN)
         assert before is not None

@@ -290,3 +290,8 @@ def test_an_extension_of_a_stale_copy_is_a_conflict(db: Database, base: dict[str
     _update(db, row_id, {"notes": "changed elsewhere"})
     with pytest.raises(EditConflict), db.write() as s:
         extend_secondment(s, row_id, 1, new_end_date=date(2026, 1, 1), reason="x", granted_on=date(2025, 1, 1))
+
+
+def test_the_host_s_share_is_a_percentage(base: dict[str, Any]) -> None:
+    assert _rules({**base, "host_cost_pct": 101})["host_cost_pct"] == "Give a percentage from 0 to 100."
+    assert "host_cost_pct" not in _rules({**base, "host_cost_pct": 30})
