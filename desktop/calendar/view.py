@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from desktop.calendar.month import MonthView
 from desktop.exports import ICS_FILTER, ExportFlow
 from desktop.lists.register import RegisterView
 
@@ -56,12 +57,24 @@ class CalendarPage(RegisterView):
         bar.addWidget(self.skip_tbc)
         bar.addStretch(1)
         layout = self.layout()
-        assert layout is not None
-        layout.insertLayout(0, bar)  # type: ignore[attr-defined]
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertLayout(0, bar)
+        self.month = MonthView(db)
+        self.month.sig_record_opened.connect(self.sig_record_opened)
+        self.add_tab(self.month, self.tr("Month"))
         self.export_button.clicked.connect(self._on_export_button_clicked)
         self.flow: CalendarExportFlow | None = None
         self.runner: JobRunner | None = None
         self.settings: AppSettings | None = None
+
+    def show_month_view(self) -> MonthView:
+        self.show_tab(self.month)
+        return self.month
+
+    def refresh(self) -> None:
+        super().refresh()
+        if self.month.loaded:
+            self.month.reload()
 
     def export_calendar(self, runner: JobRunner, settings: AppSettings, **injected: Any) -> CalendarExportFlow | None:
         """Ask where, then write the .ics in the background; None if the user cancelled the file dialog."""

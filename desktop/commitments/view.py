@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -121,24 +120,12 @@ class CommitmentsPage(RegisterView):
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.insertLayout(0, bar)
-        # The register and the coverage view side by side in tabs.
-        register = self.lists["commitments"]
-        layout.removeWidget(register)
         self.coverage = CoverageView(db)
         self.coverage.sig_record_opened.connect(self.sig_record_opened)
-        self._tabs = QTabWidget()
-        self._tabs.addTab(register, self.tr("Commitments"))
-        self._tabs.addTab(self.coverage, self.tr("Norms and strategy coverage"))
-        layout.addWidget(self._tabs, 1)
-
-    @property
-    def current_entity(self) -> str:
-        # With the coverage in front, "new record" and "export this list" still mean the commitments.
-        return "commitments"
+        self.add_tab(self.coverage, self.tr("Norms and strategy coverage"))
 
     def show_coverage(self) -> CoverageView:
-        assert self._tabs is not None
-        self._tabs.setCurrentWidget(self.coverage)
+        self.show_tab(self.coverage)
         return self.coverage
 
     def refresh(self) -> None:

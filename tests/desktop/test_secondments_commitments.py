@@ -11,11 +11,12 @@ import pytest
 import sqlalchemy as sa
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QDate, Qt, QUrl
 from PySide6.QtWidgets import QWidget
 
 from core.db.engine import Database
 from core.domain.commitments import Commitment, CommitmentStatus, CommitmentType, Milestone, commitment_tag
+from core.domain.forums import DatePrecision, ForumEvent
 from core.domain.reference import ReferenceItem
 from core.domain.secondments import Secondment, SecondmentExtension, SecondmentStatus
 from desktop.calendar.view import CalendarPage
@@ -256,3 +257,27 @@ def test_a_change_of_tags_alone_is_saved_and_in_the_history(qtbot: QtBot, demo_d
     history = [reopened.history.topLevelItem(i) for i in range(reopened.history.topLevelItemCount())]
     fields = [h.child(j).text(2) for h in history for j in range(h.childCount())]
     assert any("ags" in field for field in fields)
+
+
+def test_the_month_view_lists_the_month_and_opens_records(qtbot: QtBot, demo_db: Database) -> None:
+    with demo_db.read() as s:
+        tbc = s.scalars(
+            sa.select(ForumEvent)
+            .where(ForumEvent.date_precision == DatePrecision.MONTH, ForumEvent.archived.is_(False))
+            .order_by(ForumEvent.start_date)
+        ).first()
+        assert tbc is not None
+        tbc_id, year, month_number, title = tbc.id, tbc.start_date.year, tbc.start_date.month, tbc.title
+    view = CalendarPage(demo_db, ("events",))
+    qtbot.addWidget(view)
+    view.show()
+    month = view.show_month_view()
+    assert view.current_entity == "events"
+    month.show_month(year, month_number)
+    rows = {month.table.item(r, 1).text(): r for r in range(month.table.rowCount())}
+    row = rows[f"{title} (dates TBC)"]
+    assert month.table.item(row, 0).text().endswith("(dates TBC)")
+    assert month.month.dateTextFormat(QDate(year, month_number, 1)).fontWeight() == 700
+    with qtbot.waitSignal(view.sig_record_opened) as opened:
+        month.table.cellActivated.emit(row, 1)
+    assert opened.args == ["events", tbc_id]
