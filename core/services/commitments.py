@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -11,8 +11,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from core.domain.audit import AuditKind, EntryData, append_entries, current_actor, encode_changes
-from core.domain.base import utcnow
 from core.domain.commitments import (
     Commitment,
     CommitmentStatus,
@@ -20,24 +18,21 @@ from core.domain.commitments import (
     LegalStatus,
     Milestone,
     commitment_budget_line,
-    commitment_tag,
 )
 from core.domain.forums import Forum
 from core.domain.money import from_cents
 from core.domain.organisations import Organisation, Person
-from core.domain.reference import CostCategory, ReferenceItem, ReferenceKind
+from core.domain.reference import CostCategory
 from core.domain.resources import BudgetLine, BudgetMonth
 from core.services.rag import Rag, RagInput, rag
 from core.services.seed_data import COMMITMENT_EXAMPLES, CommitmentExample
-from core.services.validation import ValidationError, transition_problem
+from core.services.validation import transition_problem
 
 __all__ = [
     "COMMITMENT_TRANSITIONS",
-    "TAG_KINDS",
     "CommitmentProgress",
     "LinkedBudgetLine",
     "MilestoneRow",
-    "TagChoice",
     "budget_lines_of",
     "commitment_db_problems",
     "commitment_progress",
@@ -45,9 +40,6 @@ __all__ = [
     "example",
     "examples",
     "milestones_of",
-    "set_commitment_tags",
-    "tag_choices",
-    "tags_of",
     "values_from_example",
 ]
 
@@ -192,93 +184,6 @@ def budget_lines_of(session: Session, commitment_id: int) -> tuple[LinkedBudgetL
     return tuple(
         LinkedBudgetLine(i, fy, text, category, from_cents(int(amount))) for i, fy, text, category, amount in rows
     )
-
-
-# --- tags: norms, principles, CBMs, building blocks, recommendations, issue areas ---------------------------------
-
-# What a commitment is tagged with (its diplomatic function is a field of its own).
-TAG_KINDS: tuple[ReferenceKind, ...] = (
-    ReferenceKind.GGE_NORM,
-    ReferenceKind.PARIS_CALL,
-    ReferenceKind.OSCE_CBM,
-    ReferenceKind.OAS_CBM,
-    ReferenceKind.BUILDING_BLOCK,
-    ReferenceKind.RECOMMENDATION,
-    ReferenceKind.ISSUE_AREA,
-    ReferenceKind.TAG,
-)
-
-
-@dataclass(frozen=True)
-class TagChoice:
-    id: int
-    kind: ReferenceKind
-    code: str
-    label: str
-    archived: bool
-
-
-def tag_choices(session: Session, include_ids: Iterable[int] = ()) -> tuple[TagChoice, ...]:
-    """The reference items a commitment can be tagged with, by list; archived ones only when already chosen."""
-    chosen = list(include_ids)
-    rows = session.execute(
-        sa.select(ReferenceItem.id, ReferenceItem.kind, ReferenceItem.code, ReferenceItem.label, ReferenceItem.archived)
-        .where(
-            ReferenceItem.kind.in_(TAG_KINDS),
-            sa.or_(ReferenceItem.archived.is_(sa.false()), ReferenceItem.id.in_(chosen)),
-        )
-        .order_by(ReferenceItem.kind, ReferenceItem.sort_order, ReferenceItem.code)
-    )
-    return tuple(TagChoice(*row) for row in rows)
-
-
-def tags_of(session: Session, commitment_id: int) -> frozenset[int]:
-    return frozenset(
-        session.scalars(
-            sa.select(commitment_tag.c.reference_item_id).where(commitment_tag.c.commitment_id == commitment_id)
-        )
-    )
-
-
-def set_commitment_tags(session: Session, commitment_id: int, tag_ids: Iterable[int]) -> tuple[int, int]:
-    """Make the commitment's tags exactly `tag_ids`, writing only the difference (so two people tagging the same
-    commitment with different norms both keep theirs), audited on the commitment. Returns (added, removed)."""
-    if session.get(Commitment, commitment_id) is None:
-        raise LookupError(f"commitment {commitment_id} no longer exists")
-    wanted = frozenset(tag_ids)
-    known = frozenset(
-        session.scalars(
-            sa.select(ReferenceItem.id).where(ReferenceItem.id.in_(wanted), ReferenceItem.kind.in_(TAG_KINDS))
-        )
-    )
-    if wanted - known:
-        raise ValidationError({"tags": "Choose norms, principles, CBMs, building blocks, recommendations or tags."})
-    before = tags_of(session, commitment_id)
-    added, removed = wanted - before, before - wanted
-    if added:
-        session.execute(
-            sa.insert(commitment_tag), [{"commitment_id": commitment_id, "reference_item_id": t} for t in sorted(added)]
-        )
-    if removed:
-        session.execute(
-            sa.delete(commitment_tag).where(
-                commitment_tag.c.commitment_id == commitment_id, commitment_tag.c.reference_item_id.in_(removed)
-            )
-        )
-    if added or removed:
-        query = sa.select(ReferenceItem.id, ReferenceItem.code).where(ReferenceItem.id.in_(before | wanted))
-        codes: dict[int, str] = dict(session.execute(query).all())
-        # Listed as text ("NORM-C, NORM-J"), as the History tab shows a field's old and new values.
-        change = {
-            "tags": {
-                "old": ", ".join(sorted(codes[t] for t in before)),
-                "new": ", ".join(sorted(codes[t] for t in wanted)),
-            }
-        }
-        actor = session.info.get("actor") or current_actor()
-        entry = EntryData(utcnow(), actor, AuditKind.UPDATE, "commitment", commitment_id, encode_changes(change))
-        append_entries(session.connection(), [entry])
-    return len(added), len(removed)
 
 
 # --- the reference library -------------------------------------------------------------------------------------

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
-
-from sqlalchemy.orm import Session
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
@@ -15,8 +12,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTableWidgetItem,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -28,15 +23,14 @@ from core.services.commitments import (
     budget_lines_of,
     commitment_progress,
     milestones_of,
-    set_commitment_tags,
-    tag_choices,
-    tags_of,
 )
+from core.services.links import COMMITMENT_COUNTERPARTIES, COMMITMENT_SUPPORTING_AGENCIES, COMMITMENT_TAGS
 from core.services.office import load_settings
 from core.services.records import EditConflict, RecordNotFound, update_record
 from core.services.validation import ValidationError
 from desktop.editing.dialog import RecordEditorDialog
 from desktop.editing.fields import FieldSpec
+from desktop.editing.links import LinkedSetsEditorDialog
 from desktop.editing.tables import read_only_table
 
 if TYPE_CHECKING:
@@ -67,8 +61,9 @@ def milestone_spec(commitment_id: int) -> EditorSpec:
     )
 
 
-class CommitmentEditorDialog(RecordEditorDialog):
-    """The commitment's form, a Milestones tab (progress and RAG from the one rule) and the budget lines."""
+class CommitmentEditorDialog(LinkedSetsEditorDialog):
+    """The commitment's form; its norms and tags, counterparties and supporting agencies; a Milestones tab
+    (progress and RAG from the one rule); and the budget lines funding it."""
 
     def __init__(self, db: Database, spec: EditorSpec, *, row_id: int | None = None, parent: QWidget | None = None):
         super().__init__(db, spec, row_id=row_id, parent=parent)
@@ -103,18 +98,11 @@ class CommitmentEditorDialog(RecordEditorDialog):
             1,
         )
         self._budget_tab = self.tabs.addTab(self.budget_lines, self.tr("Budget lines"))
-        self.tag_tree = QTreeWidget()
-        self.tag_tree.setAccessibleName(self.tr("Tags"))
-        self.tag_tree.setHeaderHidden(True)
-        self._saved_tags: frozenset[int] = frozenset()
-        self._tag_items: dict[int, QTreeWidgetItem] = {}
-        self._load_tags()
-        self.tag_tree.itemChanged.connect(self._on_tag_tree_item_changed)
-        self._tags_tab = self.tabs.insertTab(1, self.tag_tree, self.tr("Norms and tags"))
+        self.add_link_tab(COMMITMENT_TAGS, self.tr("Norms and tags"), 1)
+        self.add_link_tab(COMMITMENT_COUNTERPARTIES, self.tr("Counterparties"), 2)
+        self.add_link_tab(COMMITMENT_SUPPORTING_AGENCIES, self.tr("Supporting agencies"), 3)
         self._milestones_tab = self.tabs.indexOf(tab)
         self._budget_tab = self.tabs.indexOf(self.budget_lines)
-        self._update_tags_tab_title()
-        self._saving = False
         self.load_milestones()
 
     def load_milestones(self) -> None:
@@ -154,82 +142,9 @@ class CommitmentEditorDialog(RecordEditorDialog):
                 self.budget_lines.setItem(row, column, item)
         self.tabs.setTabText(self._budget_tab, self.tr("Budget lines ({0})").format(len(lines)))
 
-    # --- tags: chosen in the tree, saved with the record ------------------------------------------------------
-
-    def _load_tags(self) -> None:
-        with self._db.read() as session:
-            saved = tags_of(session, self._snapshot.row_id) if self._snapshot is not None else frozenset()
-            options = tag_choices(session, saved)
-        self._saved_tags = saved
-        self.tag_tree.clear()
-        self._tag_items.clear()
-        groups: dict[str, QTreeWidgetItem] = {}
-        for option in options:
-            group = groups.get(option.kind.value)
-            if group is None:
-                group = QTreeWidgetItem([self.tr(option.kind.label)])
-                groups[option.kind.value] = group
-                self.tag_tree.addTopLevelItem(group)
-            text = f"{option.code} — {option.label}" + (self.tr(" (archived)") if option.archived else "")
-            item = QTreeWidgetItem(group, [text])
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(0, Qt.CheckState.Checked if option.id in saved else Qt.CheckState.Unchecked)
-            item.setData(0, Qt.ItemDataRole.UserRole, option.id)
-            self._tag_items[option.id] = item
-        for group in groups.values():
-            group.setExpanded(
-                any(group.child(i).checkState(0) == Qt.CheckState.Checked for i in range(group.childCount()))
-            )
-
-    def chosen_tags(self) -> frozenset[int]:
-        return frozenset(tag for tag, item in self._tag_items.items() if item.checkState(0) == Qt.CheckState.Checked)
-
     def set_tag(self, code: str, checked: bool) -> None:
-        """Tick or untick a tag by its code (as a user would in the tree)."""
-        for item in self._tag_items.values():
-            if item.text(0).split(" — ")[0] == code:
-                item.setCheckState(0, Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-                return
-        raise KeyError(code)
-
-    def _tags_changed(self) -> bool:
-        return self.chosen_tags() != self._saved_tags
-
-    def _update_tags_tab_title(self) -> None:
-        self.tabs.setTabText(self._tags_tab, self.tr("Norms and tags ({0})").format(len(self.chosen_tags())))
-
-    def _on_tag_tree_item_changed(self, _item: QTreeWidgetItem, _column: int) -> None:
-        self._update_tags_tab_title()
-
-    def is_dirty(self) -> bool:
-        return super().is_dirty() or (hasattr(self, "_tag_items") and self._tags_changed())
-
-    def _write(self, write: Callable[[Session], int], changes: Mapping[str, Any]) -> bool:
-        if not self._saving or not self._tags_changed():
-            return super()._write(write, changes)
-        chosen = self.chosen_tags()
-
-        def write_with_tags(session: Session) -> int:
-            # One transaction: the record and its tags are saved together or not at all.
-            row_id = write(session)
-            set_commitment_tags(session, row_id, chosen)
-            return row_id
-
-        return super()._write(write_with_tags, changes)
-
-    def save(self) -> bool:
-        """Save the form and the ticked tags together; a change of tags alone is saved too."""
-        self._saving = True
-        try:
-            snapshot = self._snapshot
-            if snapshot is not None and not self.changed_values() and self._tags_changed() and not self._db.readonly:
-                if self._write(lambda _session: snapshot.row_id, {}):
-                    self.accept()
-                    return True
-                return False
-            return super().save()
-        finally:
-            self._saving = False
+        """Tick or untick a norm, principle, CBM or tag by its code, as a user would in the Norms and tags tab."""
+        self.link_lists["tags"].set_checked(code, checked)
 
     def _selected_milestone(self) -> MilestoneRow | None:
         row = self.milestones.currentRow()

@@ -17,11 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from core.domain.secondments import SecondmentStatus
+from core.services.links import SECONDMENT_FORUMS
 from core.services.records import EditConflict, RecordNotFound
 from core.services.secondments import extend_secondment, extension_history
 from core.services.validation import ValidationError
-from desktop.editing.dialog import RecordEditorDialog
 from desktop.editing.fields import DateField, TextAreaField, with_message_line
+from desktop.editing.links import LinkedSetsEditorDialog
 from desktop.editing.tables import fill_rows, read_only_table
 
 if TYPE_CHECKING:
@@ -120,8 +121,9 @@ class ExtendDialog(QDialog):
         self.extend()
 
 
-class SecondmentEditorDialog(RecordEditorDialog):
-    """The secondment's form, an Extend… button, and an Extensions tab: first agreed end, each extension, reason."""
+class SecondmentEditorDialog(LinkedSetsEditorDialog):
+    """The secondment's form, the forums assigned, an Extend… button, and an Extensions tab: the end date as first
+    agreed, each extension and its reason."""
 
     def __init__(self, db: Database, spec: EditorSpec, *, row_id: int | None = None, parent: QWidget | None = None):
         super().__init__(db, spec, row_id=row_id, parent=parent)
@@ -143,6 +145,8 @@ class SecondmentEditorDialog(RecordEditorDialog):
         box.addWidget(self.extensions_summary)
         box.addWidget(self.extensions, 1)
         self._extensions_tab = self.tabs.addTab(tab, self.tr("Extensions"))
+        self.add_link_tab(SECONDMENT_FORUMS, self.tr("Forums assigned"), 1)
+        self._extensions_tab = self.tabs.indexOf(tab)
         self._load_extensions()
 
     def _button_row(self) -> QHBoxLayout | None:

@@ -227,7 +227,7 @@ def test_tag_a_new_mou_to_norms_c_and_j_and_find_it_in_the_coverage(
     editor.editor("signed_date").set_field_value(date(2025, 8, 1))
     editor.set_tag("NORM-C", True)
     editor.set_tag("NORM-J", True)
-    assert editor.tabs.tabText(editor._tags_tab) == "Norms and tags (2)"
+    assert editor.tabs.tabText(editor.link_tab_index("tags")) == "Norms and tags (2)"
     with qtbot.waitSignal(editor.sig_record_saved) as saved:
         assert editor.save()
     assert saved.args is not None
@@ -252,7 +252,7 @@ def test_a_change_of_tags_alone_is_saved_and_in_the_history(qtbot: QtBot, demo_d
     with qtbot.waitSignal(editor.sig_record_saved):
         assert editor.save()
     reopened = _open(qtbot, demo_db, "commitments", commitment_id)
-    assert "NORM-K" in {reopened._tag_items[t].text(0).split(" — ")[0] for t in reopened.chosen_tags()}
+    assert "NORM-K" in reopened.link_lists["tags"].chosen_codes()
     assert not reopened.is_dirty()
     history = [reopened.history.topLevelItem(i) for i in range(reopened.history.topLevelItemCount())]
     fields = [h.child(j).text(2) for h in history for j in range(h.childCount())]
@@ -281,3 +281,27 @@ def test_the_month_view_lists_the_month_and_opens_records(qtbot: QtBot, demo_db:
     with qtbot.waitSignal(view.sig_record_opened) as opened:
         month.table.cellActivated.emit(row, 1)
     assert opened.args == ["events", tbc_id]
+
+
+def test_counterparties_supporting_agencies_and_forums_assigned(qtbot: QtBot, demo_db: Database) -> None:
+    commitment_id = _commitment_with_milestones(demo_db)
+    editor = _open(qtbot, demo_db, "commitments", commitment_id)
+    editor.link_lists["supporting_agencies"].set_checked("NCSC", True)
+    counterparties = editor.link_lists["counterparties"]
+    assert "MFA" in counterparties._codes  # agencies, firms, states and organisations alike
+    assert "Northwind Security Ltd" in counterparties._codes
+    counterparties.set_checked("Northwind Security Ltd", True)
+    with qtbot.waitSignal(editor.sig_record_saved):
+        assert editor.save()
+    reopened = _open(qtbot, demo_db, "commitments", commitment_id)
+    assert "NCSC" in reopened.link_lists["supporting_agencies"].chosen_codes()
+    assert "Northwind Security Ltd" in reopened.link_lists["counterparties"].chosen_codes()
+
+    secondment = _open(qtbot, demo_db, "secondments", ACTIVE_INDUSTRY_LOAN)
+    forums = secondment.link_lists["forums"]
+    assert forums.chosen_codes() == {"PMP", "WA"}  # as the demo assigned them
+    forums.set_checked("CRI", True)
+    with qtbot.waitSignal(secondment.sig_record_saved):
+        assert secondment.save()
+    again = _open(qtbot, demo_db, "secondments", ACTIVE_INDUSTRY_LOAN)
+    assert again.link_lists["forums"].chosen_codes() == {"PMP", "WA", "CRI"}

@@ -30,10 +30,9 @@ from core.services.commitments import (
     example,
     examples,
     milestones_of,
-    set_commitment_tags,
-    tag_choices,
     values_from_example,
 )
+from core.services.links import COMMITMENT_TAGS, link_choices, set_links
 from core.services.office import initialise_office
 from core.services.rag import Rag
 from core.services.records import create_record, update_record
@@ -209,14 +208,14 @@ def _codes(db: Database, row_id: int) -> set[str]:
 def test_tags_are_set_by_difference_audited_and_checked(db: Database) -> None:
     row_id = _commitment(db)
     with db.read() as s:
-        choices = {c.code: c.id for c in tag_choices(s)}
-        kinds = {c.kind for c in tag_choices(s)}
-    assert ReferenceKind.FUNCTION not in kinds and ReferenceKind.GGE_NORM in kinds
+        choices = {c.code: c.id for c in link_choices(s, COMMITMENT_TAGS)}
+        groups = {c.group for c in link_choices(s, COMMITMENT_TAGS)}
+    assert "UN GGE norm" in groups and "Function" not in groups
     with db.write() as s:
-        assert set_commitment_tags(s, row_id, [choices["NORM-C"], choices["NORM-J"]]) == (2, 0)
+        assert set_links(s, COMMITMENT_TAGS, row_id, [choices["NORM-C"], choices["NORM-J"]]) == (2, 0)
     with db.write() as s:
-        assert set_commitment_tags(s, row_id, [choices["NORM-J"], choices["PC-7"]]) == (1, 1)
-        assert set_commitment_tags(s, row_id, [choices["NORM-J"], choices["PC-7"]]) == (0, 0)
+        assert set_links(s, COMMITMENT_TAGS, row_id, [choices["NORM-J"], choices["PC-7"]]) == (1, 1)
+        assert set_links(s, COMMITMENT_TAGS, row_id, [choices["NORM-J"], choices["PC-7"]]) == (0, 0)
     assert _codes(db, row_id) == {"NORM-J", "PC-7"}
     with db.read() as s:
         entries = s.scalars(
@@ -227,6 +226,6 @@ def test_tags_are_set_by_difference_audited_and_checked(db: Database) -> None:
     with db.read() as s:
         function = s.scalar(sa.select(ReferenceItem.id).where(ReferenceItem.kind == ReferenceKind.FUNCTION))
     with pytest.raises(ValidationError), db.write() as s:
-        set_commitment_tags(s, row_id, [function])
+        set_links(s, COMMITMENT_TAGS, row_id, [function])
     with pytest.raises(LookupError), db.write() as s:
-        set_commitment_tags(s, 9999, [])
+        set_links(s, COMMITMENT_TAGS, 9999, [])
