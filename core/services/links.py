@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,14 +13,22 @@ from sqlalchemy.orm import Session
 
 from core.domain.audit import AuditKind, EntryData, append_entries, current_actor, encode_changes
 from core.domain.base import LabelledEnum, utcnow
-from core.domain.commitments import commitment_counterparty, commitment_supporting_agency, commitment_tag
+from core.domain.commitments import (
+    commitment_budget_line,
+    commitment_counterparty,
+    commitment_supporting_agency,
+    commitment_tag,
+)
 from core.domain.forums import Forum
 from core.domain.organisations import Organisation, OrgType
-from core.domain.reference import ReferenceItem, ReferenceKind
+from core.domain.reference import CostCategory, ReferenceItem, ReferenceKind
+from core.domain.resources import BudgetLine
 from core.domain.secondments import secondment_forum
+from core.services.office import load_settings
 from core.services.validation import ValidationError
 
 __all__ = [
+    "COMMITMENT_BUDGET_LINES",
     "COMMITMENT_COUNTERPARTIES",
     "COMMITMENT_SUPPORTING_AGENCIES",
     "COMMITMENT_TAGS",
@@ -53,7 +62,7 @@ class LinkSet:
     table: sa.Table
     owner_column: str
     target_column: str
-    target: str  # "reference_item", "organisation", "agency" or "forum": what may be linked
+    target: str  # "reference_item", "organisation", "agency", "forum" or "budget_line": what may be linked
     refused: str  # the message when something else is offered
 
 
@@ -83,6 +92,15 @@ COMMITMENT_SUPPORTING_AGENCIES = LinkSet(
     "agency_id",
     "agency",
     "Choose agencies of the home government.",
+)
+COMMITMENT_BUDGET_LINES = LinkSet(
+    "budget_lines",
+    "commitment",
+    commitment_budget_line,
+    "commitment_id",
+    "budget_line_id",
+    "budget_line",
+    "Choose budget lines of the office.",
 )
 SECONDMENT_FORUMS = LinkSet(
     "forums", "secondment", secondment_forum, "secondment_id", "forum_id", "forum", "Choose forums."
@@ -128,6 +146,8 @@ def _choice_rows(session: Session, target: str, include: list[int]) -> Iterable[
                 f"{org_row.name} ({org_row.code})" if org_row.code else org_row.name,
                 org_row.archived,
             )
+    elif target == "budget_line":
+        yield from _budget_line_rows(session, include)
     else:
         for forum_row in session.execute(
             sa.select(Forum.id, Forum.forum_type, Forum.acronym, Forum.full_name, Forum.archived)
@@ -136,6 +156,26 @@ def _choice_rows(session: Session, target: str, include: list[int]) -> Iterable[
         ):
             text = f"{forum_row.full_name} ({forum_row.acronym})" if forum_row.acronym else forum_row.full_name
             yield forum_row.id, forum_row.forum_type, forum_row.acronym or forum_row.full_name, text, forum_row.archived
+
+
+def _budget_line_rows(session: Session, include: list[int]) -> Iterable[tuple[Any, ...]]:
+    """Lines of the year before, this year and the next two (an office keeps years of lines), and any linked."""
+    calendar = load_settings(session).calendar
+    this_year = calendar.fiscal_year_of(date.today())
+    line, category = BudgetLine, CostCategory
+    rows = session.execute(
+        sa.select(line.id, line.fiscal_year, line.description, category.label, line.archived)
+        .join(category, line.category_id == category.id)
+        .where(
+            sa.or_(
+                sa.and_(line.archived.is_(sa.false()), line.fiscal_year.between(this_year - 1, this_year + 2)),
+                line.id.in_(include),
+            )
+        )
+        .order_by(line.fiscal_year.desc(), line.description, line.id)
+    )
+    for line_id, year, description, category_label, archived in rows:
+        yield line_id, calendar.label(year), f"Line {line_id}", f"{description} ({category_label})", archived
 
 
 def link_choices(session: Session, link: LinkSet, include_ids: Iterable[int] = ()) -> tuple[LinkChoice, ...]:

@@ -24,7 +24,12 @@ from core.services.commitments import (
     commitment_progress,
     milestones_of,
 )
-from core.services.links import COMMITMENT_COUNTERPARTIES, COMMITMENT_SUPPORTING_AGENCIES, COMMITMENT_TAGS
+from core.services.links import (
+    COMMITMENT_BUDGET_LINES,
+    COMMITMENT_COUNTERPARTIES,
+    COMMITMENT_SUPPORTING_AGENCIES,
+    COMMITMENT_TAGS,
+)
 from core.services.office import load_settings
 from core.services.records import EditConflict, RecordNotFound, update_record
 from core.services.validation import ValidationError
@@ -101,6 +106,9 @@ class CommitmentEditorDialog(LinkedSetsEditorDialog):
         self.add_link_tab(COMMITMENT_TAGS, self.tr("Norms and tags"), 1)
         self.add_link_tab(COMMITMENT_COUNTERPARTIES, self.tr("Counterparties"), 2)
         self.add_link_tab(COMMITMENT_SUPPORTING_AGENCIES, self.tr("Supporting agencies"), 3)
+        self.add_link_tab(
+            COMMITMENT_BUDGET_LINES, self.tr("Link budget lines"), self.tabs.indexOf(self.budget_lines) + 1
+        )
         self._milestones_tab = self.tabs.indexOf(tab)
         self._budget_tab = self.tabs.indexOf(self.budget_lines)
         self.load_milestones()

@@ -305,3 +305,17 @@ def test_counterparties_supporting_agencies_and_forums_assigned(qtbot: QtBot, de
         assert secondment.save()
     again = _open(qtbot, demo_db, "secondments", ACTIVE_INDUSTRY_LOAN)
     assert again.link_lists["forums"].chosen_codes() == {"PMP", "WA", "CRI"}
+
+
+def test_link_a_budget_line_from_the_commitment_editor(qtbot: QtBot, demo_db: Database) -> None:
+    commitment_id = _commitment_with_milestones(demo_db)
+    editor = _open(qtbot, demo_db, "commitments", commitment_id)
+    lines = editor.link_lists["budget_lines"]
+    before = editor.budget_lines.rowCount()
+    code = next(code for code, line_id in lines._codes.items() if line_id not in lines.chosen())
+    lines.set_checked(code, True)
+    with qtbot.waitSignal(editor.sig_record_saved):
+        assert editor.save()
+    reopened = _open(qtbot, demo_db, "commitments", commitment_id)
+    assert reopened.budget_lines.rowCount() == before + 1
+    assert code in reopened.link_lists["budget_lines"].chosen_codes()

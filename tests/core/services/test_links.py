@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 import sqlalchemy as sa
 
@@ -10,7 +12,11 @@ from core.domain.audit import AuditEntry
 from core.domain.commitments import Commitment, CommitmentType
 from core.domain.forums import Forum
 from core.domain.organisations import Organisation, OrgType
+from core.domain.reference import CostCategory
+from core.domain.resources import BudgetLine
+from core.services.commitments import budget_lines_of
 from core.services.links import (
+    COMMITMENT_BUDGET_LINES,
     COMMITMENT_COUNTERPARTIES,
     COMMITMENT_SUPPORTING_AGENCIES,
     SECONDMENT_FORUMS,
@@ -18,7 +24,7 @@ from core.services.links import (
     linked_ids,
     set_links,
 )
-from core.services.office import initialise_office
+from core.services.office import initialise_office, load_settings
 from core.services.records import archive_record, create_record
 from core.services.validation import ValidationError
 
@@ -71,3 +77,28 @@ def test_archived_forums_are_offered_only_when_already_linked(db: Database) -> N
 def test_a_missing_owner_is_refused(db: Database) -> None:
     with pytest.raises(LookupError), db.write() as s:
         set_links(s, SECONDMENT_FORUMS, 999, [])
+
+
+def test_budget_lines_offered_by_fiscal_year_around_this_one(db: Database) -> None:
+    with db.write() as s:
+        calendar = load_settings(s).calendar
+        this_year = calendar.fiscal_year_of(date.today())
+        category = s.scalar(sa.select(CostCategory.id).order_by(CostCategory.id))
+
+        def line(year: int, text: str) -> int:
+            return int(
+                create_record(s, BudgetLine, {"fiscal_year": year, "category_id": category, "description": text}).id
+            )
+
+        current, old = line(this_year, "Workshop"), line(this_year - 3, "Old travel")
+        commitment = create_record(s, Commitment, {"title": "MOU", "commitment_type": CommitmentType.MOU}).id
+    with db.read() as s:
+        offered = {c.id: c for c in link_choices(s, COMMITMENT_BUDGET_LINES)}
+    assert current in offered and old not in offered
+    assert offered[current].group == calendar.label(this_year)
+    assert offered[current].text.startswith("Workshop (")
+    with db.write() as s:
+        assert set_links(s, COMMITMENT_BUDGET_LINES, commitment, [current, old]) == (2, 0)
+    with db.read() as s:
+        assert old in {c.id for c in link_choices(s, COMMITMENT_BUDGET_LINES, [old])}
+        assert [line.description for line in budget_lines_of(s, commitment)] == ["Old travel", "Workshop"]
