@@ -127,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     _export_common(p)
     p.set_defaults(handler=cmd_export_pack)
     _add_action_update_commands(sub, export_sub)
+    _add_export_calendar(export_sub)
     return parser
 
 
@@ -275,6 +276,33 @@ def cmd_export_action_updates(args: argparse.Namespace, out: Callable[[str], Non
     with open_existing(args, readonly=True) as db:
         result = export_action_updates(
             db, args.agency, args.output.expanduser(), as_at=args.as_at, max_marking=args.max_marking
+        )
+    out(result.summary())
+    return EXIT_OK
+
+
+def _add_export_calendar(export_sub: argparse._SubParsersAction[_Parser]) -> None:
+    p = export_sub.add_parser("calendar", help="the forward calendar as iCalendar (.ics)")
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument("--from", dest="date_from", type=_iso_date, default=None, help="first day (YYYY-MM-DD)")
+    p.add_argument("--to", dest="date_to", type=_iso_date, default=None, help="last day (YYYY-MM-DD)")
+    p.add_argument("--skip-tbc", action="store_true", help="leave out events whose dates are known only to the month")
+    _export_common(p)
+    p.set_defaults(handler=cmd_export_calendar)
+
+
+def cmd_export_calendar(args: argparse.Namespace, out: Callable[[str], None]) -> int:
+    from core.io.ics import export_calendar
+
+    with open_existing(args, readonly=True) as db:
+        result = export_calendar(
+            db,
+            args.output.expanduser(),
+            as_at=args.as_at,
+            date_from=args.date_from,
+            date_to=args.date_to,
+            skip_tbc=args.skip_tbc,
+            max_marking=args.max_marking,
         )
     out(result.summary())
     return EXIT_OK

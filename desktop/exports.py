@@ -25,7 +25,15 @@ if TYPE_CHECKING:
     from core.io.table_export import ExportResult
     from desktop.settings import AppSettings
 
-__all__ = ["AskTarget", "ExportFlow", "ExportListFlow", "OpenUrl", "export_list_interactive", "suggest_file_name"]
+__all__ = [
+    "ICS_FILTER",
+    "AskTarget",
+    "ExportFlow",
+    "ExportListFlow",
+    "OpenUrl",
+    "export_list_interactive",
+    "suggest_file_name",
+]
 
 # QFileDialog.getSaveFileName's shape: (parent, caption, suggested path, filter) -> (chosen path or "", filter).
 AskTarget = Callable[[QWidget | None, str, str, str], tuple[str, str]]
@@ -33,6 +41,7 @@ OpenUrl = Callable[[QUrl], bool]
 
 XLSX_FILTER = "Excel workbook (*.xlsx)"
 CSV_FILTER = "CSV file (*.csv)"
+ICS_FILTER = "iCalendar file (*.ics)"
 # A quick export finishes before the progress dialog would appear; it only shows for exports that take a while.
 PROGRESS_DELAY_MS = 400
 

@@ -49,6 +49,12 @@ NAVIGATION: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Organisations & People", ("organisations", "people")),
     ("Audit", ("audit",)),
 )
+# Pages that are more than their lists, imported on first visit: (navigation label) -> "module:class".
+PAGE_CLASSES = {
+    "Meetings": "desktop.meetings.view:MeetingsPage",
+    "Calendar": "desktop.calendar.view:CalendarPage",
+    "Commitments": "desktop.commitments.view:CommitmentsPage",
+}
 DATA_ACTIONS = (
     "backup",
     "export_list",
@@ -292,12 +298,20 @@ class MainWindow(QMainWindow):
             placeholder = QLabel(self.tr("{0} is being built.").format(self.tr(label)))
             placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
             return placeholder
-        from desktop.lists.register import RegisterView
-        from desktop.meetings.view import MeetingsPage
+        import importlib
 
-        view = MeetingsPage(self.db, entities) if label == "Meetings" else RegisterView(self.db, entities)
+        from desktop.lists.register import RegisterView
+
+        page_class: type[RegisterView] = RegisterView
+        if label in PAGE_CLASSES:
+            module, name = PAGE_CLASSES[label].split(":")
+            page_class = getattr(importlib.import_module(module), name)
+        view = page_class(self.db, entities)
         view.sig_record_opened.connect(self.show_record)
-        if isinstance(view, MeetingsPage):
+        if label == "Meetings":
+            from desktop.meetings.view import MeetingsPage
+
+            assert isinstance(view, MeetingsPage)
             view.workspace.sig_export_pack_requested.connect(self.files.export_meeting_pack)
         for entity, list_view in view.lists.items():
             self.settings.restore_columns(entity, list_view.table.horizontalHeader())

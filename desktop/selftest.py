@@ -75,6 +75,21 @@ def run_self_test(db_path: Path | None = None) -> int:
                     failures.append(f"export {entity}{suffix}: {exc}")
         failures += _action_updates_round_trip(window.db, work)
         failures += _export_packs(window.db, work)
+        try:
+            from core.io.ics import export_calendar
+
+            _say(export_calendar(window.db, work / "calendar.ics").summary())
+        except Exception as exc:  # reported with the others
+            failures.append(f"export calendar.ics: {exc}")
+        try:
+            from core.io.coverage_xlsx import export_coverage
+            from core.services.office import load_settings
+
+            with window.db.read() as session:
+                this_year = load_settings(session).calendar.fiscal_year_of(date.today())
+            _say(export_coverage(window.db, this_year, work / "coverage.xlsx").summary())
+        except Exception as exc:  # reported with the others
+            failures.append(f"export coverage.xlsx: {exc}")
         window.close()
         app.processEvents()
     for failure in failures:

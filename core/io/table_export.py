@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from core.db.engine import Database
 from core.domain.money import excel_number_format
@@ -18,7 +18,6 @@ from core.reports.lists import (
     ColumnKind,
     ListColumn,
     ListPage,
-    ListSpec,
     UnknownList,
     UnknownMarking,
     fetch_list,
@@ -27,7 +26,16 @@ from core.reports.lists import (
 )
 from core.services.office import OfficeSettings, load_settings
 
-__all__ = ["CREATOR", "DEMO_LINE", "PERSONAL_DATA_LINE", "SUFFIXES", "ExportResult", "export_list"]
+__all__ = [
+    "CREATOR",
+    "DEMO_LINE",
+    "PERSONAL_DATA_LINE",
+    "SUFFIXES",
+    "ExportResult",
+    "TableLayout",
+    "export_list",
+    "write_tables_xlsx",
+]
 
 SUFFIXES = (".xlsx", ".csv")
 FTE_FORMAT = "0.00"
@@ -65,12 +73,25 @@ class ExportResult:
         return f"Wrote {self.rows:,} {noun} to {self.path.name} ({'; '.join(facts)})."
 
 
+class TableLayout(Protocol):
+    """What a sheet needs to know of its table: a list's ListSpec, or a report's own columns."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def columns(self) -> Sequence[ListColumn]: ...
+    @property
+    def headers(self) -> tuple[str, ...]: ...
+    @property
+    def personal_data(self) -> bool: ...
+
+
 @dataclass(frozen=True)
 class _Document:
     """What every export of a list shows around its table."""
 
-    spec: ListSpec
-    page: ListPage
+    spec: TableLayout
+    page: ListPage | None
     settings: OfficeSettings
     marking: str | None
     as_at: date
@@ -252,18 +273,46 @@ def _discard_sheet(ws: Any) -> None:
 
 
 def _write_xlsx(doc: _Document, rows: Iterator[tuple[object, ...]], target: Path) -> None:
+    _write_sheets([(doc, rows)], target, doc.spec.title)
+
+
+def _write_sheets(sheets: Sequence[tuple[_Document, Iterator[tuple[object, ...]]]], target: Path, title: str) -> None:
     from openpyxl import Workbook
 
     from core.io.cells import save_workbook
     from core.io.workbook_style import register_styles, set_document_properties
 
+    first = sheets[0][0]
     wb = Workbook(write_only=True)
     register_styles(wb)
-    set_document_properties(wb, title=f"{doc.spec.title} — {doc.settings.name}", marking=doc.marking, as_at=doc.as_at)
-    ws = wb.create_sheet(doc.spec.title)
+    set_document_properties(wb, title=f"{title} — {first.settings.name}", marking=first.marking, as_at=first.as_at)
+    written: list[Any] = []
     try:
-        _fill_sheet(ws, doc, rows, target)
+        for doc, rows in sheets:
+            ws = wb.create_sheet(doc.spec.title)
+            written.append(ws)
+            _fill_sheet(ws, doc, rows, target)
         save_workbook(wb, target)
     except BaseException:
-        _discard_sheet(ws)
+        for ws in written:
+            _discard_sheet(ws)
         raise
+
+
+def write_tables_xlsx(
+    target: Path,
+    title: str,
+    tables: Sequence[tuple[TableLayout, Iterable[tuple[object, ...]]]],
+    *,
+    settings: OfficeSettings,
+    marking: str | None,
+    as_at: date,
+) -> None:
+    """A report's tables as one workbook, a sheet each, styled and stamped exactly as a list export is (title
+    line, demo and personal-data lines, header row, frozen panes, filter, print setup, marked header and footer).
+    Raises ExportError naming the file; the file is replaced whole or not at all."""
+    from core.io.cells import check_target_writable
+
+    check_target_writable(target)
+    sheets = [(_Document(layout, None, settings, marking, as_at), iter(rows)) for layout, rows in tables]
+    _write_sheets(sheets, target, title)

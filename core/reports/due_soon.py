@@ -31,6 +31,7 @@ DueKind = Literal[
     "milestone",
     "commitment_review",
     "briefing",
+    "secondment_review",
 ]
 DUE_KINDS: tuple[DueKind, ...] = get_args(DueKind)
 
@@ -252,6 +253,16 @@ def _briefings(session: Session, as_at: date, until: date) -> Iterable[DueItem]:
         yield _item("briefing", "events", row, row.title, detail, as_at, _due_only(row))
 
 
+def _secondment_reviews(session: Session, as_at: date, until: date) -> Iterable[DueItem]:
+    """The next review of a secondment still to run or running (domain-reference §7.2 review dates)."""
+    stmt = _secondment_select(Secondment.next_review_date.label("due"), Secondment.role_title, Secondment.status).where(
+        Secondment.status.in_(_LIVE_SECONDMENT), Secondment.next_review_date <= until
+    )
+    for row in session.execute(stmt):
+        detail = _text("Review", row.role_title, row.home, row.status)
+        yield _item("secondment_review", "secondments", row, row.person, detail, as_at, _due_only(row))
+
+
 _Source = Callable[[Session, date, date], Iterable[DueItem]]
 _SOURCES: tuple[_Source, ...] = (
     _actions,
@@ -261,6 +272,7 @@ _SOURCES: tuple[_Source, ...] = (
     _milestones,
     _commitment_reviews,
     _briefings,
+    _secondment_reviews,
 )
 _KIND_ORDER = {kind: i for i, kind in enumerate(DUE_KINDS)}
 
@@ -268,7 +280,8 @@ _KIND_ORDER = {kind: i for i, kind in enumerate(DUE_KINDS)}
 def due_soon(session: Session, *, as_at: date, window_days: int | None = None) -> DueSoonReport:
     """Everything overdue or due soon as at `as_at`: open actions overdue or due within 14 days, and within the
     alert window (default: the office's shortest, 30 days; both ends inclusive) secondment ends, clearance
-    expiries, industry loans starting without declarations, milestones, commitment reviews and briefings.
+    expiries, industry loans starting without declarations, milestones, commitment reviews, briefings and
+    secondment reviews.
     One indexed query per kind; archived rows are left out."""
     if window_days is None:
         window_days = load_settings(session).shortest_alert_days

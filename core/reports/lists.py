@@ -19,7 +19,7 @@ from sqlalchemy.sql.elements import BinaryExpression, ColumnClause
 from core.db.text_search import contains_matcher, escape_like, text_index_narrowing
 from core.domain.audit import AuditEntry
 from core.domain.base import LabelledEnum, Money
-from core.domain.commitments import Commitment, commitment_tag
+from core.domain.commitments import Commitment, CommitmentStatus, Milestone, commitment_tag
 from core.domain.fiscal import FiscalCalendar, meeting_title
 from core.domain.forums import Forum, ForumEvent, forum_tag
 from core.domain.meetings import (
@@ -38,6 +38,7 @@ from core.domain.reference import CostCategory, Marking, ReferenceItem
 from core.domain.resources import BudgetLine, BudgetMonth, StaffAllocation, budget_line_tag
 from core.domain.secondments import Secondment
 from core.domain.text import name_key
+from core.services.commitments import commitment_rag_input
 from core.services.office import load_settings
 from core.services.rag import DUE_SOON_DAYS, Rag, action_rag_input, rag
 
@@ -54,6 +55,7 @@ __all__ = [
     "UnknownMarking",
     "UnsortableColumn",
     "action_rag_case",
+    "commitment_rag_case",
     "count_list",
     "fetch_list",
     "list_spec",
@@ -293,6 +295,46 @@ def _action_rag(row: RowMapping, ctx: ListContext) -> str:
         extensions=row["extensions"],
         override=override.value if override is not None else None,
     )
+    return rag(item, ctx.as_at).value
+
+
+def _next_milestone(commitments: Any) -> sa.ScalarSelect[Any]:
+    return (
+        sa.select(sa.func.min(Milestone.due_date))
+        .where(Milestone.commitment_id == commitments.id, Milestone.done_date.is_(None))
+        .scalar_subquery()
+    )
+
+
+def _milestone_count(commitments: Any, *, done: bool = False) -> sa.ScalarSelect[Any]:
+    query = sa.select(sa.func.count()).where(Milestone.commitment_id == commitments.id)
+    return (query.where(Milestone.done_date.is_not(None)) if done else query).scalar_subquery()
+
+
+def commitment_rag_case(
+    commitments: Any, *, as_at: Any = AS_AT, soon: Any = RAG_SOON, rank: bool = False
+) -> sa.ColumnElement[Any]:
+    """core.services.commitments.commitment_rag_input() through rag(), as one SQL CASE (see action_rag_case): judged
+    on the earliest open milestone, else the next review. Must agree with the rule: tests compare the two."""
+    status = commitments.status
+    override = sa.func.upper(commitments.rag_override)
+    due = sa.func.coalesce(_next_milestone(commitments), commitments.next_review_date)
+    whens: tuple[tuple[sa.ColumnElement[bool], Rag], ...] = (
+        (status == CommitmentStatus.COMPLETED, Rag.BLUE),
+        (status.in_((CommitmentStatus.WITHDRAWN, CommitmentStatus.LAPSED)), Rag.CANCELLED),
+        *((override == member.value, Rag(member.value.capitalize())) for member in RagOverride),
+        (due < as_at, Rag.RED),
+        (sa.and_(due <= soon, status != CommitmentStatus.IN_IMPLEMENTATION), Rag.AMBER),
+    )
+
+    def shown(value: Rag) -> int | str:
+        return _RAG_ORDER[value.value] if rank else value.value
+
+    return sa.case(*((cond, shown(value)) for cond, value in whens), else_=shown(Rag.GREEN))
+
+
+def _commitment_rag(row: RowMapping, ctx: ListContext) -> str:
+    item = commitment_rag_input(row["status"], row["next_milestone"], row["next_review"], row["_rag_override"])
     return rag(item, ctx.as_at).value
 
 
@@ -694,12 +736,19 @@ def _build_specs() -> dict[str, ListSpec]:
                 _text("legal_status", "Legal status", Commitment.legal_status),
                 _text("lead_agency", "Lead agency", _org_label(agency)),
                 _text("status", "Status", Commitment.status),
+                ListColumn(
+                    "rag", "RAG", "rag", compute=_commitment_rag, sort_expr=commitment_rag_case(Commitment, rank=True)
+                ),
+                _col("next_milestone", "Next milestone", "date", _next_milestone(Commitment)),
+                _col("milestones_done", "Milestones done", "int", _milestone_count(Commitment, done=True)),
+                _col("milestones", "Milestones", "int", _milestone_count(Commitment)),
                 _col("public", "Public", "bool", Commitment.is_public),
                 _text("source_url", "Source", Commitment.source_url, 30),
                 _marking_column(Commitment.marking_id),
                 _notes(Commitment.notes),
             ),
             (("title", False),),
+            inputs=(("_rag_override", Commitment.rag_override),),
             archived=Commitment.archived,
             marking_key="marking",
         ),

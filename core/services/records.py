@@ -12,7 +12,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from core.domain.audit import AuditEntry, AuditKind
 from core.domain.base import Base
+from core.domain.commitments import Commitment
 from core.domain.meetings import Action, GroupMembership, Meeting, MinutesStatus
+from core.domain.secondments import Secondment
 from core.domain.text import name_key
 from core.services.validation import ValidationError, validate_values
 
@@ -136,9 +138,24 @@ def _one_meeting_a_quarter(session: Session, values: Mapping[str, Any], row_id: 
     return {"meeting_date": f"Meeting {number} is already in this quarter; a group meets at most once a quarter."}
 
 
+def _secondment_rules(session: Session, values: Mapping[str, Any], row_id: int | None) -> dict[str, str]:
+    # Imported when called: core.services.secondments uses this module's update_record.
+    from core.services.secondments import secondment_db_problems
+
+    return secondment_db_problems(session, values, row_id)
+
+
+def _commitment_rules(session: Session, values: Mapping[str, Any], row_id: int | None) -> dict[str, str]:
+    from core.services.commitments import commitment_db_problems
+
+    return commitment_db_problems(session, values, row_id)
+
+
 DB_CHECKS: dict[type[Base], list[DbCheck]] = {
     Action: [_owner_agency_is_member],
     Meeting: [_one_meeting_a_quarter, _confirmed_minutes_locked],
+    Secondment: [_secondment_rules],
+    Commitment: [_commitment_rules],
 }
 
 
@@ -182,7 +199,6 @@ def _meeting_quarter(session: Session, values: Mapping[str, Any], _before: Mappi
 
 def _derived_models() -> dict[type[Base], Derive]:
     from core.domain.meetings import Meeting
-    from core.domain.secondments import Secondment
 
     return {
         Action: _action_extension,

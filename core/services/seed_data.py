@@ -1037,3 +1037,228 @@ def issue_area_codes(forum: ForumSeed) -> tuple[str, ...]:
     """The forum's §2.1 issue-area codes, with the §1.2 shorthand mapped and duplicates dropped in order."""
     codes = (ISSUE_CODE_ALIASES.get(code, code) for code in forum.issue_codes)
     return tuple(dict.fromkeys(codes))
+
+
+# --- the commitments reference library (domain-reference §8.2): real public examples to copy from -------------
+
+
+@dataclass(frozen=True)
+class CommitmentExample:
+    """A public commitment another state or body made, offered as a template for the office's own."""
+
+    number: int
+    title: str
+    commitment_type: str  # a CommitmentType code
+    parties: str
+    forum_acronym: str | None  # a seeded forum's acronym; None for bilateral instruments
+    when: str  # as published: a day, a month or a range
+    legal_status: str  # a LegalStatus code
+    instrument_ref: str = ""
+    # §8.2: rows 1–3, 16–17 and 20 are other states' own instruments and are never presented as the home state's.
+    home_state_may_join: bool = True
+
+
+COMMITMENT_EXAMPLES: tuple[CommitmentExample, ...] = (
+    CommitmentExample(
+        1,
+        "CISA–CSA MOU on cybersecurity cooperation (replaces the 2016 MOU)",
+        "MOU",
+        "US CISA – Cyber Security Agency of Singapore",
+        None,
+        "23 Aug 2021",
+        "NON_BINDING_MOU",
+        home_state_may_join=False,
+    ),
+    CommitmentExample(
+        2,
+        "US Treasury–MAS MOU on cybersecurity cooperation (financial sector information sharing, exercises)",
+        "MOU",
+        "US Treasury – Monetary Authority of Singapore",
+        None,
+        "Aug 2021",
+        "NON_BINDING_MOU",
+        home_state_may_join=False,
+    ),
+    CommitmentExample(
+        3,
+        "US DoD–Singapore MINDEF MOU on defence cyber cooperation",
+        "MOU",
+        "US DoD – MINDEF",
+        None,
+        "Aug 2021",
+        "NON_BINDING_MOU",
+        home_state_may_join=False,
+    ),
+    CommitmentExample(
+        4,
+        "CRI Joint Statement of Ministers and Representatives",
+        "JOINT_STATEMENT",
+        "CRI (31 states + EU)",
+        "CRI",
+        "13–14 Oct 2021",
+        "POLITICAL",
+    ),
+    CommitmentExample(
+        5,
+        "CRI statement: government institutions should not pay ransomware demands",
+        "NORM_PLEDGE",
+        "CRI (most of its 50 members; EU and INTERPOL included)",
+        "CRI",
+        "2 Nov 2023",
+        "POLITICAL",
+    ),
+    CommitmentExample(
+        6,
+        "CRI Guidance for Organisations During Ransomware Incidents (led by UK and Singapore)",
+        "GUIDANCE_ENDORSEMENT",
+        "CRI, 4th summit",
+        "CRI",
+        "Oct 2024",
+        "POLITICAL",
+    ),
+    CommitmentExample(
+        7,
+        "CRI supply-chain resilience guidance",
+        "GUIDANCE_ENDORSEMENT",
+        "CRI, 5th summit (Singapore)",
+        "CRI",
+        "Oct 2025",
+        "POLITICAL",
+    ),
+    CommitmentExample(
+        8,
+        "Support for the Paris Call (9 principles)",
+        "NORM_PLEDGE",
+        "Paris Call",
+        "Paris Call",
+        "from 12 Nov 2018",
+        "POLITICAL",
+    ),
+    CommitmentExample(
+        9,
+        "OSCE cyber CBMs (11 + 5): implement and report (e.g. CBM 8 POC nomination)",
+        "CBM_IMPLEMENTATION",
+        "OSCE IWG",
+        "OSCE IWG",
+        "3 Dec 2013 / 10 Mar 2016",
+        "POLITICAL",
+        "PC.DEC/1106, PC.DEC/1202",
+    ),
+    CommitmentExample(
+        10,
+        "Accession to the Budapest Convention",
+        "TREATY_ACTION",
+        "Council of Europe / T-CY",
+        "T-CY",
+        "e.g. Brazil 30 Nov 2022; Benin, Fiji, Kiribati 20 Jun 2024",
+        "TREATY",
+        "ETS 185",
+    ),
+    CommitmentExample(
+        11,
+        "Signature of the Second Additional Protocol to the Budapest Convention",
+        "TREATY_ACTION",
+        "Council of Europe",
+        "T-CY",
+        "opened 12 May 2022",
+        "TREATY",
+        "CETS 224",
+    ),
+    CommitmentExample(
+        12,
+        "Signature (then ratification) of the UN Convention against Cybercrime",
+        "TREATY_ACTION",
+        "UN / UNODC",
+        "UNCC / COSP",
+        "Hanoi, 25 Oct 2025",
+        "TREATY",
+    ),
+    CommitmentExample(
+        13,
+        "Pall Mall Process Code of Practice for States",
+        "NORM_PLEDGE",
+        "PMP (UK and France)",
+        "PMP",
+        "Apr 2025",
+        "POLITICAL",
+    ),
+    CommitmentExample(
+        14, "Christchurch Call commitments", "JOINT_STATEMENT", "Christchurch Call", "CCall", "15 May 2019", "POLITICAL"
+    ),
+    CommitmentExample(
+        15,
+        "OAS regional cyber CBMs",
+        "CBM_IMPLEMENTATION",
+        "OAS CICTE",
+        "OAS CICTE",
+        "2017–2019",
+        "POLITICAL",
+        "CICTE/RES.1/17, CICTE/RES.1/18",
+    ),
+    CommitmentExample(
+        16,
+        "Expanded Australia–Indonesia cyber MoU (DFAT Ambassador – BSSN)",
+        "MOU",
+        "bilateral",
+        None,
+        "8 Sep 2021",
+        "NON_BINDING_MOU",
+        home_state_may_join=False,
+    ),
+    CommitmentExample(
+        17,
+        "Australia–India Cyber and Critical Technology Partnership grants (round two)",
+        "CAPACITY_BUILDING_PLEDGE",
+        "bilateral",
+        None,
+        "Sep 2021",
+        "POLITICAL",
+        home_state_may_join=False,
+    ),
+    CommitmentExample(
+        18,
+        "Co-sponsor the UN Programme of Action proposal",
+        "DELIVERABLE",
+        "UN First Committee",
+        None,
+        "Apr 2021",
+        "POLITICAL",
+    ),
+    CommitmentExample(
+        19,
+        "Joining the WTO JSI Agreement on E-Commerce (stabilised text)",
+        "TREATY_ACTION",
+        "WTO JSI",
+        "WTO JSI",
+        "26 Jul 2024 text",
+        "TREATY",
+    ),
+    CommitmentExample(
+        20,
+        "EU cyber sanctions, first listings",
+        "DIPLOMATIC_RESPONSE",
+        "EU CDT",
+        "EU CDT",
+        "30 Jul 2020",
+        "POLITICAL",
+        home_state_may_join=False,
+    ),
+    CommitmentExample(
+        21,
+        "G7 Fundamental Elements of Cybersecurity for the Financial Sector",
+        "GUIDANCE_ENDORSEMENT",
+        "G7 CEG",
+        "G7",
+        "Oct 2016",
+        "POLITICAL",
+    ),
+    CommitmentExample(
+        22,
+        "Endorse the GFCE Delhi Communiqué / GFCE membership",
+        "MEMBERSHIP",
+        "GFCE",
+        "GFCE",
+        "24 Nov 2017",
+        "POLITICAL",
+    ),
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
 import itertools
@@ -11,14 +12,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from core.domain.base import Base, Money
+from core.domain.base import Base, LabelledEnum, Money
 from core.domain.commitments import Commitment
 from core.domain.forums import ForumEvent
 from core.domain.meetings import Action, AgendaItem, GroupMembership, Meeting
 from core.domain.money import MoneyError, to_cents
 from core.domain.reference import Office
 from core.domain.resources import StaffAllocation
-from core.domain.secondments import CoiStatus, Secondment, SecondmentStatus, SecondmentType
+from core.domain.secondments import ClearanceStatus, CoiStatus, Secondment, SecondmentStatus, SecondmentType
 from core.domain.text import text_problem
 
 # Dates far outside a diplomatic office's horizon are typing mistakes (2205 for 2025), not data.
@@ -80,6 +81,78 @@ def _industry_loan_declared(row: Mapping[str, Any]) -> dict[str, str]:
         errors["confidentiality_signed"] = (
             "An industry loan cannot be active without a signed confidentiality undertaking."
         )
+    return errors
+
+
+def last_day_of_term(start: dt.date, months: int) -> dt.date:
+    """The last day of a term of `months` months from `start`: the day before its anniversary. The anniversary
+    of a 29 February (or a 31st) in a shorter month is the 1st of the next month, so a term from 29 Feb 2024
+    runs to 28 Feb 2026 and one from 31 Aug to the last day of February."""
+    year, month0 = divmod(start.month - 1 + months, 12)
+    year += start.year
+    days_in_month = calendar.monthrange(year, month0 + 1)[1]
+    if start.day > days_in_month:
+        return dt.date(year, month0 + 1, days_in_month)
+    return dt.date(year, month0 + 1, start.day) - dt.timedelta(days=1)
+
+
+# Scheme limits of domain-reference §7.1-7.2, in months: (first term at most, in all at most, at least).
+IPA_FIRST_TERM_MONTHS = 24
+IPA_LIMIT_MONTHS = 48
+SNE_MIN_MONTHS = 6
+SNE_LIMIT_MONTHS = 48
+
+
+def _secondment_duration(row: Mapping[str, Any]) -> dict[str, str]:
+    """IPA-style: agreed for up to 2 years, extendable to 4 in all; SNE-style: 6 months to 4 years."""
+    start, end, first_end = row.get("start_date"), row.get("planned_end_date"), row.get("original_end_date")
+    kind = row.get("secondment_type")
+    if not isinstance(start, dt.date) or not isinstance(end, dt.date) or end < start:
+        return {}
+    if kind == SecondmentType.IPA_STYLE:
+        limit = last_day_of_term(start, IPA_LIMIT_MONTHS)
+        if end > limit:
+            return {
+                "planned_end_date": f"An IPA-style assignment lasts at most 4 years with extensions: end by "
+                f"{limit:%d %b %Y}."
+            }
+        first_term = last_day_of_term(start, IPA_FIRST_TERM_MONTHS)
+        agreed = first_end if isinstance(first_end, dt.date) else end
+        if agreed > first_term:
+            return {
+                "planned_end_date": f"An IPA-style assignment is first agreed for at most 2 years (to "
+                f"{first_term:%d %b %Y}); extend it for longer."
+            }
+    if kind == SecondmentType.SNE_STYLE:
+        shortest, limit = last_day_of_term(start, SNE_MIN_MONTHS), last_day_of_term(start, SNE_LIMIT_MONTHS)
+        if end < shortest:
+            return {
+                "planned_end_date": f"A seconded national expert stays at least 6 months: end on or after "
+                f"{shortest:%d %b %Y}."
+            }
+        if end > limit:
+            return {"planned_end_date": f"A seconded national expert stays at most 4 years: end by {limit:%d %b %Y}."}
+    return {}
+
+
+_ENDED = (SecondmentStatus.COMPLETED, SecondmentStatus.TERMINATED_EARLY)
+
+
+def _secondment_lifecycle(row: Mapping[str, Any]) -> dict[str, str]:
+    """What each status needs: an ended secondment its end date, an extended one an extension, a granted
+    clearance its expiry (the expiry alerts run on it)."""
+    errors: dict[str, str] = {}
+    status = row.get("status")
+    if status in _ENDED and row.get("actual_end_date") is None:
+        errors["actual_end_date"] = "Give the date the secondment ended."
+    first_end, end = row.get("original_end_date"), row.get("planned_end_date")
+    if status == SecondmentStatus.EXTENDED and first_end is not None and end is not None and end <= first_end:
+        errors["status"] = "Use Extend… to record the new end date and the reason; the status follows."
+    if row.get("clearance_status") == ClearanceStatus.GRANTED and row.get("clearance_expiry") is None:
+        errors["clearance_expiry"] = "Give the date the granted clearance expires."
+    share = row.get("host_cost_pct")
+    if share is not None and not 0 <= share <= 100:
+        errors["host_cost_pct"] = "Give a percentage from 0 to 100."
     return errors
 
 
@@ -148,7 +221,7 @@ def _office_settings(row: Mapping[str, Any]) -> dict[str, str]:
 
 
 ROW_CHECKS: dict[type[Base], list[RowCheck]] = {
-    Secondment: [_industry_loan_declared, _secondment_fte],
+    Secondment: [_industry_loan_declared, _secondment_fte, _secondment_duration, _secondment_lifecycle],
     Action: [_override_has_reason],
     AgendaItem: [_positive_minutes],
     StaffAllocation: [_fte],
@@ -220,6 +293,18 @@ def validate_values(model: type[Base], values: Mapping[str, Any], *, partial: bo
             for field, message in check(values).items():
                 errors.setdefault(field, message)
     return errors
+
+
+def transition_problem(
+    noun: str, transitions: Mapping[Any, frozenset[Any]], old: LabelledEnum, new: LabelledEnum
+) -> str | None:
+    """The message when a status may not move from `old` to `new` along a lifecycle (None when it may)."""
+    if old == new or new in transitions[old]:
+        return None
+    if not transitions[old]:
+        return f"This {noun} is {old.label.lower()}; its status cannot change any more."
+    allowed = ", ".join(status.label for status in type(old) if status in transitions[old])
+    return f"A {noun} that is {old.label.lower()} can become: {allowed}."
 
 
 def check_values(model: type[Base], values: Mapping[str, Any], *, partial: bool = False) -> None:

@@ -42,6 +42,7 @@ from core.domain.organisations import Organisation, OrgType, Person
 from core.domain.reference import ReferenceItem, ReferenceKind
 from core.domain.resources import BudgetLine, FundingType, StaffAllocation
 from core.domain.secondments import (
+    AgreementType,
     ClearanceLevel,
     ClearanceStatus,
     CoiStatus,
@@ -413,11 +414,21 @@ EDITORS: dict[str, EditorSpec] = {
             _fk("host_organisation_id", QT_TRANSLATE_NOOP("FieldSpec", "Host organisation"), "organisation"),
             _f("host_unit", QT_TRANSLATE_NOOP("FieldSpec", "Host unit")),
             _f("role_title", QT_TRANSLATE_NOOP("FieldSpec", "Role")),
+            _f(
+                "expertise",
+                QT_TRANSLATE_NOOP("FieldSpec", "Expertise"),
+                help=QT_TRANSLATE_NOOP("FieldSpec", "Technical, legal, policy, economic and trade, law enforcement…"),
+            ),
             _f("start_date", QT_TRANSLATE_NOOP("FieldSpec", "Starts"), "date", required=True),
             _f("planned_end_date", QT_TRANSLATE_NOOP("FieldSpec", "Ends (planned)"), "date", required=True),
             _f("actual_end_date", QT_TRANSLATE_NOOP("FieldSpec", "Ended"), "optional_date"),
             _f("fte_hundredths", QT_TRANSLATE_NOOP("FieldSpec", "FTE"), "fte", required=True),
             _enum("cost_sharing", QT_TRANSLATE_NOOP("FieldSpec", "Cost sharing"), CostSharing),
+            _f("host_cost_pct", QT_TRANSLATE_NOOP("FieldSpec", "Host pays %"), "int"),
+            _f("annual_cost_to_host", QT_TRANSLATE_NOOP("FieldSpec", "Annual cost to host"), "money"),
+            _fk("budget_line_id", QT_TRANSLATE_NOOP("FieldSpec", "Budget line"), "budget_line"),
+            _enum("agreement_type", QT_TRANSLATE_NOOP("FieldSpec", "Agreement"), AgreementType, required=False),
+            _f("agreement_ref", QT_TRANSLATE_NOOP("FieldSpec", "Agreement ref")),
             _enum("clearance_required", QT_TRANSLATE_NOOP("FieldSpec", "Clearance required"), ClearanceLevel),
             _enum("clearance_status", QT_TRANSLATE_NOOP("FieldSpec", "Clearance status"), ClearanceStatus),
             _f("clearance_expiry", QT_TRANSLATE_NOOP("FieldSpec", "Clearance expires"), "optional_date"),
@@ -480,12 +491,25 @@ EDITORS: dict[str, EditorSpec] = {
 }
 
 
+# Registers whose editor adds tabs and actions of its own (imported when first opened): entity -> "module:class".
+EDITOR_CLASSES = {
+    "secondments": "desktop.secondments.editor:SecondmentEditorDialog",
+    "commitments": "desktop.commitments.editor:CommitmentEditorDialog",
+}
+
+
 def open_editor(parent: QWidget | None, db: Database, entity: str, row_id: int | None) -> RecordEditorDialog:
     """The editor for one row of a register (row_id None: a new row); the caller shows it."""
+    import importlib
+
     from desktop.editing.dialog import RecordEditorDialog
 
     try:
         spec = EDITORS[entity]
     except KeyError:
         raise KeyError(f"No editor for {entity!r}; editors exist for: {', '.join(EDITORS)}.") from None
-    return RecordEditorDialog(db, spec, row_id=row_id, parent=parent)
+    dialog_class: type[RecordEditorDialog] = RecordEditorDialog
+    if entity in EDITOR_CLASSES:
+        module, name = EDITOR_CLASSES[entity].split(":")
+        dialog_class = getattr(importlib.import_module(module), name)
+    return dialog_class(db, spec, row_id=row_id, parent=parent)

@@ -52,10 +52,27 @@ class RegisterView(QWidget):
 
     @property
     def current_entity(self) -> str:
+        """The list in front; with another tab in front (a month view, a coverage view), the page's first list."""
         if self._tabs is None:
             return next(iter(self.lists))
         current = self._tabs.currentWidget()
-        return next(entity for entity, view in self.lists.items() if view is current)
+        return next((entity for entity, view in self.lists.items() if view is current), next(iter(self.lists)))
+
+    def add_tab(self, widget: QWidget, title: str) -> None:
+        """Add a view of the page's own beside its lists (a single list becomes the first tab)."""
+        if self._tabs is None:
+            layout = self.layout()
+            assert isinstance(layout, QVBoxLayout)
+            (entity, view), *_ = self.lists.items()
+            layout.removeWidget(view)
+            self._tabs = QTabWidget()
+            self._tabs.addTab(view, self.tr(TAB_TITLES[entity]))
+            layout.addWidget(self._tabs, 1)
+        self._tabs.addTab(widget, title)
+
+    def show_tab(self, widget: QWidget) -> None:
+        assert self._tabs is not None
+        self._tabs.setCurrentWidget(widget)
 
     @property
     def current_list(self) -> ListView:

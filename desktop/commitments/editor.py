@@ -1,0 +1,207 @@
+"""The commitment editor: the register's form, plus milestones with progress and RAG, and the lines funding it."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.domain.commitments import Milestone
+from core.domain.money import format_money
+from core.services.commitments import (
+    MilestoneRow,
+    budget_lines_of,
+    commitment_progress,
+    milestones_of,
+)
+from core.services.links import (
+    COMMITMENT_BUDGET_LINES,
+    COMMITMENT_COUNTERPARTIES,
+    COMMITMENT_SUPPORTING_AGENCIES,
+    COMMITMENT_TAGS,
+)
+from core.services.office import load_settings
+from core.services.records import EditConflict, RecordNotFound, update_record
+from core.services.validation import ValidationError
+from desktop.editing.dialog import RecordEditorDialog
+from desktop.editing.fields import FieldSpec
+from desktop.editing.links import LinkedSetsEditorDialog
+from desktop.editing.tables import read_only_table
+
+if TYPE_CHECKING:
+    from core.db.engine import Database
+    from desktop.editing.registers import EditorSpec
+
+_DATE = "%d %b %Y"
+
+MILESTONE_FIELDS = (
+    FieldSpec("title", QT_TRANSLATE_NOOP("FieldSpec", "Milestone"), "text", required=True),
+    FieldSpec("due_date", QT_TRANSLATE_NOOP("FieldSpec", "Due"), "date", required=True),
+    FieldSpec("done_date", QT_TRANSLATE_NOOP("FieldSpec", "Done on"), "optional_date"),
+    FieldSpec("owner_agency_id", QT_TRANSLATE_NOOP("FieldSpec", "Owner agency"), "fk", choices_from="organisation"),
+    FieldSpec("owner_person_id", QT_TRANSLATE_NOOP("FieldSpec", "Owner"), "fk", choices_from="person"),
+    FieldSpec("notes", QT_TRANSLATE_NOOP("FieldSpec", "Notes"), "text", multiline=True),
+)
+
+
+def milestone_spec(commitment_id: int) -> EditorSpec:
+    from desktop.editing.registers import EditorSpec
+
+    return EditorSpec(
+        Milestone,
+        QT_TRANSLATE_NOOP("RecordEditorDialog", "Milestone"),
+        MILESTONE_FIELDS,
+        {"commitment_id": commitment_id, "due_date": date.today()},
+        title_key="title",
+    )
+
+
+class CommitmentEditorDialog(LinkedSetsEditorDialog):
+    """The commitment's form; its norms and tags, counterparties and supporting agencies; a Milestones tab
+    (progress and RAG from the one rule); and the budget lines funding it."""
+
+    def __init__(self, db: Database, spec: EditorSpec, *, row_id: int | None = None, parent: QWidget | None = None):
+        super().__init__(db, spec, row_id=row_id, parent=parent)
+        self.milestone_editor: RecordEditorDialog | None = None
+        self._milestones: tuple[MilestoneRow, ...] = ()
+        self.progress_label = QLabel()
+        self.progress_label.setAccessibleName(self.tr("Progress"))
+        self.milestones = read_only_table(
+            [self.tr("Milestone"), self.tr("Due"), self.tr("Done"), self.tr("Owner")], self.tr("Milestones"), 0
+        )
+        self.milestones.cellDoubleClicked.connect(self._on_milestones_cell_double_clicked)
+        self.add_milestone_button = QPushButton(self.tr("Add milestone…"))
+        self.edit_milestone_button = QPushButton(self.tr("Edit…"))
+        self.done_button = QPushButton(self.tr("Mark done today"))
+        self.add_milestone_button.clicked.connect(self._on_add_milestone_button_clicked)
+        self.edit_milestone_button.clicked.connect(self._on_edit_milestone_button_clicked)
+        self.done_button.clicked.connect(self._on_done_button_clicked)
+        row = QHBoxLayout()
+        for button in (self.add_milestone_button, self.edit_milestone_button, self.done_button):
+            row.addWidget(button)
+            button.setVisible(not db.readonly)
+        row.addStretch(1)
+        tab = QWidget()
+        box = QVBoxLayout(tab)
+        box.addWidget(self.progress_label)
+        box.addWidget(self.milestones, 1)
+        box.addLayout(row)
+        self._milestones_tab = self.tabs.addTab(tab, self.tr("Milestones"))
+        self.budget_lines = read_only_table(
+            [self.tr("Fiscal year"), self.tr("Budget line"), self.tr("Category"), self.tr("Revised budget")],
+            self.tr("Budget lines"),
+            1,
+        )
+        self._budget_tab = self.tabs.addTab(self.budget_lines, self.tr("Budget lines"))
+        self.add_link_tab(COMMITMENT_TAGS, self.tr("Norms and tags"), 1)
+        self.add_link_tab(COMMITMENT_COUNTERPARTIES, self.tr("Counterparties"), 2)
+        self.add_link_tab(COMMITMENT_SUPPORTING_AGENCIES, self.tr("Supporting agencies"), 3)
+        self.add_link_tab(
+            COMMITMENT_BUDGET_LINES, self.tr("Link budget lines"), self.tabs.indexOf(self.budget_lines) + 1
+        )
+        self._milestones_tab = self.tabs.indexOf(tab)
+        self._budget_tab = self.tabs.indexOf(self.budget_lines)
+        self.load_milestones()
+
+    def load_milestones(self) -> None:
+        snapshot = self._snapshot
+        for index in (self._milestones_tab, self._budget_tab):
+            self.tabs.setTabEnabled(index, snapshot is not None)
+        if snapshot is None:
+            self.progress_label.setText(self.tr("Save the commitment first, then add its milestones."))
+            return
+        with self._db.read() as session:
+            self._milestones = milestones_of(session, snapshot.row_id)
+            progress = commitment_progress(session, snapshot.row_id, date.today())
+            lines = budget_lines_of(session, snapshot.row_id)
+            settings = load_settings(session)
+        calendar = settings.calendar
+        self.progress_label.setText(
+            self.tr("{0} — RAG: {1}").format(self.tr(progress.text), self.tr(progress.rag.meaning))
+        )
+        self.milestones.setRowCount(len(self._milestones))
+        for row, milestone in enumerate(self._milestones):
+            done = milestone.done_date.strftime(_DATE) if milestone.done_date else ""
+            cells = (milestone.title, milestone.due_date.strftime(_DATE), done, milestone.owner)
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, milestone.id)
+                self.milestones.setItem(row, column, item)
+        self.tabs.setTabText(
+            self._milestones_tab, self.tr("Milestones ({0}/{1})").format(progress.done, progress.total)
+        )
+        self.budget_lines.setRowCount(len(lines))
+        for row, line in enumerate(lines):
+            cells = (calendar.label(line.fiscal_year), line.description, line.category, format_money(line.revised))
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column == 3:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.budget_lines.setItem(row, column, item)
+        self.tabs.setTabText(self._budget_tab, self.tr("Budget lines ({0})").format(len(lines)))
+
+    def set_tag(self, code: str, checked: bool) -> None:
+        """Tick or untick a norm, principle, CBM or tag by its code, as a user would in the Norms and tags tab."""
+        self.link_lists["tags"].set_checked(code, checked)
+
+    def _selected_milestone(self) -> MilestoneRow | None:
+        row = self.milestones.currentRow()
+        return self._milestones[row] if 0 <= row < len(self._milestones) else None
+
+    def open_milestone(self, milestone_id: int | None) -> RecordEditorDialog | None:
+        """The milestone's editor (None: a new milestone of this commitment)."""
+        if self._snapshot is None:
+            return None
+        dialog = RecordEditorDialog(self._db, milestone_spec(self._snapshot.row_id), row_id=milestone_id, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.sig_record_saved.connect(self._on_milestone_editor_record_saved)
+        self.milestone_editor = dialog
+        dialog.show()
+        return dialog
+
+    def mark_done(self, milestone: MilestoneRow, when: date) -> bool:
+        try:
+            with self._db.write() as session:
+                update_record(session, Milestone, milestone.id, milestone.version, {"done_date": when})
+        except (ValidationError, EditConflict, RecordNotFound) as exc:
+            errors = getattr(exc, "errors", None)
+            self.show_message("; ".join(errors.values()) if errors else str(exc))
+            return False
+        self.load_milestones()
+        self.show_message(self.tr("Marked “{0}” done.").format(milestone.title), error=False)
+        return True
+
+    def _on_add_milestone_button_clicked(self) -> None:
+        self.open_milestone(None)
+
+    def _on_edit_milestone_button_clicked(self) -> None:
+        milestone = self._selected_milestone()
+        if milestone is not None:
+            self.open_milestone(milestone.id)
+
+    def _on_milestones_cell_double_clicked(self, row: int, _column: int) -> None:
+        if 0 <= row < len(self._milestones):
+            self.open_milestone(self._milestones[row].id)
+
+    def _on_done_button_clicked(self) -> None:
+        milestone = self._selected_milestone()
+        if milestone is not None and not milestone.done:
+            self.mark_done(milestone, date.today())
+
+    def _on_milestone_editor_record_saved(self, _table: str, _row_id: int) -> None:
+        self.load_milestones()
+
+
+def with_defaults(spec: EditorSpec, defaults: dict[str, Any]) -> EditorSpec:
+    """The register's spec, starting a new record from `defaults` (a copy of a library example)."""
+    return dataclasses.replace(spec, new_defaults=dict(defaults))

@@ -1,0 +1,1 @@
+"""The secondment editor's own parts: extensions with their history."""
