@@ -24,6 +24,7 @@ from core.services.rag import Rag
 
 __all__ = [
     "AGEING_BUCKETS",
+    "CLOSED_COMMITMENT",
     "NO_PRIORITY",
     "OTHER_FORUMS",
     "AgeingBucket",
@@ -37,6 +38,7 @@ __all__ = [
     "SecondmentBar",
     "build_dashboard",
     "dashboard_kpis",
+    "next_scheduled_meeting",
 ]
 
 _ZERO = Decimal("0.00")
@@ -49,7 +51,7 @@ AGEING_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("91–180 days", 91, 180),
     ("Over 180 days", 181, None),
 )
-_CLOSED_COMMITMENT = (CommitmentStatus.COMPLETED, CommitmentStatus.LAPSED, CommitmentStatus.WITHDRAWN)
+CLOSED_COMMITMENT = (CommitmentStatus.COMPLETED, CommitmentStatus.LAPSED, CommitmentStatus.WITHDRAWN)
 _LIVE_SECONDMENT = (SecondmentStatus.ACTIVE, SecondmentStatus.EXTENDED)
 _TIMELINE_SECONDMENT = (
     SecondmentStatus.APPROVED,
@@ -209,17 +211,7 @@ def _kpis(session: Session, money: list[_ForumMoney], as_at: date, alert_days: i
         )
     ).one()
     overdue, at_risk = _commitment_risk(session, as_at, until)
-    meeting = session.execute(
-        sa.select(Meeting.id, Meeting.meeting_date, EngagementGroup.pack_lead_days)
-        .join(EngagementGroup, EngagementGroup.id == Meeting.group_id)
-        .where(
-            Meeting.meeting_date >= as_at,
-            Meeting.status == MeetingStatus.SCHEDULED,
-            Meeting.archived.is_(sa.false()),
-        )
-        .order_by(Meeting.meeting_date, Meeting.id)
-        .limit(1)
-    ).first()
+    meeting = next_scheduled_meeting(session, as_at)
     deadline = pack_deadline(meeting.meeting_date, meeting.pack_lead_days) if meeting is not None else None
     return Kpis(
         spend_to_date=sum((m.actual_to_date for m in money), _ZERO),
@@ -236,6 +228,21 @@ def _kpis(session: Session, money: list[_ForumMoney], as_at: date, alert_days: i
         pack_deadline=deadline,
         working_days_to_pack=working_days_between(as_at, deadline) if deadline is not None else None,
     )
+
+
+def next_scheduled_meeting(session: Session, as_at: date) -> Any:
+    """The row (id, meeting_date, pack_lead_days) of the first meeting scheduled on or after `as_at`, or None."""
+    return session.execute(
+        sa.select(Meeting.id, Meeting.meeting_date, EngagementGroup.pack_lead_days)
+        .join(EngagementGroup, EngagementGroup.id == Meeting.group_id)
+        .where(
+            Meeting.meeting_date >= as_at,
+            Meeting.status == MeetingStatus.SCHEDULED,
+            Meeting.archived.is_(sa.false()),
+        )
+        .order_by(Meeting.meeting_date, Meeting.id)
+        .limit(1)
+    ).first()
 
 
 def _commitment_risk(session: Session, as_at: date, until: date) -> tuple[int, int]:
@@ -261,7 +268,7 @@ def _commitment_risk(session: Session, as_at: date, until: date) -> tuple[int, i
         )
         .select_from(Commitment)
         .outerjoin(milestones, milestones.c.commitment_id == Commitment.id)
-        .where(Commitment.status.not_in(_CLOSED_COMMITMENT), Commitment.archived.is_(sa.false()))
+        .where(Commitment.status.not_in(CLOSED_COMMITMENT), Commitment.archived.is_(sa.false()))
     ).one()
     return int(row[0]), int(row[1])
 
@@ -403,7 +410,7 @@ def _commitments(session: Session, calendar: FiscalCalendar, fy: int) -> tuple[C
     ).label("quarter")
     rows = session.execute(
         sa.select(Commitment.status, quarter, sa.func.count().label("n"))
-        .where(Commitment.status.not_in(_CLOSED_COMMITMENT), Commitment.archived.is_(sa.false()))
+        .where(Commitment.status.not_in(CLOSED_COMMITMENT), Commitment.archived.is_(sa.false()))
         .group_by(Commitment.status, quarter)
     )
     order = {member: i for i, member in enumerate(CommitmentStatus)}

@@ -85,6 +85,9 @@ class DashboardView(QWidget):
         self.as_at.setDisplayFormat("yyyy-MM-dd")
         self.as_at.setAccessibleName(self.tr("As at"))
         self.refresh_button = QPushButton(self.tr("Refresh"))
+        self.agency_button = QPushButton(self.tr("Agency view…"))
+        self.agency_button.setToolTip(self.tr("What one agency owes before the meeting"))
+        self.agency_dialog: QWidget | None = None
         self.status = QLabel()
         self.status.setAccessibleName(self.tr("Dashboard status"))
         controls = QHBoxLayout()
@@ -94,6 +97,7 @@ class DashboardView(QWidget):
         controls.addWidget(self.as_at)
         controls.addWidget(self.refresh_button)
         controls.addWidget(self.status, 1)
+        controls.addWidget(self.agency_button)
 
         self.tiles = {
             "spend": KpiTile("spend", "budget"),
@@ -132,7 +136,18 @@ class DashboardView(QWidget):
         self.year.currentIndexChanged.connect(self.refresh)
         self.as_at.dateChanged.connect(self.refresh)
         self.refresh_button.clicked.connect(self.refresh)
+        self.agency_button.clicked.connect(self.show_agency_view)
         self.refresh()
+
+    def show_agency_view(self) -> QWidget:
+        from desktop.dashboard.agency import AgencyViewDialog
+
+        currency = self.dashboard.currency if self.dashboard is not None else ""
+        dialog = AgencyViewDialog(self.db, self.as_at_date, currency, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.agency_dialog = dialog
+        return dialog
 
     @property
     def fiscal_year(self) -> int:

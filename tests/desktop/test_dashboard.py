@@ -190,3 +190,28 @@ def test_the_dashboard_follows_the_dark_theme(qtbot: QtBot, demo_db: Database) -
     finally:
         apply_theme(app, "light")
     assert view.charts[0].plot.backgroundBrush().color().lightness() > 180
+
+
+def test_the_agency_view_says_what_an_agency_owes(qtbot: QtBot, demo_db: Database) -> None:
+    import sqlalchemy as sa
+
+    from core.domain.organisations import Organisation
+    from core.reports.agency_view import agency_view
+
+    view = _dashboard(qtbot, demo_db)
+    qtbot.mouseClick(view.agency_button, Qt.MouseButton.LeftButton)
+    dialog = view.agency_dialog
+    assert dialog is not None and dialog.isVisible()
+    with demo_db.read() as s:
+        mfa = s.scalars(sa.select(Organisation.id).where(Organisation.code == "MFA")).one()
+        expected = agency_view(s, mfa, DEMO_AS_AT)
+    dialog.select_agency(mfa)  # type: ignore[attr-defined]
+    summary = dialog.summary.text()  # type: ignore[attr-defined]
+    assert summary.startswith(
+        f"MFA owes {len(expected.actions)} open actions, {expected.overdue_actions} of them overdue"
+    )
+    actions = dialog.models["actions"]  # type: ignore[attr-defined]
+    assert [actions.index(r, 0).data() for r in range(actions.rowCount())] == [a.ref for a in expected.actions]
+    overdue_column = [actions.index(r, 5).data() for r in range(actions.rowCount())]
+    assert overdue_column == sorted(overdue_column, reverse=True)  # overdue ones first
+    dialog.close()
