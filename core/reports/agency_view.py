@@ -28,6 +28,7 @@ from core.services.office import load_settings
 
 __all__ = [
     "NOT_RECORDED",
+    "RECORD_MEETINGS",
     "AgencyAction",
     "AgencyAgendaItem",
     "AgencyAttendance",
@@ -41,6 +42,9 @@ __all__ = [
 ]
 
 NOT_RECORDED = "Not recorded"
+# The attendance record covers the last year of quarterly meetings, whatever fiscal year they fell in: early in a
+# year, "this fiscal year" would show nothing.
+RECORD_MEETINGS = 4
 _LIVE_SECONDMENT = (
     SecondmentStatus.PROPOSED,
     SecondmentStatus.APPROVED,
@@ -120,7 +124,7 @@ class AgencyView:
     next_meeting_date: date | None
     actions: tuple[AgencyAction, ...]  # overdue first, then by due date
     agenda: tuple[AgencyAgendaItem, ...]  # items it leads at the next meeting
-    attendance: tuple[AgencyAttendance, ...]  # meetings held in the fiscal year to date
+    attendance: tuple[AgencyAttendance, ...]  # the last RECORD_MEETINGS meetings held, oldest first
     commitments: tuple[LedCommitment, ...]
     forums: tuple[LedForum, ...]
     secondees: tuple[Secondee, ...]
@@ -183,19 +187,16 @@ def agency_view(session: Session, agency_id: int, as_at: date) -> AgencyView:
         .subquery("best")
     )
     labels = {4: "Present", 3: "Alternate", 2: "In attendance", 1: "Apology"}
+    recent = session.execute(
+        sa.select(Meeting.id, Meeting.number, Meeting.meeting_date, best.c.rank)
+        .outerjoin(best, best.c.meeting_id == Meeting.id)
+        .where(Meeting.status == MeetingStatus.HELD, Meeting.meeting_date <= as_at, Meeting.archived.is_(sa.false()))
+        .order_by(Meeting.meeting_date.desc(), Meeting.id.desc())
+        .limit(RECORD_MEETINGS)
+    ).all()
     attendance = tuple(
         AgencyAttendance(r.id, r.number, r.meeting_date, labels[r.rank] if r.rank is not None else NOT_RECORDED)
-        for r in session.execute(
-            sa.select(Meeting.id, Meeting.number, Meeting.meeting_date, best.c.rank)
-            .outerjoin(best, best.c.meeting_id == Meeting.id)
-            .where(
-                Meeting.status == MeetingStatus.HELD,
-                Meeting.fiscal_year == fy,
-                Meeting.meeting_date <= as_at,
-                Meeting.archived.is_(sa.false()),
-            )
-            .order_by(Meeting.meeting_date)
-        )
+        for r in reversed(recent)
     )
     commitments = tuple(
         LedCommitment(r.id, r.title, r.status.label, r.next_review_date)

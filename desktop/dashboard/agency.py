@@ -137,7 +137,7 @@ class AgencyViewDialog(QDialog):
                 tuple((str(i.position), i.title, self.tr(i.purpose), i.paper_ref) for i in view.agenda),
             ),
             "attendance": (
-                self.tr("Attendance, {0} to date").format(view.fiscal_year_label),
+                self.tr("Attendance at the last meetings"),
                 (self.tr("Meeting"), self.tr("Date"), self.tr("Attendance")),
                 tuple((str(m.number), m.meeting_date.isoformat(), self.tr(m.status)) for m in view.attendance),
             ),

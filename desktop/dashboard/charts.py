@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -68,6 +69,9 @@ SECOND_PATTERN = Qt.BrushStyle.BDiagPattern
 LABEL_AXIS_WIDTH = 150
 
 
+_NUMBER = re.compile(r"\(?([A-Z]{3} )?[0-9][0-9,]*(\.[0-9]+)?%?\)?")
+
+
 def epoch(d: date) -> float:
     """Seconds since 1970 at the start of `d` in UTC: what DateAxisItem labels as that date."""
     return datetime.combine(d, time(0), tzinfo=UTC).timestamp()
@@ -126,8 +130,12 @@ class ChartTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._rows[index.row()][index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            # Amounts, counts and shares line up on the right; names and dates read from the left.
+            numeric = _NUMBER.fullmatch(self._rows[index.row()][index.column()]) is not None
+            return int(
+                (Qt.AlignmentFlag.AlignRight if numeric else Qt.AlignmentFlag.AlignLeft) | Qt.AlignmentFlag.AlignVCenter
+            )
         return None
 
 

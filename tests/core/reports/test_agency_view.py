@@ -43,8 +43,8 @@ def test_what_the_chairing_agency_owes_and_leads(office: PackOffice) -> None:
     ]
     assert view.overdue_actions == 1
     assert [(i.position, i.title) for i in view.agenda] == [(1, "Welcome")]
-    # Only meeting 3 (15 Jul 2025) was held in 2025–26 by 15 Aug; the MFA's chair was present.
-    assert [(m.number, m.status) for m in view.attendance] == [(3, "Present")]
+    # Meetings 1-3 were held by 15 Aug; attendance was recorded only at meeting 3, where the MFA's chair was present.
+    assert [(m.number, m.status) for m in view.attendance] == [(1, NOT_RECORDED), (2, NOT_RECORDED), (3, "Present")]
     assert [(c.title, c.status, c.next_review) for c in view.commitments] == [
         ("MOU with Partner", "In implementation", date(2025, 11, 1))
     ]
@@ -62,7 +62,7 @@ def test_an_agency_that_sent_no_one_and_leads_a_forum(office: PackOffice) -> Non
         view = agency_view(session, legal, AS_AT)
         choices = dict(agency_choices(session))
     assert view.actions == () and view.agenda == () and view.commitments == () and view.budget_lines == ()
-    assert [(m.number, m.status) for m in view.attendance] == [(3, NOT_RECORDED)]
+    assert [(m.number, m.status) for m in view.attendance] == [(1, NOT_RECORDED), (2, NOT_RECORDED), (3, NOT_RECORDED)]
     assert label in [f.forum for f in view.forums]
     assert [(p.person, p.status, p.end) for p in view.secondees] == [("Robin Law", "Active", date(2025, 10, 31))]
     assert choices[legal].startswith("MFA-LEG — ")
