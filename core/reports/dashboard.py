@@ -350,9 +350,12 @@ def _year_money(session: Session, fy: int, elapsed: int) -> _YearMoney:
 
 
 def _budget_by_forum(money: list[_ForumMoney], top: int) -> tuple[ForumSpend, ...]:
-    """The top `top` forums by revised budget, then "Other" when it stands for two or more."""
-    bars = [
-        ForumSpend(
+    """The top `top` forums by revised budget, then "Other" when it stands for two or more. A scale-100 office has
+    a thousand funded forums: only the bars shown are built, the rest are summed."""
+    ranked = sorted(money, key=lambda m: (-m.revised, m.label.casefold()))
+
+    def bar(m: _ForumMoney) -> ForumSpend:
+        return ForumSpend(
             label=m.label,
             priority=m.priority.label if m.priority is not None else NO_PRIORITY,
             revised=m.revised,
@@ -360,21 +363,19 @@ def _budget_by_forum(money: list[_ForumMoney], top: int) -> tuple[ForumSpend, ..
             forum_ids=(m.forum_id,) if m.forum_id is not None else (),
             office_wide=m.forum_id is None,
         )
-        for m in money
-    ]
-    bars.sort(key=lambda b: (-b.revised, b.label.casefold()))
-    if len(bars) <= top + 1:
-        return tuple(bars)
-    shown, rest = bars[:top], bars[top:]
+
+    if len(ranked) <= top + 1:
+        return tuple(bar(m) for m in ranked)
+    rest = ranked[top:]
     other = ForumSpend(
         label=OTHER_FORUMS,
         priority=NO_PRIORITY,
-        revised=sum((b.revised for b in rest), _ZERO),
-        actual_to_date=sum((b.actual_to_date for b in rest), _ZERO),
-        forum_ids=tuple(i for b in rest for i in b.forum_ids),
-        office_wide=any(b.office_wide for b in rest),
+        revised=sum((m.revised for m in rest), _ZERO),
+        actual_to_date=sum((m.actual_to_date for m in rest), _ZERO),
+        forum_ids=tuple(m.forum_id for m in rest if m.forum_id is not None),
+        office_wide=any(m.forum_id is None for m in rest),
     )
-    return (*shown, other)
+    return (*(bar(m) for m in ranked[:top]), other)
 
 
 def _spend_by_month(
