@@ -294,6 +294,16 @@ class MainWindow(QMainWindow):
 
     def _build_page(self, row: int) -> QWidget:
         label, entities = NAVIGATION[row]
+        if label == "Dashboard" and self.db is not None:
+            from desktop.dashboard.view import DashboardView  # pyqtgraph loads here, never for the first frame
+
+            dashboard = DashboardView(self.db, self.jobs)
+            dashboard.sig_list_requested.connect(
+                lambda entity, search, sort_key: (
+                    self.show_list(entity).show_entity(entity).apply_preset(search, sort_key=sort_key)
+                )
+            )
+            return dashboard
         if not entities or self.db is None:
             placeholder = QLabel(self.tr("{0} is being built.").format(self.tr(label)))
             placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -182,6 +182,18 @@ class ListView(QWidget):
         self.model.set_include_archived(checked)
         self._update_count()
 
+    def apply_preset(self, search: str, *, show_archived: bool = False, sort_key: str | None = None) -> None:
+        """Show the rows matching `search` at once (no typing delay), as when another view opens this list filtered
+        to what it showed; the search box holds the text so that the user sees, and can clear, the filter.
+        `sort_key` (a column key such as "rag") sorts by that column, most urgent first."""
+        self.show_archived.setChecked(show_archived and self.model.can_show_archived)
+        self.search.setText(search)
+        self._debounce.stop()
+        self._on_search_timer_timeout()
+        keys = [column.key for column in self.model.columns]
+        if sort_key in keys:
+            self.table.sortByColumn(keys.index(sort_key), Qt.SortOrder.AscendingOrder)
+
     def reload(self) -> None:
         self.model.reload()
         self._update_count()

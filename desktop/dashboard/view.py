@@ -1,0 +1,231 @@
+"""The dashboard page: fiscal year and as-at date, KPI tiles and charts, each clicking through to a filtered list."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDateEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.domain.money import format_money
+from desktop.dashboard.charts import CHART_TYPES, ChartPanel
+from desktop.theme import theme_controller
+
+if TYPE_CHECKING:
+    from core.db.engine import Database
+    from core.reports.dashboard import Dashboard, Kpis
+    from desktop.jobs import JobRunner
+
+__all__ = ["DashboardView", "KpiTile"]
+
+# Fiscal years offered around the current one: three back (the demo's history) and the next (its plan).
+YEARS_BACK, YEARS_AHEAD = 3, 1
+
+
+class KpiTile(QToolButton):
+    """A big number with its meaning in words; clicking it opens the list it counts."""
+
+    def __init__(self, key: str, entity: str, search: str = "", sort_key: str | None = None) -> None:
+        super().__init__()
+        self.setObjectName(f"tile_{key}")
+        self.entity, self.search, self.sort_key = entity, search, sort_key
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setMinimumHeight(72)
+        font = self.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.setFont(font)
+
+    def show_figure(self, headline: str, detail: str) -> None:
+        self.setText(f"{headline}\n{detail}")
+        self.setAccessibleName(f"{headline}. {detail}")
+
+
+class DashboardView(QWidget):
+    sig_list_requested = Signal(str, str, object)
+    """A tile or chart asked for a list: (entity, search text, column key to sort by or None)."""
+
+    sig_refreshed = Signal()
+    """New figures are on screen."""
+
+    def __init__(
+        self, db: Database, jobs: JobRunner, parent: QWidget | None = None, *, as_at: date | None = None
+    ) -> None:
+        super().__init__(parent)
+        from core.services.office import load_settings
+
+        self.db, self.jobs = db, jobs
+        self.dashboard: Dashboard | None = None
+        self._generation = 0
+        with db.read() as session:
+            self.calendar = load_settings(session).calendar
+        today = as_at or date.today()
+        current = self.calendar.fiscal_year_of(today)
+        self.year = QComboBox()
+        self.year.setAccessibleName(self.tr("Fiscal year"))
+        for fy in range(current - YEARS_BACK, current + YEARS_AHEAD + 1):
+            self.year.addItem(self.calendar.label(fy), fy)
+        self.year.setCurrentIndex(YEARS_BACK)
+        self.as_at = QDateEdit(QDate(today.year, today.month, today.day))
+        self.as_at.setCalendarPopup(True)
+        self.as_at.setDisplayFormat("yyyy-MM-dd")
+        self.as_at.setAccessibleName(self.tr("As at"))
+        self.refresh_button = QPushButton(self.tr("Refresh"))
+        self.agency_button = QPushButton(self.tr("Agency view…"))
+        self.agency_button.setToolTip(self.tr("What one agency owes before the meeting"))
+        self.agency_dialog: QWidget | None = None
+        self.status = QLabel()
+        self.status.setAccessibleName(self.tr("Dashboard status"))
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel(self.tr("Fiscal year")))
+        controls.addWidget(self.year)
+        controls.addWidget(QLabel(self.tr("As at")))
+        controls.addWidget(self.as_at)
+        controls.addWidget(self.refresh_button)
+        controls.addWidget(self.status, 1)
+        controls.addWidget(self.agency_button)
+
+        self.tiles = {
+            "spend": KpiTile("spend", "budget"),
+            "actions": KpiTile("actions", "actions", sort_key="rag"),
+            "secondments": KpiTile("secondments", "secondments", "Active"),
+            "commitments": KpiTile("commitments", "commitments"),
+            "meeting": KpiTile("meeting", "meetings", "Scheduled"),
+        }
+        tile_row = QHBoxLayout()
+        for tile in self.tiles.values():
+            tile.clicked.connect(
+                lambda _checked=False, t=tile: self.sig_list_requested.emit(t.entity, t.search, t.sort_key)
+            )
+            tile_row.addWidget(tile)
+
+        self.charts: list[ChartPanel] = [chart_type() for chart_type in CHART_TYPES]
+        grid = QGridLayout()
+        for i, chart in enumerate(self.charts):
+            chart.sig_list_requested.connect(self.sig_list_requested)
+            grid.addWidget(chart, i // 2, i % 2)
+        charts = QWidget()
+        charts.setLayout(grid)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(charts)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addLayout(tile_row)
+        layout.addWidget(scroll, 1)
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme_controller(app).sig_theme_changed.connect(self._on_theme_changed)
+        self._on_theme_changed()
+        self.year.currentIndexChanged.connect(self.refresh)
+        self.as_at.dateChanged.connect(self.refresh)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.agency_button.clicked.connect(self.show_agency_view)
+        self.refresh()
+
+    def show_agency_view(self) -> QWidget:
+        from desktop.dashboard.agency import AgencyViewDialog
+
+        currency = self.dashboard.currency if self.dashboard is not None else ""
+        dialog = AgencyViewDialog(self.db, self.as_at_date, currency, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.agency_dialog = dialog
+        return dialog
+
+    @property
+    def fiscal_year(self) -> int:
+        fy: int = self.year.currentData()
+        return fy
+
+    @property
+    def as_at_date(self) -> date:
+        d = self.as_at.date()
+        return date(d.year(), d.month(), d.day())
+
+    def chart(self, chart_type: type[ChartPanel]) -> ChartPanel:
+        return next(c for c in self.charts if isinstance(c, chart_type))
+
+    def refresh(self) -> None:
+        """Compute the figures on a worker thread; only the newest request's answer is shown."""
+        from core.reports.dashboard import build_dashboard
+
+        self._generation += 1
+        generation, db, fy, as_at = self._generation, self.db, self.fiscal_year, self.as_at_date
+        self.status.setText(self.tr("Updating…"))
+
+        def work(*_job: Any) -> Dashboard:
+            with db.read() as session:
+                return build_dashboard(session, fy, as_at)
+
+        self.jobs.run(
+            work,
+            on_finished=lambda dash: self._on_job_finished(generation, dash),
+            on_failed=lambda message, _details: self.status.setText(message),
+        )
+
+    def _on_job_finished(self, generation: int, dash: Dashboard) -> None:
+        if generation != self._generation:
+            return  # the user chose another year or date meanwhile
+        self.show_dashboard(dash)
+
+    def show_dashboard(self, dash: Dashboard) -> None:
+        self.dashboard = dash
+        self._show_tiles(dash.kpis, dash.currency)
+        for chart in self.charts:
+            chart.show_dashboard(dash)
+        self.status.setText(self.tr("{0} as at {1}").format(dash.fiscal_year_label, dash.as_at.isoformat()))
+        self.sig_refreshed.emit()
+
+    def _show_tiles(self, k: Kpis, currency: str) -> None:
+        def money(amount: Any) -> str:
+            return format_money(amount, currency=currency or None)
+
+        self.tiles["spend"].show_figure(
+            self.tr("Spent {0}").format(money(k.spend_to_date)),
+            self.tr("of {0} planned to date").format(money(k.planned_to_date)),
+        )
+        self.tiles["actions"].show_figure(
+            self.tr("Actions: {0} open").format(k.open_actions), self.tr("{0} overdue").format(k.overdue_actions)
+        )
+        self.tiles["secondments"].show_figure(
+            self.tr("Secondments: {0} active").format(k.active_secondments),
+            self.tr("{0} ending within {1} days").format(k.secondments_ending_soon, k.alert_days),
+        )
+        self.tiles["commitments"].show_figure(
+            self.tr("Commitments: {0} overdue").format(k.commitments_overdue),
+            self.tr("{0} at risk").format(k.commitments_at_risk),
+        )
+        if k.next_meeting_date is None or k.pack_deadline is None or k.working_days_to_pack is None:
+            self.tiles["meeting"].show_figure(self.tr("No meeting scheduled"), self.tr("Plan the next one"))
+        else:
+            days = k.working_days_to_pack
+            detail = (
+                self.tr("pack due {0}: {1} working days left").format(k.pack_deadline.isoformat(), days)
+                if days >= 0
+                else self.tr("pack was due {0}: {1} working days ago").format(k.pack_deadline.isoformat(), -days)
+            )
+            self.tiles["meeting"].show_figure(
+                self.tr("Next meeting {0}").format(k.next_meeting_date.isoformat()), detail
+            )
+
+    def _on_theme_changed(self, _dark: bool = False) -> None:
+        # The application's palette: the signal comes before the change has reached this widget's own.
+        for chart in self.charts:
+            chart.apply_palette(QApplication.palette(self))

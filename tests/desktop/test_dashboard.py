@@ -1,0 +1,217 @@
+"""The dashboard as a user meets it: tiles and charts on the demo and an empty office, click-through, tables, export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from core.db.engine import Database, open_database
+from core.domain.money import format_money
+from core.services.office import initialise_office
+from desktop.jobs import JobRunner
+from desktop.lists.register import RegisterView
+from desktop.main_window import MainWindow, page_of
+from tests.desktop.conftest import DEMO_AS_AT
+
+
+def _dashboard(qtbot: QtBot, db: Database):  # type: ignore[no-untyped-def]
+    from desktop.dashboard.view import DashboardView
+
+    view = DashboardView(db, JobRunner(synchronous=True), as_at=DEMO_AS_AT)
+    qtbot.addWidget(view)
+    view.resize(1400, 1800)
+    view.show()
+    return view
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path) -> Iterator[Database]:
+    db = open_database(tmp_path / "empty.cyberdesk", create=True)
+    initialise_office(db, name="Empty office")
+    yield db
+    db.close()
+
+
+def test_tiles_and_charts_on_the_demo_office(qtbot: QtBot, demo_db: Database) -> None:
+    view = _dashboard(qtbot, demo_db)
+    dash = view.dashboard
+    assert dash is not None and view.status.text() == "2025–26 as at 2025-08-15"
+    k = dash.kpis
+    assert view.tiles["actions"].text() == f"Actions: {k.open_actions} open\n{k.overdue_actions} overdue"
+    assert k.overdue_actions > 0
+    spend = view.tiles["spend"].text()
+    assert format_money(k.spend_to_date, currency=dash.currency) in spend and "planned to date" in spend
+    assert view.tiles["meeting"].text().startswith(f"Next meeting {k.next_meeting_date}")
+    for chart in view.charts:
+        assert chart.table_model.rowCount() > 0, chart.title
+
+
+def test_an_empty_office_renders_without_warnings(qtbot: QtBot, empty_db: Database) -> None:
+    view = _dashboard(qtbot, empty_db)
+    assert view.tiles["meeting"].text() == "No meeting scheduled\nPlan the next one"
+    assert view.tiles["actions"].text() == "Actions: 0 open\n0 overdue"
+    from desktop.dashboard.charts import BudgetByForumChart, CumulativeSpendChart
+
+    assert view.chart(BudgetByForumChart).table_model.rowCount() == 0
+    assert view.chart(CumulativeSpendChart).table_model.rowCount() == 12  # the year's months, all zero
+    view.grab()  # paints every chart with no data without a Qt warning
+
+
+def test_show_as_table_lists_the_numbers_the_chart_draws(qtbot: QtBot, demo_db: Database) -> None:
+    from desktop.dashboard.charts import BudgetByForumChart
+
+    view = _dashboard(qtbot, demo_db)
+    chart = view.chart(BudgetByForumChart)
+    drawn = [float(x) for x in chart.revised.opts["x1"]]
+    actual = [float(x) for x in chart.actual.opts["x1"]]
+    qtbot.mouseClick(chart.as_table, Qt.MouseButton.LeftButton)
+    assert chart.stack.currentWidget() is chart.table and chart.as_table.text() == "Show as chart"
+    model = chart.table_model
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())] == [
+        "Forum",
+        "Priority",
+        "Revised budget",
+        "Actual to date",
+    ]
+    currency = view.dashboard.currency  # type: ignore[union-attr]
+    for row, (revised, spent) in enumerate(zip(drawn, actual, strict=True)):
+        assert model.index(row, 2).data() == f"{currency} {revised:,.2f}"
+        assert model.index(row, 3).data() == f"{currency} {spent:,.2f}"
+
+
+def test_hover_shows_the_exact_value(qtbot: QtBot, demo_db: Database) -> None:
+    from desktop.dashboard.charts import OverdueByAgencyChart
+
+    view = _dashboard(qtbot, demo_db)
+    chart = view.chart(OverdueByAgencyChart)
+    first = view.dashboard.overdue_by_agency[0]  # type: ignore[union-attr]
+    chart._on_scene_mouse_moved(chart.scene_point_of(0, first.overdue / 2))
+    assert chart.plot.toolTip() == f"{first.agency}: {first.overdue} overdue actions"
+
+
+def test_clicking_a_bar_opens_the_list_filtered_to_it(window: MainWindow, demo_path: Path, qtbot: QtBot) -> None:
+    from desktop.dashboard.charts import OverdueByAgencyChart
+    from desktop.dashboard.view import DashboardView
+
+    window.open_database(demo_path)
+    window._nav.setCurrentRow(page_of("actions") - 2)  # the Dashboard, first in the navigation
+    view = window._stack.currentWidget()
+    assert isinstance(view, DashboardView)
+    view.as_at.setDate(DEMO_AS_AT)  # the demo's own date, so its overdue actions are the ones shown
+    chart = view.chart(OverdueByAgencyChart)
+    first = view.dashboard.overdue_by_agency[0]  # type: ignore[union-attr]
+    scene_point = chart.scene_point_of(0, first.overdue / 2)
+    widget_point = chart.plot.mapFromScene(scene_point)
+    qtbot.mouseClick(chart.plot.viewport(), Qt.MouseButton.LeftButton, pos=widget_point)
+    register = window._stack.currentWidget()
+    assert isinstance(register, RegisterView) and register.current_entity == "actions"
+    actions = register.current_list
+    assert actions.search.text() == first.agency
+    model = actions.model
+    agency_column = [c.key for c in model.columns].index("owner_agency")
+    owners = {model.index(r, agency_column).data() for r in range(model.rowCount())}
+    assert owners and all(first.agency in owner for owner in owners)
+    rag_column = [c.key for c in model.columns].index("rag")
+    assert model.index(0, rag_column).data() == "Red"  # sorted most urgent first
+
+
+def test_a_tile_opens_its_list(window: MainWindow, demo_path: Path, qtbot: QtBot) -> None:
+    from desktop.dashboard.view import DashboardView
+
+    window.open_database(demo_path)
+    window._nav.setCurrentRow(0)
+    view = window._stack.currentWidget()
+    assert isinstance(view, DashboardView)
+    qtbot.mouseClick(view.tiles["secondments"], Qt.MouseButton.LeftButton)
+    register = window._stack.currentWidget()
+    assert isinstance(register, RegisterView) and register.current_entity == "secondments"
+    assert register.current_list.search.text() == "Active"
+
+
+def test_copy_and_export_a_chart(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> None:
+    from desktop.dashboard.charts import CumulativeSpendChart
+
+    view = _dashboard(qtbot, demo_db)
+    chart = view.chart(CumulativeSpendChart)
+    chart.copy_image()
+    image = QApplication.clipboard().image()
+    assert not image.isNull() and image.width() > 100
+    png = chart.export_image(tmp_path / "spend.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 1000
+    svg = chart.export_image(tmp_path / "spend.svg")
+    assert "<svg" in svg.read_text(encoding="utf-8")
+
+
+def test_a_new_date_updates_the_same_plot_items(qtbot: QtBot, demo_db: Database) -> None:
+    from desktop.dashboard.charts import CumulativeSpendChart
+
+    view = _dashboard(qtbot, demo_db)
+    chart = view.chart(CumulativeSpendChart)
+    line, items_before = chart.actual, list(chart.plot_item.items)
+    with qtbot.waitSignal(view.sig_refreshed):
+        view.as_at.setDate(DEMO_AS_AT.replace(month=12))
+    assert chart.actual is line and list(chart.plot_item.items) == items_before
+    assert len(line.getData()[0]) == 6  # July to December have begun
+
+
+def test_chart_table_model_passes_qtmodeltester(qtmodeltester, qtbot: QtBot, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+    view = _dashboard(qtbot, demo_db)
+    for chart in view.charts:
+        qtmodeltester.check(chart.table_model)
+
+
+def test_a_list_opens_with_a_preset_search(qtbot: QtBot, demo_db: Database) -> None:
+    from desktop.lists.view import ListView
+
+    view = ListView(demo_db, "organisations")
+    qtbot.addWidget(view)
+    everything = view.model.total
+    view.apply_preset("ministry")
+    assert view.search.text() == "ministry"
+    assert 0 < view.model.total < everything  # at once, without the typing delay
+
+
+def test_the_dashboard_follows_the_dark_theme(qtbot: QtBot, demo_db: Database) -> None:
+    from desktop.theme import apply_theme
+
+    view = _dashboard(qtbot, demo_db)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    try:
+        apply_theme(app, "dark")
+        background = view.charts[0].plot.backgroundBrush().color()
+        assert background.lightness() < 80
+    finally:
+        apply_theme(app, "light")
+    assert view.charts[0].plot.backgroundBrush().color().lightness() > 180
+
+
+def test_the_agency_view_says_what_an_agency_owes(qtbot: QtBot, demo_db: Database) -> None:
+    import sqlalchemy as sa
+
+    from core.domain.organisations import Organisation
+    from core.reports.agency_view import agency_view
+
+    view = _dashboard(qtbot, demo_db)
+    qtbot.mouseClick(view.agency_button, Qt.MouseButton.LeftButton)
+    dialog = view.agency_dialog
+    assert dialog is not None and dialog.isVisible()
+    with demo_db.read() as s:
+        mfa = s.scalars(sa.select(Organisation.id).where(Organisation.code == "MFA")).one()
+        expected = agency_view(s, mfa, DEMO_AS_AT)
+    dialog.select_agency(mfa)  # type: ignore[attr-defined]
+    summary = dialog.summary.text()  # type: ignore[attr-defined]
+    assert summary.startswith(
+        f"MFA owes {len(expected.actions)} open actions, {expected.overdue_actions} of them overdue"
+    )
+    actions = dialog.models["actions"]  # type: ignore[attr-defined]
+    assert [actions.index(r, 0).data() for r in range(actions.rowCount())] == [a.ref for a in expected.actions]
+    overdue_column = [actions.index(r, 5).data() for r in range(actions.rowCount())]
+    assert overdue_column == sorted(overdue_column, reverse=True)  # overdue ones first
+    dialog.close()
