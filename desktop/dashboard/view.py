@@ -216,10 +216,12 @@ class DashboardView(QWidget):
             self.tiles["meeting"].show_figure(self.tr("No meeting scheduled"), self.tr("Plan the next one"))
         else:
             days = k.working_days_to_pack
+            count = abs(days)
+            span = self.tr("1 working day") if count == 1 else self.tr("{0} working days").format(count)
             detail = (
-                self.tr("pack due {0}: {1} working days left").format(k.pack_deadline.isoformat(), days)
+                self.tr("pack due {0}: {1} left").format(k.pack_deadline.isoformat(), span)
                 if days >= 0
-                else self.tr("pack was due {0}: {1} working days ago").format(k.pack_deadline.isoformat(), -days)
+                else self.tr("pack was due {0}: {1} ago").format(k.pack_deadline.isoformat(), span)
             )
             self.tiles["meeting"].show_figure(
                 self.tr("Next meeting {0}").format(k.next_meeting_date.isoformat()), detail
