@@ -127,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     _export_common(p)
     p.set_defaults(handler=cmd_export_pack)
     _add_action_update_commands(sub, export_sub)
+    _add_budget_commands(export_sub)
     return parser
 
 
@@ -297,6 +298,35 @@ def cmd_import(args: argparse.Namespace, out: Callable[[str], None]) -> int:
     if result.plan.problems:
         count = len(result.plan.problems)
         raise UserError(f"{path.name} has {count} problem{'s' if count != 1 else ''}; nothing would be imported.")
+    return EXIT_OK
+
+
+# --- budget: the budget workbook (import budget joins IMPORT_KINDS)
+
+
+def _add_budget_commands(export_sub: Any) -> None:
+    p = export_sub.add_parser("budget", help="the budget workbook of a fiscal year")
+    p.add_argument("--fy", required=True, metavar="YEAR", help="2025, FY2025, 2024-25 or 2024–25")
+    p.add_argument("-o", "--output", type=Path, required=True)
+    _export_common(p)
+    p.set_defaults(handler=cmd_export_budget)
+
+
+def cmd_export_budget(args: argparse.Namespace, out: Callable[[str], None]) -> int:
+    from core.io.budget_xlsx import export_budget
+
+    with open_existing(args, readonly=True) as db:
+        with db.read() as session:
+            from core.services.office import load_settings
+
+            try:
+                fy = load_settings(session).calendar.parse_fy(args.fy)
+            except FiscalYearError as exc:
+                # A year that cannot be read is bad usage (DESIGN §4), not a refusal.
+                print(f"cyberdesk: export budget: {exc}", file=sys.stderr)
+                return EXIT_USAGE
+        result = export_budget(db, fy, args.output.expanduser(), as_at=args.as_at, max_marking=args.max_marking)
+    out(result.summary())
     return EXIT_OK
 
 
