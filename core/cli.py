@@ -267,7 +267,7 @@ def _add_action_update_commands(sub: Any, export_sub: Any) -> None:
     p.set_defaults(handler=cmd_import)
 
 
-IMPORT_KINDS = ("action-updates",)
+IMPORT_KINDS = ("action-updates", "budget")
 
 
 def cmd_export_action_updates(args: argparse.Namespace, out: Callable[[str], None]) -> int:
@@ -284,12 +284,14 @@ def cmd_export_action_updates(args: argparse.Namespace, out: Callable[[str], Non
 def cmd_import(args: argparse.Namespace, out: Callable[[str], None]) -> int:
     from core.io.imports import ImportRejected
     from core.io.imports.action_updates import ActionUpdatesImporter
-    from core.io.imports.pipeline import run_import
+    from core.io.imports.budget import BudgetImporter
+    from core.io.imports.pipeline import Importer, run_import
 
     path = args.file.expanduser()
+    importer: Importer = BudgetImporter() if args.kind == "budget" else ActionUpdatesImporter()
     try:
         with open_existing(args, readonly=args.dry_run) as db:
-            result = run_import(db, path, ActionUpdatesImporter(), dry_run=args.dry_run)
+            result = run_import(db, path, importer, dry_run=args.dry_run)
     except ImportRejected as exc:
         raise UserError(str(exc)) from exc
     for line in result.plan.lines():
@@ -310,6 +312,19 @@ def _add_budget_commands(export_sub: Any) -> None:
     p.add_argument("-o", "--output", type=Path, required=True)
     _export_common(p)
     p.set_defaults(handler=cmd_export_budget)
+    p = export_sub.add_parser("budget-template", help="the empty sheet `import budget` reads, with instructions")
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.set_defaults(handler=cmd_export_budget_template)
+
+
+def cmd_export_budget_template(args: argparse.Namespace, out: Callable[[str], None]) -> int:
+    from core.io.budget_xlsx import export_budget_template
+
+    output = args.output.expanduser()
+    with open_existing(args, readonly=True) as db:
+        export_budget_template(db, output)
+    out(f"Wrote the budget import template to {output.name}; fill in the Budget_Import sheet.")
+    return EXIT_OK
 
 
 def cmd_export_budget(args: argparse.Namespace, out: Callable[[str], None]) -> int:

@@ -957,3 +957,74 @@ def export_budget(
         ceiling=figures.ceiling,
         overcommitted=figures.overcommitted_lines,
     )
+
+
+def export_budget_template(db: Database, target: Path) -> int:
+    """`export budget-template -o FILE.xlsx`: the sheet `import budget` reads, with its headers and the office's
+    valid forums and cost categories beside it; returns the number of columns. Any workbook with these headers,
+    wherever its table starts, imports the same way."""
+    import sqlalchemy as sa
+    from openpyxl import Workbook
+
+    from core.domain.forums import Forum
+    from core.domain.reference import CostCategory
+    from core.io.cells import atomic_write, write_cell
+    from core.io.imports.budget import BUDGET_IMPORT_COLUMNS, BUDGET_IMPORT_SHEET
+    from core.io.workbook_style import register_styles, set_document_properties, set_print_layout
+    from core.reports.budget import NO_FORUM
+    from core.services.office import load_settings
+
+    if target.suffix.lower() != ".xlsx":
+        raise ExportError(f"Cannot write the budget template to {target.name}: the name must end in .xlsx.", target)
+    with db.read() as session:
+        settings = load_settings(session)
+        forums = [
+            (acronym or name, name)
+            for acronym, name in session.execute(
+                sa.select(Forum.acronym, Forum.full_name).where(Forum.archived.is_(False)).order_by(Forum.full_name)
+            )
+        ]
+        categories = list(
+            session.execute(sa.select(CostCategory.code, CostCategory.label).order_by(CostCategory.sort_order))
+        )
+    wb = Workbook()
+    register_styles(wb)
+    ws = wb.active
+    ws.title = BUDGET_IMPORT_SHEET
+    for index, column in enumerate(BUDGET_IMPORT_COLUMNS, start=1):
+        cell = ws.cell(1, index)
+        write_cell(cell, column.header)
+        cell.style = "cd_header"
+    set_print_layout(ws, paper_size=settings.paper_size, widths=[16] * len(BUDGET_IMPORT_COLUMNS), header_row=1)
+    help_ws = wb.create_sheet("How_to_fill_in")
+    notes = [
+        "One row per budget line on the Budget_Import sheet; the headers may start anywhere on the sheet.",
+        "Reference: your own unique reference for the line. Importing the file again updates the lines "
+        "with the same reference and fiscal year instead of adding them twice.",
+        f"Fiscal year: 2025, FY2025 or {settings.calendar.label(2025)}. Amounts in {settings.currency}, whole-year "
+        "figures, phased evenly by month on import.",
+        f"Forum: an acronym or full name below, or blank (or {NO_FORUM!r}) for office-wide lines.",
+        "Category: a cost category label or code below. Funding type: Departmental or Administered. "
+        "ODA eligible: Yes or No.",
+        "Run `cyberdesk import budget FILE --dry-run` first: it lists every problem by row and column, and "
+        "nothing is imported while any remains.",
+    ]
+    for r, note in enumerate(notes, start=1):
+        write_cell(help_ws.cell(r, 1), note)
+    row = len(notes) + 2
+    write_cell(help_ws.cell(row, 1), "Forums (acronym, full name)")
+    help_ws.cell(row, 1).style = "cd_header"
+    for offset, (short, name) in enumerate(forums, start=1):
+        write_cell(help_ws.cell(row + offset, 1), short)
+        write_cell(help_ws.cell(row + offset, 2), name)
+    write_cell(help_ws.cell(row, 4), "Cost categories (code, label)")
+    help_ws.cell(row, 4).style = "cd_header"
+    for offset, (code, label) in enumerate(categories, start=1):
+        write_cell(help_ws.cell(row + offset, 4), code)
+        write_cell(help_ws.cell(row + offset, 5), label)
+    help_ws.column_dimensions["A"].width = 30
+    help_ws.column_dimensions["B"].width = 50
+    help_ws.column_dimensions["E"].width = 40
+    set_document_properties(wb, title="Budget import template", marking=settings.default_marking, as_at=date.today())
+    atomic_write(target, wb.save)
+    return len(BUDGET_IMPORT_COLUMNS)
