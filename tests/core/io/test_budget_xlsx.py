@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,9 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from core.cli import run
-from core.db.backup import backup_to
 from core.db.engine import Database, open_database
-from core.demo import build_demo
 from core.domain.forums import Forum
 from core.domain.reference import Marking
 from core.domain.resources import BudgetLine, BudgetMonth
@@ -25,33 +22,11 @@ from core.io.budget_xlsx import BUDGET_SHEETS, export_budget
 from core.io.errors import ExportError
 from core.io.progress import ExportCancelled
 from core.reports.budget import NO_FORUM
+from tests.core.io.budget_office import *  # noqa: F403  (the demo office fixtures)
+from tests.core.io.budget_office import AS_AT, HYPERLINK
 
-AS_AT = date(2025, 8, 15)
 GENERATED = datetime(2025, 8, 15, 9, 30, tzinfo=UTC)
 FY = "2024–25"
-HYPERLINK = '=HYPERLINK("http://example.invalid","click")'
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("budget") / "demo.cyberdesk"
-    with open_database(path, create=True) as db:
-        build_demo(db, as_at=AS_AT)
-        with db.write() as session:
-            # User text that a naive writer would turn into a live formula or an error cell.
-            line = session.scalars(sa.select(BudgetLine).where(BudgetLine.fiscal_year == 2025).limit(1)).one()
-            line.description = HYPERLINK
-            line.notes = "#N/A"
-    return path
-
-
-@pytest.fixture
-def demo(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
-    path = tmp_path / "office.cyberdesk"
-    backup_to(demo_file, path)
-    db = open_database(path)
-    yield db
-    db.close()
 
 
 @pytest.fixture(scope="module")

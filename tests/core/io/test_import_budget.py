@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -13,35 +12,17 @@ import pytest
 import sqlalchemy as sa
 
 from core.cli import run
-from core.db.backup import backup_to
-from core.db.engine import Database, open_database
-from core.demo import build_demo
+from core.db.engine import Database
 from core.domain.audit import AuditEntry
 from core.domain.resources import BudgetLine, BudgetMonth, BudgetRevision
 from core.io.budget_xlsx import export_budget_template
 from core.io.imports import ImportRejected
 from core.io.imports.budget import BudgetImporter, phase_evenly
 from core.io.imports.pipeline import run_import
+from tests.core.io.budget_office import *  # noqa: F403  (the demo office fixtures)
 
 AS_AT = date(2025, 8, 15)
 HEADERS = ["Ref", "FY", "Forum", "Cost category", "Description", "Revised budget", "Actual", "Notes"]
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("import") / "demo.cyberdesk"
-    with open_database(path, create=True) as db:
-        build_demo(db, as_at=AS_AT)
-    return path
-
-
-@pytest.fixture
-def demo(demo_file: Path, tmp_path: Path) -> Iterator[Database]:
-    path = tmp_path / "office.cyberdesk"
-    backup_to(demo_file, path)
-    db = open_database(path)
-    yield db
-    db.close()
 
 
 def colleague_workbook(path: Path, rows: list[list[Any]]) -> Path:
