@@ -57,7 +57,7 @@ DATA_ACTIONS = (
     "settings",
     "prepare_next_meeting",
 )
-UPDATE_ACTIONS = ("export_action_updates", "import_action_updates")
+UPDATE_ACTIONS = ("export_action_updates", "import_action_updates", "export_budget", "import_budget")
 
 
 def page_of(entity: str) -> int:
@@ -144,6 +144,12 @@ class MainWindow(QMainWindow):
         self.actions.connect("export_action_updates", self.updates.export_for_agency)
         self.actions.connect("import_action_updates", self.updates.import_updates)
         self.updates.sig_import_applied.connect(self._on_editor_record_saved)
+        from desktop.resources.budget_commands import BudgetCommands
+
+        self.budget = BudgetCommands(self)
+        self.actions.connect("export_budget", self.budget.export_workbook)
+        self.actions.connect("import_budget", self.budget.import_lines)
+        self.budget.sig_import_applied.connect(self._on_editor_record_saved)
 
     # --- database ---------------------------------------------------------------------------------------
 
@@ -194,7 +200,7 @@ class MainWindow(QMainWindow):
         self.actions.set_enabled(DATA_ACTIONS, True)
         self.actions.set_enabled(("new_record", "prepare_next_meeting"), not db.readonly)
         self.actions.set_enabled(UPDATE_ACTIONS, True)
-        self.actions.set_enabled(("import_action_updates",), not db.readonly)
+        self.actions.set_enabled(("import_action_updates", "import_budget"), not db.readonly)
         # Open on the action log until the dashboard is built: the first page should hold data, not a promise.
         first = page_of("actions")
         self._nav.setCurrentRow(first)
