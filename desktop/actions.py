@@ -55,6 +55,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("refresh", "&Refresh", "&View", QKeySequence.StandardKey.Refresh, tip="Reload the current view"),
     ActionSpec("due_soon", "&Due soon", "&View", "Ctrl+D", toolbar=True, tip="What is overdue or due soon"),
+    ActionSpec("budget_grid", "&Budget by forum and quarter…", "&View", tip="Each forum's quarters and totals"),
     ActionSpec("about", "&About Cyber Affairs Desk", "&Help"),
 )
 

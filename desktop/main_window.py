@@ -57,7 +57,7 @@ DATA_ACTIONS = (
     "settings",
     "prepare_next_meeting",
 )
-UPDATE_ACTIONS = ("export_action_updates", "import_action_updates", "export_budget", "import_budget")
+UPDATE_ACTIONS = ("export_action_updates", "import_action_updates", "export_budget", "import_budget", "budget_grid")
 
 
 def page_of(entity: str) -> int:
@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         self.budget = BudgetCommands(self)
         self.actions.connect("export_budget", self.budget.export_workbook)
         self.actions.connect("import_budget", self.budget.import_lines)
+        self.actions.connect("budget_grid", self.budget.show_grid)
         self.budget.sig_import_applied.connect(self._on_editor_record_saved)
 
     # --- database ---------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QWidget
 
 from desktop.action_updates import FlowCommands, ImportFlow
@@ -117,3 +118,15 @@ class BudgetCommands(FlowCommands):
     def import_lines(self) -> ImportBudgetFlow | None:
         flow: ImportBudgetFlow | None = self.start_import(ImportBudgetFlow)
         return flow
+
+    def show_grid(self) -> Any:
+        """The budget grid for the window's office, or None without one."""
+        from desktop.resources.grid import BudgetGridDialog
+
+        window = self._window
+        if window.db is None:
+            return None
+        dialog = BudgetGridDialog(window.db, window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
