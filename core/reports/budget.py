@@ -487,7 +487,7 @@ _TYPE_ORDER = sa.case(
 )
 
 
-def iter_budget_lines(scope: BudgetScope, *, batch: int = 5000) -> Any:
+def iter_budget_lines(scope: BudgetScope, *, batch: int = 5000) -> Iterator[LineRow]:
     """The year's lines in workbook order (forum type, forum, category, id), streamed as `LineRow`s.
 
     One aggregate query over budget_month; rows arrive in batches, so 100,000 lines never sit in memory at once."""
