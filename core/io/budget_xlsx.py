@@ -955,7 +955,7 @@ def export_budget(
         marking=figures.marking,
         left_out=figures.left_out,
         ceiling=figures.ceiling,
-        overcommitted=figures.overcommitted_lines,
+        overcommitted=figures.overcommitted_forums,
     )
 
 

@@ -372,7 +372,8 @@ class BudgetWorkbookFigures:
         return sum((f.amounts for f in self.forums), NO_AMOUNTS)
 
     @property
-    def overcommitted_lines(self) -> int:
+    def overcommitted_forums(self) -> int:
+        """Forums whose committed + actual exceed their revised budget (the lines carry their own warning)."""
         return sum(1 for f in self.forums if f.amounts.overcommitted)
 
 
