@@ -128,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_export_pack)
     _add_action_update_commands(sub, export_sub)
     _add_export_calendar(export_sub)
+    _add_budget_commands(export_sub)
     return parser
 
 
@@ -267,7 +268,7 @@ def _add_action_update_commands(sub: Any, export_sub: Any) -> None:
     p.set_defaults(handler=cmd_import)
 
 
-IMPORT_KINDS = ("action-updates",)
+IMPORT_KINDS = ("action-updates", "budget")
 
 
 def cmd_export_action_updates(args: argparse.Namespace, out: Callable[[str], None]) -> int:
@@ -311,12 +312,14 @@ def cmd_export_calendar(args: argparse.Namespace, out: Callable[[str], None]) ->
 def cmd_import(args: argparse.Namespace, out: Callable[[str], None]) -> int:
     from core.io.imports import ImportRejected
     from core.io.imports.action_updates import ActionUpdatesImporter
-    from core.io.imports.pipeline import run_import
+    from core.io.imports.budget import BudgetImporter
+    from core.io.imports.pipeline import Importer, run_import
 
     path = args.file.expanduser()
+    importer: Importer = BudgetImporter() if args.kind == "budget" else ActionUpdatesImporter()
     try:
         with open_existing(args, readonly=args.dry_run) as db:
-            result = run_import(db, path, ActionUpdatesImporter(), dry_run=args.dry_run)
+            result = run_import(db, path, importer, dry_run=args.dry_run)
     except ImportRejected as exc:
         raise UserError(str(exc)) from exc
     for line in result.plan.lines():
@@ -325,6 +328,48 @@ def cmd_import(args: argparse.Namespace, out: Callable[[str], None]) -> int:
     if result.plan.problems:
         count = len(result.plan.problems)
         raise UserError(f"{path.name} has {count} problem{'s' if count != 1 else ''}; nothing would be imported.")
+    return EXIT_OK
+
+
+# --- budget: the budget workbook (import budget joins IMPORT_KINDS)
+
+
+def _add_budget_commands(export_sub: Any) -> None:
+    p = export_sub.add_parser("budget", help="the budget workbook of a fiscal year")
+    p.add_argument("--fy", required=True, metavar="YEAR", help="2025, FY2025, 2024-25 or 2024–25")
+    p.add_argument("-o", "--output", type=Path, required=True)
+    _export_common(p)
+    p.set_defaults(handler=cmd_export_budget)
+    p = export_sub.add_parser("budget-template", help="the empty sheet `import budget` reads, with instructions")
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.set_defaults(handler=cmd_export_budget_template)
+
+
+def cmd_export_budget_template(args: argparse.Namespace, out: Callable[[str], None]) -> int:
+    from core.io.budget_xlsx import export_budget_template
+
+    output = args.output.expanduser()
+    with open_existing(args, readonly=True) as db:
+        export_budget_template(db, output)
+    out(f"Wrote the budget import template to {output.name}; fill in the Budget_Import sheet.")
+    return EXIT_OK
+
+
+def cmd_export_budget(args: argparse.Namespace, out: Callable[[str], None]) -> int:
+    from core.io.budget_xlsx import export_budget
+
+    with open_existing(args, readonly=True) as db:
+        with db.read() as session:
+            from core.services.office import load_settings
+
+            try:
+                fy = load_settings(session).calendar.parse_fy(args.fy)
+            except FiscalYearError as exc:
+                # A year that cannot be read is bad usage (DESIGN §4), not a refusal.
+                print(f"cyberdesk: export budget: {exc}", file=sys.stderr)
+                return EXIT_USAGE
+        result = export_budget(db, fy, args.output.expanduser(), as_at=args.as_at, max_marking=args.max_marking)
+    out(result.summary())
     return EXIT_OK
 
 

@@ -39,7 +39,9 @@ __all__ = [
     "AskAgency",
     "AskSource",
     "ExportActionUpdatesFlow",
+    "FlowCommands",
     "ImportActionUpdatesFlow",
+    "ImportFlow",
     "ImportPlanDialog",
 ]
 
@@ -132,9 +134,13 @@ class ImportPlanDialog(QDialog):
     sig_apply_requested = Signal()
     """The user pressed Apply on a plan that can be applied."""
 
-    def __init__(self, plan: ImportPlan, parent: QWidget | None = None) -> None:
+    # A budget file may hold 100,000 new lines: the tree lists the first of them and says how many more follow.
+    SHOWN_CHANGES = 2000
+
+    def __init__(self, plan: ImportPlan, parent: QWidget | None = None, *, caption: str | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Import action updates — {0}").format(plan.source.path.name))
+        caption = caption or self.tr("Import action updates")
+        self.setWindowTitle(self.tr("{0} — {1}").format(caption, plan.source.path.name))
         self.resize(900, 520)
         layout = QVBoxLayout(self)
         self.headline = QLabel(self._headline(plan))
@@ -177,9 +183,12 @@ class ImportPlanDialog(QDialog):
     def _fill(self, plan: ImportPlan) -> None:
         if plan.changes:
             group = self._group(self.tr("Changes"), len(plan.changes))
-            for change in plan.changes:
+            for change in plan.changes[: self.SHOWN_CHANGES]:
                 detail = "; ".join(str(f) for f in change.fields)
                 QTreeWidgetItem(group, [str(change.row), change.ref, detail])
+            hidden = len(plan.changes) - self.SHOWN_CHANGES
+            if hidden > 0:
+                QTreeWidgetItem(group, ["", "", self.tr("… and %n more change(s)", "", hidden)])
         for title, problems in ((self.tr("Refused"), plan.refused), (self.tr("Problems"), plan.problems)):
             if problems:
                 group = self._group(title, len(problems))
@@ -215,11 +224,17 @@ class _Refused:
         self.message = message
 
 
-class ImportActionUpdatesFlow(QObject):
-    """Open a returned workbook, dry-run it in the background, show the plan, then apply it in the background."""
+class ImportFlow(QObject):
+    """Open a file, dry-run it in the background, show the plan, then apply it in the background.
+
+    A subclass names the importer (`importer`), the dialog's caption (`caption`) and the table it changes
+    (`TABLE`, for the views to refresh); everything else is the same for every kind of import."""
+
+    TABLE = ""
+    FILTERS = XLSX_FILTER
 
     sig_import_applied = Signal(str, int)
-    """The import changed the database: ("action", number of records changed), so open views refresh."""
+    """The import changed the database: (TABLE, number of records changed), so open views refresh."""
     sig_import_ended = Signal()
     """The flow is over (applied, refused, failed or cancelled)."""
 
@@ -244,11 +259,16 @@ class ImportActionUpdatesFlow(QObject):
         self.result: ImportResult | None = None
         self.progress_dialog: QProgressDialog | None = None
 
+    def caption(self) -> str:
+        raise NotImplementedError
+
+    def importer(self) -> Any:
+        """The core importer (core.io.imports.pipeline.Importer) the job runs; built on the pool thread."""
+        raise NotImplementedError
+
     def start(self) -> bool:
         folder = self._settings.last_export_folder or Path.home()
-        chosen, _ = self._ask_source(
-            self._parent, self.tr("Import action updates"), str(folder), self.tr(XLSX_FILTER) + ";;*"
-        )
+        chosen, _ = self._ask_source(self._parent, self.caption(), str(folder), self.tr(self.FILTERS) + ";;*")
         if not chosen:
             self.sig_import_ended.emit()
             return False
@@ -257,18 +277,15 @@ class ImportActionUpdatesFlow(QObject):
         return True
 
     def _run(self, *, dry_run: bool) -> None:
-        db, source = self._db, self.source
+        db, source, make_importer = self._db, self.source, self.importer
         assert source is not None
 
         def work(progress: ProgressSink, cancel: CancelToken) -> Any:
             from core.io.imports import ImportRejected
-            from core.io.imports.action_updates import ActionUpdatesImporter
             from core.io.imports.pipeline import run_import
 
             try:
-                return run_import(
-                    db, source, ActionUpdatesImporter(), dry_run=dry_run, progress=progress, cancel=cancel
-                )
+                return run_import(db, source, make_importer(), dry_run=dry_run, progress=progress, cancel=cancel)
             except ImportRejected as exc:
                 return _Refused(str(exc))
 
@@ -321,7 +338,7 @@ class ImportActionUpdatesFlow(QObject):
         result = self._result(outcome)
         if result is None:
             return
-        dialog = ImportPlanDialog(result.plan, self._parent)
+        dialog = ImportPlanDialog(result.plan, self._parent, caption=self.caption())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.sig_apply_requested.connect(lambda: self._run(dry_run=False))
         dialog.rejected.connect(self.sig_import_ended.emit)
@@ -338,7 +355,7 @@ class ImportActionUpdatesFlow(QObject):
         if result is None:
             return
         self.result = result
-        self.sig_import_applied.emit("action", len(result.plan.changes))
+        self.sig_import_applied.emit(self.TABLE, len(result.plan.changes))
         self._show_box(QMessageBox.Icon.Information, result.summary())
 
     def _on_job_failed(self, message: str, details: str) -> None:
@@ -354,8 +371,22 @@ class ImportActionUpdatesFlow(QObject):
         box.open()
 
 
-class ActionUpdateCommands(QObject):
-    """The File menu's two action-update commands, for the main window to connect."""
+class ImportActionUpdatesFlow(ImportFlow):
+    """A returned action-update workbook: statuses, updates and new due dates."""
+
+    TABLE = "action"
+
+    def caption(self) -> str:
+        return self.tr("Import action updates")
+
+    def importer(self) -> Any:
+        from core.io.imports.action_updates import ActionUpdatesImporter
+
+        return ActionUpdatesImporter()
+
+
+class FlowCommands(QObject):
+    """Menu commands that start an export or an import flow on the window's database (a base for each area)."""
 
     sig_import_applied = Signal(str, int)
     """An import changed records: (table, how many), so that open views refresh."""
@@ -364,23 +395,37 @@ class ActionUpdateCommands(QObject):
         super().__init__(window)
         self._window = window
 
-    def export_for_agency(self) -> ExportActionUpdatesFlow | None:
+    def start_export(self, flow_class: type[ExportFlow]) -> Any:
+        """The running export flow, or None without a database or when the user cancelled."""
         window = self._window
         if window.db is None:
             return None
-        flow = ExportActionUpdatesFlow(window, window.db, window.jobs, window.settings)
+        flow = flow_class(window, window.db, window.jobs, window.settings)
         if not flow.start():
             flow.deleteLater()
             return None
         return flow
 
-    def import_updates(self) -> ImportActionUpdatesFlow | None:
+    def start_import(self, flow_class: type[ImportFlow]) -> Any:
+        """The running import flow, or None without a writable database or when the user cancelled."""
         window = self._window
         if window.db is None or window.db.readonly:
             return None
-        flow = ImportActionUpdatesFlow(window, window.db, window.jobs, window.settings)
+        flow = flow_class(window, window.db, window.jobs, window.settings)
         flow.sig_import_applied.connect(self.sig_import_applied)
         flow.sig_import_ended.connect(flow.deleteLater)
         if not flow.start():
             return None
+        return flow
+
+
+class ActionUpdateCommands(FlowCommands):
+    """The File menu's two action-update commands, for the main window to connect."""
+
+    def export_for_agency(self) -> ExportActionUpdatesFlow | None:
+        flow: ExportActionUpdatesFlow | None = self.start_export(ExportActionUpdatesFlow)
+        return flow
+
+    def import_updates(self) -> ImportActionUpdatesFlow | None:
+        flow: ImportActionUpdatesFlow | None = self.start_import(ImportActionUpdatesFlow)
         return flow

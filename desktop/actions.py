@@ -39,6 +39,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
         tip="Check a returned action-update workbook, then apply it",
     ),
     ActionSpec("export_pack", "Export meeting &pack…", "&File", tip="The next meeting's pack as Excel or PDF"),
+    ActionSpec("export_budget", "Export bu&dget workbook…", "&File", tip="A fiscal year's budget workbook"),
+    ActionSpec("import_budget", "Import bud&get lines…", "&File", tip="Check a budget sheet, then import it"),
     ActionSpec("settings", "&Settings…", "&File", QKeySequence.StandardKey.Preferences),
     ActionSpec("quit", "&Quit", "&File", QKeySequence.StandardKey.Quit),
     ActionSpec("search", "&Find anything…", "&Edit", "Ctrl+K", toolbar=True, tip="Search every register (Ctrl+K)"),
@@ -53,6 +55,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("refresh", "&Refresh", "&View", QKeySequence.StandardKey.Refresh, tip="Reload the current view"),
     ActionSpec("due_soon", "&Due soon", "&View", "Ctrl+D", toolbar=True, tip="What is overdue or due soon"),
+    ActionSpec("budget_grid", "&Budget by forum and quarter…", "&View", tip="Each forum's quarters and totals"),
     ActionSpec("about", "&About Cyber Affairs Desk", "&Help"),
 )
 

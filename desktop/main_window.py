@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from desktop.action_updates import ActionUpdateCommands
     from desktop.due_soon import DueSoonPanel
     from desktop.lists.register import RegisterView
+    from desktop.resources.budget_commands import BudgetCommands
 
 # (navigation label, the lists shown there); an empty tuple is a page still to be built.
 NAVIGATION: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -66,7 +67,7 @@ DATA_ACTIONS = (
     "settings",
     "prepare_next_meeting",
 )
-UPDATE_ACTIONS = ("export_action_updates", "import_action_updates")
+UPDATE_ACTIONS = ("export_action_updates", "import_action_updates", "export_budget", "import_budget", "budget_grid")
 
 
 def page_of(entity: str) -> int:
@@ -152,6 +153,11 @@ class MainWindow(QMainWindow):
         self.actions.connect("export_action_updates", lambda: self.updates.export_for_agency())
         self.actions.connect("import_action_updates", lambda: self.updates.import_updates())
 
+        self._budget: BudgetCommands | None = None
+        self.actions.connect("export_budget", lambda: self.budget.export_workbook())
+        self.actions.connect("import_budget", lambda: self.budget.import_lines())
+        self.actions.connect("budget_grid", lambda: self.budget.show_grid())
+
     @property
     def updates(self) -> ActionUpdateCommands:
         """The action-update commands, built on first use: their module brings the export flow, which the first
@@ -162,6 +168,16 @@ class MainWindow(QMainWindow):
             self._updates = ActionUpdateCommands(self)
             self._updates.sig_import_applied.connect(self._on_editor_record_saved)
         return self._updates
+
+    @property
+    def budget(self) -> BudgetCommands:
+        """The budget workbook, import and grid commands, built on first use like the action-update ones."""
+        if self._budget is None:
+            from desktop.resources.budget_commands import BudgetCommands
+
+            self._budget = BudgetCommands(self)
+            self._budget.sig_import_applied.connect(self._on_editor_record_saved)
+        return self._budget
 
     # --- database ---------------------------------------------------------------------------------------
 
@@ -216,7 +232,7 @@ class MainWindow(QMainWindow):
         self.actions.set_enabled(DATA_ACTIONS, True)
         self.actions.set_enabled(("new_record", "prepare_next_meeting"), not db.readonly)
         self.actions.set_enabled(UPDATE_ACTIONS, True)
-        self.actions.set_enabled(("import_action_updates",), not db.readonly)
+        self.actions.set_enabled(("import_action_updates", "import_budget"), not db.readonly)
         # Open on the action log until the dashboard is built: the first page should hold data, not a promise.
         first = page_of("actions")
         self._nav.setCurrentRow(first)

@@ -90,6 +90,7 @@ def run_self_test(db_path: Path | None = None) -> int:
             _say(export_coverage(window.db, this_year, work / "coverage.xlsx").summary())
         except Exception as exc:  # reported with the others
             failures.append(f"export coverage.xlsx: {exc}")
+        failures += _export_budget(window.db, work)
         window.close()
         app.processEvents()
     for failure in failures:
@@ -141,3 +142,19 @@ def _export_packs(db: Database, work: Path) -> list[str]:
 
 if __name__ == "__main__":
     sys.exit(run_self_test(Path(sys.argv[1]) if len(sys.argv) > 1 else None))
+
+
+def _export_budget(db: Database, work: Path) -> list[str]:
+    """The budget workbook of the current fiscal year and its import template."""
+    from core.io.budget_xlsx import export_budget, export_budget_template
+    from core.services.office import load_settings
+
+    with db.read() as session:
+        calendar = load_settings(session).calendar
+    try:
+        _say(export_budget(db, calendar.fiscal_year_of(date.today()), work / "budget.xlsx").summary())
+        export_budget_template(db, work / "budget-template.xlsx")
+        _say("budget import template written")
+    except Exception as exc:  # report every failing export, not just the first
+        return [f"export budget: {exc}"]
+    return []

@@ -13,18 +13,27 @@ input is plain SpreadsheetML that any version of openpyxl (or another writer) pr
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import posixpath
+import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
+from xml.sax.saxutils import escape as xml_escape
 
 from core.io.cells import atomic_write
 
-__all__ = ["CachedFormulas", "copy_with_cached_values", "formula_cell", "save_with_cached_values"]
+__all__ = [
+    "CachedFormulas",
+    "copy_with_cached_values",
+    "fill_write_only_sheet",
+    "formula_cell",
+    "save_with_cached_values",
+]
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -168,3 +177,68 @@ def save_with_cached_values(wb: Any, target: Path, cached: CachedFormulas) -> No
         copy_with_cached_values(buffer, f, cached)
 
     atomic_write(target, write)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Write-only sheets of any size: values filled into the sheet's own temporary file before the workbook is saved.
+#
+# `save_with_cached_values` parses each sheet into a tree, which for a sheet of 100,000 rows costs more memory than
+# the whole export may use, and re-compresses every part. A write-only sheet is streamed by openpyxl into a
+# temporary file of plain SpreadsheetML that `save` then copies into the zip, so that file can be rewritten in
+# place, one block of whole rows at a time, with the value of each formula looked up as it passes.
+
+_FORMULA_WITHOUT_VALUE = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"([^>]*)><f>([^<]*)</f><v(?:\s*/>|></v>)')
+_CHUNK = 4 * 1024 * 1024
+
+ValueLookup = Callable[[str], CachedValue | None]
+
+
+def _filled_cell(match: re.Match[bytes], lookup: ValueLookup) -> bytes:
+    ref = match.group(1).decode("ascii")
+    value = lookup(ref)
+    if value is None:
+        raise ValueError(f"No value was given for the formula at {ref}.")
+    kind, text = _value_text(value)
+    attributes = match.group(2)
+    if kind is not None:
+        attributes = re.sub(rb'\st="[^"]*"', b"", attributes) + f' t="{kind}"'.encode()
+    body = xml_escape(text).encode("utf-8")
+    return b'<c r="' + match.group(1) + b'"' + attributes + b"><f>" + match.group(3) + b"</f><v>" + body + b"</v>"
+
+
+def fill_write_only_sheet(ws: Any, lookup: ValueLookup) -> int:
+    """Close the write-only sheet `ws` and store, for every formula it holds, the value `lookup(ref)` gives
+    (None is an error: every formula must carry its value). Returns the number of formulas filled.
+
+    Call it once all rows are appended and before the workbook is saved."""
+    if not ws.closed:
+        ws.close()
+    # openpyxl keeps the streamed sheet in `_writer.out` until `save` copies it: the one private name relied on.
+    source = Path(ws._writer.out)
+    target = source.with_name(source.name + ".filled")
+    filled = 0
+
+    def fill(match: re.Match[bytes]) -> bytes:
+        nonlocal filled
+        filled += 1
+        return _filled_cell(match, lookup)
+
+    try:
+        with source.open("rb") as src, target.open("wb") as dst:
+            pending = b""
+            while chunk := src.read(_CHUNK):
+                pending += chunk
+                # Only whole rows are rewritten: a cell is never split across two blocks.
+                cut = pending.rfind(b"</row>")
+                if cut < 0:
+                    continue
+                cut += len(b"</row>")
+                dst.write(_FORMULA_WITHOUT_VALUE.sub(fill, pending[:cut]))
+                pending = pending[cut:]
+            dst.write(_FORMULA_WITHOUT_VALUE.sub(fill, pending))
+        target.replace(source)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            target.unlink()
+        raise
+    return filled

@@ -57,6 +57,7 @@ NOT_BEFORE_FIRST_FRAME = (
     "core.db.engine",
     "desktop.exports",
     "desktop.action_updates",
+    "desktop.resources.budget_commands",
     "desktop.editing.dialog",
 )
 

@@ -1,0 +1,164 @@
+"""Times the budget workbook on the 100,000-line benchmark database against openpyxl's write-only mode.
+
+Side by side, each in a fresh process so that its peak memory is its own, alternating run by run:
+- baseline: openpyxl's write-only mode (lxml, one shared style per number format, no formulas) writing the cells
+  of the Lines sheet only, from rows already in memory (the reading is not timed);
+- export: `export_budget` as `cyberdesk export budget` runs it, the database read included: every sheet, every
+  formula with its stored value, the chart.
+Target (issue 5): export time within 1.3x the baseline's, peak memory under 200 MB. The benchmark database is
+built with bench/make_bench_dbs.py when bench/out/budget-100k.cyberdesk is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "out"
+DB = OUT / "budget-100k.cyberdesk"
+FY = 2026  # the bench database's current year (as at 15 Aug 2025, July start)
+AS_AT = date(2025, 8, 15)
+TARGET_RATIO, TARGET_MB = 1.3, 200
+
+
+def _baseline(db_path: Path, target: Path) -> float:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    from core.db.engine import open_database
+    from core.domain.money import excel_number_format
+    from core.io.budget_xlsx import LINES_COLUMNS
+    from core.reports.budget import MONTHS, BudgetScope, iter_budget_lines
+
+    with open_database(db_path, readonly=True) as db, db.read() as session:
+        scope = BudgetScope(session, FY)
+        currency = scope.settings.currency
+        lines = list(iter_budget_lines(scope))
+    # The rows held in memory are the baseline's input, not its work: keep the garbage collector from walking
+    # them again and again while openpyxl writes (the export streams its rows and has no such cost).
+    gc.collect()
+    gc.freeze()
+    started = time.perf_counter()
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Lines")
+    template = WriteOnlyCell(ws)
+    template.number_format = excel_number_format(currency)
+    money_style = template._style
+    template = WriteOnlyCell(ws)
+    template.number_format = "0.0%"
+    pct_style = template._style
+
+    def styled(value: float, style: object) -> WriteOnlyCell:
+        cell = WriteOnlyCell(ws, value)
+        cell._style = style
+        return cell
+
+    ws.append(
+        [h for h, _ in LINES_COLUMNS]
+        + [f"Revised {m}" for m in range(1, MONTHS + 1)]
+        + [f"Actual {m}" for m in range(1, MONTHS + 1)]
+    )
+    for line in lines:
+        a = line.amounts
+        ws.append(
+            [
+                line.line_id,
+                "2025–26",
+                line.forum_type or None,
+                line.forum,
+                line.priority or None,
+                line.category,
+                line.cost_centre or None,
+                line.description,
+                line.links or None,
+                styled(line.original / 100, money_style),
+                styled(a.revised / 100, money_style),
+                styled(line.committed / 100, money_style),
+                styled(a.actual / 100, money_style),
+                styled(line.forecast / 100, money_style),
+                styled(a.outturn / 100, money_style),
+                styled(a.under_over / 100, money_style),
+                styled(a.pct_spent or 0.0, pct_style),
+                line.owner or None,
+                line.notes or None,
+                None,
+                *(styled(v / 100, money_style) for v in line.revised_by_month),
+                *(styled(v / 100, money_style) for v in line.actual_by_month),
+            ]
+        )
+    wb.save(target)
+    return time.perf_counter() - started
+
+
+def _export(db_path: Path, target: Path) -> float:
+    from core.db.engine import open_database
+    from core.io.budget_xlsx import export_budget
+
+    started = time.perf_counter()
+    with open_database(db_path, readonly=True) as db:
+        export_budget(db, FY, target, as_at=AS_AT)
+    return time.perf_counter() - started
+
+
+def _child(kind: str, db_path: Path, target: Path) -> None:
+    seconds = (_baseline if kind == "baseline" else _export)(db_path, target)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "bytes": target.stat().st_size}))
+
+
+def _run(kind: str, db_path: Path, target: Path) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", kind, "--db", str(db_path), "--target", str(target)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--db", type=Path, default=DB)
+    parser.add_argument("--child", choices=["baseline", "export"])
+    parser.add_argument("--target", type=Path)
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child, args.db, args.target)
+        return
+    if not args.db.exists():
+        print(f"Building {args.db} (bench/make_bench_dbs.py) ...", flush=True)
+        subprocess.run([sys.executable, str(Path(__file__).with_name("make_bench_dbs.py"))], check=True)
+    results: dict[str, list[dict[str, float]]] = {"baseline": [], "export": []}
+    with tempfile.TemporaryDirectory() as folder:
+        for run in range(args.runs):
+            for kind in ("baseline", "export"):
+                result = _run(kind, args.db, Path(folder) / f"{kind}{run}.xlsx")
+                results[kind].append(result)
+                print(
+                    f"run {run + 1} {kind:<8} {result['seconds']:7.2f} s  peak {result['peak_mb']:6.0f} MB  "
+                    f"{result['bytes'] / 1e6:6.1f} MB file",
+                    flush=True,
+                )
+    base = statistics.median(r["seconds"] for r in results["baseline"])
+    export = statistics.median(r["seconds"] for r in results["export"])
+    peak = max(r["peak_mb"] for r in results["export"])
+    ratio = export / base
+    print(f"{'':<14}{'median s':>9} {'peak MB':>8}")
+    print(f"{'baseline':<14}{base:>9.2f} {max(r['peak_mb'] for r in results['baseline']):>8.0f}")
+    print(f"{'export budget':<14}{export:>9.2f} {peak:>8.0f}")
+    verdict = "ok" if ratio <= TARGET_RATIO and peak < TARGET_MB else "OVER"
+    print(f"ratio {ratio:.2f} (target {TARGET_RATIO}), peak {peak:.0f} MB (target {TARGET_MB}): {verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""Export the budget workbook of a chosen fiscal year, and import budget lines, both in the background."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog, QWidget
+
+from desktop.action_updates import FlowCommands, ImportFlow
+from desktop.exports import ExportFlow
+from desktop.jobs import JobFn, JobRunner
+
+if TYPE_CHECKING:
+    from core.db.engine import Database
+    from core.io.progress import CancelToken, ProgressSink
+    from desktop.settings import AppSettings
+
+__all__ = ["AskYear", "BudgetCommands", "ExportBudgetFlow", "ImportBudgetFlow", "budget_years"]
+
+# QInputDialog.getItem's shape: (parent, caption, label, items, current) -> chosen index, or None when cancelled.
+AskYear = Callable[[QWidget | None, str, str, list[str], int], int | None]
+
+
+def _default_ask_year(parent: QWidget | None, caption: str, label: str, items: list[str], current: int) -> int | None:
+    chosen, ok = QInputDialog.getItem(parent, caption, label, items, current, False)
+    return items.index(chosen) if ok and chosen in items else None
+
+
+def budget_years(db: Database, today: date) -> tuple[list[tuple[int, str]], int]:
+    """(fiscal year, label) of every year with budget lines plus the current one, and the index of the current."""
+    import sqlalchemy as sa
+
+    from core.domain.resources import BudgetLine
+    from core.services.office import load_settings
+
+    with db.read() as session:
+        calendar = load_settings(session).calendar
+        years = set(session.scalars(sa.select(BudgetLine.fiscal_year).distinct()))
+    current = calendar.fiscal_year_of(today)
+    ordered = sorted(years | {current})
+    return [(fy, calendar.label(fy)) for fy in ordered], ordered.index(current)
+
+
+class ExportBudgetFlow(ExportFlow):
+    """Pick the fiscal year, pick the file (its name starts with the marking), write the workbook off the GUI thread."""
+
+    def __init__(
+        self,
+        parent: QWidget,
+        db: Database,
+        runner: JobRunner,
+        settings: AppSettings,
+        *,
+        ask_year: AskYear | None = None,
+        **injected: Any,
+    ) -> None:
+        super().__init__(parent, db, runner, settings, **injected)
+        self._ask_year = ask_year or _default_ask_year
+        self.fiscal_year: int | None = None
+        self.fiscal_year_label = ""
+
+    def title(self) -> str:
+        return self.tr("Budget {0}").format(self.fiscal_year_label)
+
+    def start(self) -> bool:
+        years, current = budget_years(self._db, self._today or date.today())
+        index = self._ask_year(
+            self._parent,
+            self.tr("Export budget workbook"),
+            self.tr("Fiscal year:"),
+            [label for _, label in years],
+            current,
+        )
+        if index is None:
+            self.sig_export_cancelled.emit()
+            return False
+        self.fiscal_year, self.fiscal_year_label = years[index]
+        return super().start()
+
+    def job(self, target: Path) -> JobFn:
+        db, fy, as_at = self._db, self.fiscal_year, self._as_at
+        assert fy is not None
+
+        def export(progress: ProgressSink, cancel: CancelToken) -> Any:
+            from core.io.budget_xlsx import export_budget
+
+            return export_budget(db, fy, target, as_at=as_at, progress=progress, cancel=cancel)
+
+        return export
+
+
+class ImportBudgetFlow(ImportFlow):
+    """Budget lines from a colleague's workbook or the template: dry run first, then all or nothing."""
+
+    TABLE = "budget_line"
+    FILTERS = "Excel workbook or CSV (*.xlsx *.csv)"
+
+    def caption(self) -> str:
+        return self.tr("Import budget lines")
+
+    def importer(self) -> Any:
+        from core.io.imports.budget import BudgetImporter
+
+        return BudgetImporter()
+
+
+class BudgetCommands(FlowCommands):
+    """The File menu's budget commands, for the main window to connect."""
+
+    def export_workbook(self) -> ExportBudgetFlow | None:
+        flow: ExportBudgetFlow | None = self.start_export(ExportBudgetFlow)
+        return flow
+
+    def import_lines(self) -> ImportBudgetFlow | None:
+        flow: ImportBudgetFlow | None = self.start_import(ImportBudgetFlow)
+        return flow
+
+    def show_grid(self) -> Any:
+        """The budget grid for the window's office, or None without one."""
+        from desktop.resources.grid import BudgetGridDialog
+
+        window = self._window
+        if window.db is None:
+            return None
+        dialog = BudgetGridDialog(window.db, window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
