@@ -9,6 +9,7 @@ __all__ = [
     "LONG_TEXT_MAX",
     "NAME_MAX",
     "SHORT_MAX",
+    "SPREADSHEET_CELL_MAX",
     "TEXT_MAX",
     "collapse_spaces",
     "name_key",
@@ -21,6 +22,8 @@ SHORT_MAX = 60
 TEXT_MAX = 4000
 # Below Excel's 32,767-character cell limit, leaving room for anything an export adds around it.
 LONG_TEXT_MAX = 32000
+# Excel's cell limit counts UTF-16 code units, so an emoji or other character beyond the BMP takes two of them.
+SPREADSHEET_CELL_MAX = 32767
 
 # Python's \s is Unicode-aware (NBSP, ideographic space, ...), which is what "whitespace" means to a user.
 _WHITESPACE_RE = re.compile(r"\s+")
@@ -107,6 +110,14 @@ def text_problem(value: str, *, max_length: int, multiline: bool = False) -> str
                 return problem
     if len(value) > max_length:
         return f"Shorten this to {max_length:,} characters or fewer (it has {len(value):,})."
+    # Only text over half the cell limit can overflow it; checking the rest would cost an encode per keystroke.
+    if len(value) > SPREADSHEET_CELL_MAX // 2:
+        units = len(value.encode("utf-16-le")) // 2
+        if units > SPREADSHEET_CELL_MAX:
+            return (
+                f"Shorten this: with its emoji and other wide characters it counts as {units:,} characters in a "
+                f"spreadsheet cell, which holds {SPREADSHEET_CELL_MAX:,}."
+            )
     return None
 
 
