@@ -35,7 +35,9 @@ AS_AT = date(2025, 8, 15)
 
 # The only formulas the program writes are arithmetic over cell references (the pack's variance and totals):
 # no string literals, no lower case, at least one cell reference. "=1+1" or a HYPERLINK fails all three.
-_APP_FORMULA = re.compile(r"=[A-Z0-9$:+\-*/(), ]*[A-Z]+\$?[0-9]+[A-Z0-9$:+\-*/(), ]*")
+# The program's own formulas: cell and sheet references, functions, operators and the only string literals the
+# program writes ("" and the RAG words), so no text a user typed (it would need other quoted text) can pass for one.
+_APP_FORMULA = re.compile(r'=(?=.*[A-Z]+\$?[0-9])(?:[A-Za-z0-9_$:!.+\-*/(), =<>&]|"(?:Red|Amber|Green)?")*')
 _CSV_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
@@ -84,6 +86,29 @@ def _action_updates(db: Database, folder: Path) -> Path:
     return target
 
 
+def _fiscal_year(db: Database) -> int:
+    from core.services.office import load_settings
+
+    with db.read() as session:
+        return load_settings(session).calendar.fiscal_year_of(AS_AT)
+
+
+def _budget(db: Database, folder: Path) -> Path:
+    from core.io.budget_xlsx import export_budget
+
+    target = folder / "budget.xlsx"
+    export_budget(db, _fiscal_year(db), target, as_at=AS_AT)
+    return target
+
+
+def _coverage(db: Database, folder: Path) -> Path:
+    from core.io.coverage_xlsx import export_coverage
+
+    target = folder / "coverage.xlsx"
+    export_coverage(db, _fiscal_year(db), target, as_at=AS_AT)
+    return target
+
+
 WRITERS: list[Writer] = [
     *(
         Writer(f"list-{entity}{suffix}", _list(entity, suffix))
@@ -93,6 +118,8 @@ WRITERS: list[Writer] = [
     Writer("pack-next.xlsx", _pack("next", ".xlsx")),
     Writer("pack-next.pdf", _pack("next", ".pdf"), needs_qt=True),
     Writer("action-updates.xlsx", _action_updates),
+    Writer("budget.xlsx", _budget),
+    Writer("coverage.xlsx", _coverage),
 ]
 
 
