@@ -109,6 +109,14 @@ def _coverage(db: Database, folder: Path) -> Path:
     return target
 
 
+def _calendar(db: Database, folder: Path) -> Path:
+    from core.io.ics import export_calendar
+
+    target = folder / "calendar.ics"
+    export_calendar(db, target, as_at=AS_AT)
+    return target
+
+
 WRITERS: list[Writer] = [
     *(
         Writer(f"list-{entity}{suffix}", _list(entity, suffix))
@@ -120,6 +128,7 @@ WRITERS: list[Writer] = [
     Writer("action-updates.xlsx", _action_updates),
     Writer("budget.xlsx", _budget),
     Writer("coverage.xlsx", _coverage),
+    Writer("calendar.ics", _calendar),
 ]
 
 
@@ -197,7 +206,27 @@ def check_pdf(path: Path) -> set[str]:
     return {"".join("".join(text).split())}
 
 
-CHECKERS: dict[str, Callable[[Path], set[str]]] = {".xlsx": check_xlsx, ".csv": check_csv, ".pdf": check_pdf}
+def check_ics(path: Path) -> set[str]:
+    """A calendar runs no formulas, but its text must come back as typed through an independent parser (escaped
+    commas, semicolons and line breaks, folded lines): the text values seen."""
+    import icalendar
+
+    calendar = icalendar.Calendar.from_ical(path.read_bytes())
+    seen: set[str] = set()
+    for event in calendar.walk("VEVENT"):
+        for key in ("SUMMARY", "DESCRIPTION", "LOCATION"):
+            if key in event:
+                seen.add(str(event[key]))
+                seen.update(str(event[key]).splitlines())
+    return seen
+
+
+CHECKERS: dict[str, Callable[[Path], set[str]]] = {
+    ".xlsx": check_xlsx,
+    ".csv": check_csv,
+    ".pdf": check_pdf,
+    ".ics": check_ics,
+}
 
 
 # ----------------------------------------------------------------------------------------------------
