@@ -62,21 +62,10 @@ def _default_ask_source(parent: QWidget | None, caption: str, folder: str, filte
 
 def agency_choices(db: Database) -> list[tuple[str, str]]:
     """(code, name) of every agency with a code, for the picker."""
-    import sqlalchemy as sa
-
-    from core.domain.organisations import Organisation, OrgType
+    from core.reports.agency_view import coded_agencies
 
     with db.read() as session:
-        rows = session.execute(
-            sa.select(Organisation.code, Organisation.name)
-            .where(
-                Organisation.code.is_not(None),
-                Organisation.org_type == OrgType.AGENCY,
-                Organisation.archived.is_(False),
-            )
-            .order_by(Organisation.code)
-        ).all()
-    return [(str(code), str(name)) for code, name in rows]
+        return list(coded_agencies(session))
 
 
 class ExportActionUpdatesFlow(ExportFlow):

@@ -20,7 +20,7 @@ from core.domain.meetings import (
     Meeting,
     MeetingStatus,
 )
-from core.domain.organisations import Organisation, Person
+from core.domain.organisations import Organisation, OrgType, Person
 from core.domain.resources import BudgetLine, BudgetMonth
 from core.domain.secondments import Secondment, SecondmentStatus
 from core.reports.dashboard import CLOSED_COMMITMENT, next_scheduled_meeting
@@ -39,6 +39,7 @@ __all__ = [
     "Secondee",
     "agency_choices",
     "agency_view",
+    "coded_agencies",
 ]
 
 NOT_RECORDED = "Not recorded"
@@ -143,6 +144,20 @@ def agency_choices(session: Session) -> tuple[tuple[int, str], ...]:
         .order_by(Organisation.code)
     )
     return tuple((r.id, f"{r.code} — {r.name}") for r in rows)
+
+
+def coded_agencies(session: Session) -> tuple[tuple[str, str], ...]:
+    """(code, name) of every government agency with a code: whom an action-update workbook can be made for."""
+    rows = session.execute(
+        sa.select(Organisation.code, Organisation.name)
+        .where(
+            Organisation.code.is_not(None),
+            Organisation.org_type == OrgType.AGENCY,
+            Organisation.archived.is_(sa.false()),
+        )
+        .order_by(Organisation.code)
+    )
+    return tuple((str(code), str(name)) for code, name in rows)
 
 
 def agency_view(session: Session, agency_id: int, as_at: date) -> AgencyView:
