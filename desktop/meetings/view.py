@@ -11,18 +11,14 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -32,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.db.errors import DatabaseError
-from core.domain.meetings import AgendaPurpose, AttendanceStatus, MinutesStatus
+from core.domain.meetings import AgendaPurpose, AttendanceStatus
 from core.domain.organisations import Person
 from core.reports import meetings as reports
 from core.reports.records import choices
@@ -41,9 +37,9 @@ from core.services.office import load_settings
 from core.services.records import EditConflict, RecordInUse, RecordNotFound
 from core.services.validation import ValidationError
 from desktop.lists.register import RegisterView
-from desktop.meetings.dialogs import ChoiceDialog, ReasonDialog
+from desktop.meetings.dialogs import ChoiceDialog
+from desktop.meetings.minutes import MinutesTab
 from desktop.meetings.table_model import (
-    EDITABLE_STATUSES,
     ActionColumn,
     ActionTableModel,
     AgendaColumn,
@@ -53,7 +49,14 @@ from desktop.meetings.table_model import (
     DecisionTableModel,
     MeetingListTableModel,
     PaperTableModel,
-    RowsTableModel,
+)
+from desktop.meetings.widgets import (
+    MESSAGE_STYLES,
+    AgendaTableView,
+    AttendanceStatusDelegate,
+    button_row,
+    fit_columns,
+    rows_table,
 )
 
 if TYPE_CHECKING:
@@ -61,82 +64,6 @@ if TYPE_CHECKING:
     from desktop.editing.dialog import RecordEditorDialog
 
 PREPARE_SHORTCUT = "Ctrl+Shift+M"
-LONG_TEXT_WIDTH = 360
-_MESSAGE_STYLES = {
-    "error": "background: #fdecea; color: #8a1c1c; border: 1px solid #f5c2c0; padding: 6px;",
-    "info": "background: #e8f0fe; color: #174ea6; border: 1px solid #c6dafc; padding: 6px;",
-}
-
-
-def _fit_columns(table: QTableView, long_column: int | None) -> None:
-    """Columns fit their contents whenever the rows change (a meeting's worth of rows), long free text up to
-    LONG_TEXT_WIDTH so that the short columns beside it stay in view; the last column takes what is left."""
-    header = table.horizontalHeader()
-    header.setStretchLastSection(True)
-
-    def fit() -> None:
-        table.resizeColumnsToContents()
-        if long_column is not None and header.sectionSize(long_column) > LONG_TEXT_WIDTH:
-            header.resizeSection(long_column, LONG_TEXT_WIDTH)
-
-    table.model().modelReset.connect(fit)
-
-
-def _table(model: RowsTableModel[Any], name: str, stretch: int | None = None) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    _fit_columns(table, stretch)
-    table.setAccessibleName(name)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().setVisible(False)
-    return table
-
-
-def _buttons(*buttons: QWidget) -> QHBoxLayout:
-    row = QHBoxLayout()
-    for button in buttons:
-        row.addWidget(button)
-    row.addStretch(1)
-    return row
-
-
-class AgendaTableView(QTableView):
-    """The agenda table: Ctrl+Up and Ctrl+Down move the current item, rows can be dragged to a new place."""
-
-    sig_move_requested = Signal(int)
-    """The user asked to move the current item: (-1 up, +1 down)."""
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.modifiers() & Qt.KeyboardModifier.ControlModifier and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
-            self.sig_move_requested.emit(-1 if event.key() == Qt.Key.Key_Up else 1)
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-
-class AttendanceStatusDelegate(QStyledItemDelegate):
-    """A drop-down of the statuses a row can be set to directly."""
-
-    def createEditor(
-        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> QWidget:
-        combo = QComboBox(parent)
-        combo.setAccessibleName(self.tr("Attendance status"))
-        for status in EDITABLE_STATUSES:
-            combo.addItem(self.tr(status.label), status.value)
-        return combo
-
-    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
-        assert isinstance(editor, QComboBox)
-        found = editor.findData(index.data(Qt.ItemDataRole.EditRole))
-        editor.setCurrentIndex(max(found, 0))
-
-    def setModelData(self, editor: QWidget, model: Any, index: QModelIndex | QPersistentModelIndex) -> None:
-        assert isinstance(editor, QComboBox)
-        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
 
 class MeetingWorkspaceView(QWidget):
@@ -155,7 +82,6 @@ class MeetingWorkspaceView(QWidget):
         self._detail: reports.MeetingDetail | None = None
         self.editor: RecordEditorDialog | None = None
         self.choice_dialog: ChoiceDialog | None = None
-        self.reason_dialog: ReasonDialog | None = None
 
         self.group_combo = QComboBox()
         self.group_combo.setAccessibleName(self.tr("Engagement group"))
@@ -174,7 +100,7 @@ class MeetingWorkspaceView(QWidget):
         group_label.setBuddy(self.group_combo)
 
         self.meeting_model = MeetingListTableModel()
-        self.meeting_table = _table(self.meeting_model, self.tr("Meetings of the group"))
+        self.meeting_table = rows_table(self.meeting_model, self.tr("Meetings of the group"))
         self.header = QLabel()
         self.header.setObjectName("meetingHeader")
         self.header.setAccessibleName(self.tr("Selected meeting"))
@@ -191,7 +117,8 @@ class MeetingWorkspaceView(QWidget):
         self.tabs.addTab(self._agenda_tab(), self.tr("Agenda"))
         self.tabs.addTab(self._papers_tab(), self.tr("Papers"))
         self.tabs.addTab(self._attendance_tab(), self.tr("Attendance"))
-        self.tabs.addTab(self._minutes_tab(), self.tr("Minutes"))
+        self.minutes = MinutesTab(self)
+        self.tabs.addTab(self.minutes, self.tr("Minutes"))
         self.tabs.addTab(self._decisions_tab(), self.tr("Decisions"))
         self.tabs.addTab(self._actions_tab(), self.tr("Actions"))
 
@@ -223,7 +150,6 @@ class MeetingWorkspaceView(QWidget):
         if db.readonly:
             for button in self._write_buttons():
                 button.setEnabled(False)
-            self.minutes_edit.setReadOnly(True)
 
     # --- building ---------------------------------------------------------------------------------------
 
@@ -236,7 +162,7 @@ class MeetingWorkspaceView(QWidget):
         self.agenda_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.agenda_table.verticalHeader().setVisible(False)
         self.agenda_table.setWordWrap(False)
-        _fit_columns(self.agenda_table, AgendaColumn.TITLE)
+        fit_columns(self.agenda_table, AgendaColumn.TITLE)
         self.agenda_table.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.agenda_table.setDragEnabled(True)
         self.agenda_table.setAcceptDrops(True)
@@ -265,7 +191,7 @@ class MeetingWorkspaceView(QWidget):
         layout.addWidget(self.agenda_table, 1)
         layout.addWidget(self.agenda_summary)
         layout.addLayout(
-            _buttons(
+            button_row(
                 self.add_item_button, self.edit_item_button, self.up_button, self.down_button, self.remove_item_button
             )
         )
@@ -273,7 +199,7 @@ class MeetingWorkspaceView(QWidget):
 
     def _papers_tab(self) -> QWidget:
         self.paper_model = PaperTableModel()
-        self.paper_table = _table(self.paper_model, self.tr("Papers of this meeting"), 1)
+        self.paper_table = rows_table(self.paper_model, self.tr("Papers of this meeting"), 1)
         self.paper_table.doubleClicked.connect(self._on_paper_table_double_clicked)
         self.add_paper_button = QPushButton(self.tr("Add paper…"))
         self.add_paper_button.setToolTip(self.tr("A paper for the agenda item selected in the Agenda tab"))
@@ -281,12 +207,14 @@ class MeetingWorkspaceView(QWidget):
         tab = QWidget()
         layout = QVBoxLayout(tab)
         layout.addWidget(self.paper_table, 1)
-        layout.addLayout(_buttons(self.add_paper_button))
+        layout.addLayout(button_row(self.add_paper_button))
         return tab
 
     def _attendance_tab(self) -> QWidget:
         self.attendance_model = AttendanceTableModel()
-        self.attendance_table = _table(self.attendance_model, self.tr("Attendance by agency"), AttendanceColumn.ITEM)
+        self.attendance_table = rows_table(
+            self.attendance_model, self.tr("Attendance by agency"), AttendanceColumn.ITEM
+        )
         self.attendance_table.setItemDelegateForColumn(AttendanceColumn.STATUS, AttendanceStatusDelegate(self))
         self.attendance_table.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
@@ -303,37 +231,14 @@ class MeetingWorkspaceView(QWidget):
         tab = QWidget()
         layout = QVBoxLayout(tab)
         layout.addWidget(self.attendance_table, 2)
-        layout.addLayout(_buttons(self.alternate_button))
+        layout.addLayout(button_row(self.alternate_button))
         layout.addWidget(self.matrix_caption)
         layout.addWidget(self.matrix_table, 1)
         return tab
 
-    def _minutes_tab(self) -> QWidget:
-        self.minutes_status = QLabel()
-        self.minutes_status.setObjectName("minutesStatus")
-        self.minutes_status.setAccessibleName(self.tr("Minutes status"))
-        self.minutes_edit = QPlainTextEdit()
-        self.minutes_edit.setAccessibleName(self.tr("Minutes"))
-        self.save_minutes_button = QPushButton(self.tr("Save minutes"))
-        self.circulate_button = QPushButton(self.tr("Circulate"))
-        self.confirm_button = QPushButton(self.tr("Confirm at meeting…"))
-        self.reopen_button = QPushButton(self.tr("Reopen…"))
-        self.save_minutes_button.clicked.connect(self._on_save_minutes_button_clicked)
-        self.circulate_button.clicked.connect(self._on_circulate_button_clicked)
-        self.confirm_button.clicked.connect(self._on_confirm_button_clicked)
-        self.reopen_button.clicked.connect(self._on_reopen_button_clicked)
-        tab = QWidget()
-        layout = QVBoxLayout(tab)
-        layout.addWidget(self.minutes_status)
-        layout.addWidget(self.minutes_edit, 1)
-        layout.addLayout(
-            _buttons(self.save_minutes_button, self.circulate_button, self.confirm_button, self.reopen_button)
-        )
-        return tab
-
     def _decisions_tab(self) -> QWidget:
         self.decision_model = DecisionTableModel()
-        self.decision_table = _table(self.decision_model, self.tr("Decisions of this meeting"), 1)
+        self.decision_table = rows_table(self.decision_model, self.tr("Decisions of this meeting"), 1)
         self.decision_table.doubleClicked.connect(self._on_decision_table_double_clicked)
         self.record_decision_button = QPushButton(self.tr("Record decision…"))
         self.record_decision_button.setToolTip(self.tr("A decision on the agenda item selected in the Agenda tab"))
@@ -341,14 +246,16 @@ class MeetingWorkspaceView(QWidget):
         tab = QWidget()
         layout = QVBoxLayout(tab)
         layout.addWidget(self.decision_table, 1)
-        layout.addLayout(_buttons(self.record_decision_button))
+        layout.addLayout(button_row(self.record_decision_button))
         return tab
 
     def _actions_tab(self) -> QWidget:
         self.raised_model = ActionTableModel()
-        self.raised_table = _table(self.raised_model, self.tr("Actions raised at this meeting"), ActionColumn.ACTION)
+        self.raised_table = rows_table(
+            self.raised_model, self.tr("Actions raised at this meeting"), ActionColumn.ACTION
+        )
         self.carried_model = ActionTableModel()
-        self.carried_table = _table(
+        self.carried_table = rows_table(
             self.carried_model, self.tr("Actions carried forward to this meeting"), ActionColumn.ACTION
         )
         for table in (self.raised_table, self.carried_table):
@@ -360,7 +267,7 @@ class MeetingWorkspaceView(QWidget):
         layout = QVBoxLayout(tab)
         layout.addWidget(QLabel(self.tr("Raised at this meeting")))
         layout.addWidget(self.raised_table, 1)
-        layout.addLayout(_buttons(self.raise_action_button))
+        layout.addLayout(button_row(self.raise_action_button))
         layout.addWidget(QLabel(self.tr("Carried forward to this meeting")))
         layout.addWidget(self.carried_table, 1)
         return tab
@@ -375,10 +282,7 @@ class MeetingWorkspaceView(QWidget):
             self.remove_item_button,
             self.alternate_button,
             self.add_paper_button,
-            self.save_minutes_button,
-            self.circulate_button,
-            self.confirm_button,
-            self.reopen_button,
+            *self.minutes.write_buttons,
             self.record_decision_button,
             self.raise_action_button,
         )
@@ -411,6 +315,10 @@ class MeetingWorkspaceView(QWidget):
     def group_id(self) -> int | None:
         value = self.group_combo.currentData()
         return int(value) if value is not None else None
+
+    @property
+    def db(self) -> Database:
+        return self._db
 
     @property
     def meeting_id(self) -> int | None:
@@ -447,8 +355,7 @@ class MeetingWorkspaceView(QWidget):
                 model.set_rows(())
             self.raised_model.set_rows(())
             self.carried_model.set_rows(())
-            self.minutes_edit.setPlainText("")
-            self._update_minutes_buttons()
+            self.minutes.show_meeting(None)
             return
         today = self.today()
         with self._db.read() as session:
@@ -472,8 +379,7 @@ class MeetingWorkspaceView(QWidget):
         self.decision_model.set_rows(decisions)
         self.raised_model.set_rows(raised)
         self.carried_model.set_rows(carried)
-        self.minutes_edit.setPlainText(detail.minutes)
-        self._update_minutes_buttons()
+        self.minutes.show_meeting(detail)
 
     def _header_text(self, detail: reports.MeetingDetail) -> str:
         when = detail.meeting_date.strftime("%A %d %B %Y")
@@ -513,35 +419,14 @@ class MeetingWorkspaceView(QWidget):
                 self.matrix_table.setItem(r, c, QTableWidgetItem(self.tr(text) if text else ""))
         self.matrix_table.resizeColumnsToContents()
 
-    def _update_minutes_buttons(self) -> None:
-        detail = self._detail
-        writable = detail is not None and not self._db.readonly
-        status = detail.minutes_status if detail is not None else None
-        if detail is None:
-            self.minutes_status.setText("")
-        elif status is MinutesStatus.CONFIRMED:
-            self.minutes_status.setText(
-                self.tr("Minutes confirmed at {0}; locked. Reopen them, with a reason, to correct them.").format(
-                    detail.confirmed_at
-                )
-            )
-        else:
-            assert status is not None
-            self.minutes_status.setText(self.tr("Minutes: {0}").format(self.tr(status.label)))
-        self.minutes_edit.setReadOnly(not writable or status is MinutesStatus.CONFIRMED)
-        self.save_minutes_button.setEnabled(writable and status is not MinutesStatus.CONFIRMED)
-        self.circulate_button.setEnabled(writable and status is MinutesStatus.DRAFT)
-        self.confirm_button.setEnabled(writable and status is MinutesStatus.CIRCULATED)
-        self.reopen_button.setEnabled(writable and status is MinutesStatus.CONFIRMED)
-
     # --- writing ----------------------------------------------------------------------------------------
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet(_MESSAGE_STYLES["error" if error else "info"])
+        self.message.setStyleSheet(MESSAGE_STYLES["error" if error else "info"])
         self.message.setVisible(bool(text))
 
-    def _write(self, write: Callable[[Session], object]) -> bool:
+    def write(self, write: Callable[[Session], object]) -> bool:
         """One user action as one write transaction; a refusal is shown in the message line, nothing half-saved."""
         try:
             with self._db.write() as session:
@@ -565,7 +450,7 @@ class MeetingWorkspaceView(QWidget):
         if group is None or self._db.readonly:
             return
         result: list[service.PreparedMeeting] = []
-        if not self._write(lambda s: result.append(service.prepare_next_meeting(s, group, today=self.today()))):
+        if not self.write(lambda s: result.append(service.prepare_next_meeting(s, group, today=self.today()))):
             return
         prepared = result[0]
         self.reload_meetings(select=prepared.meeting_id)
@@ -599,18 +484,18 @@ class MeetingWorkspaceView(QWidget):
 
     def _move_item(self, item_id: int, position: int) -> None:
         version = next(r.version for r in self.agenda_model.rows if r.id == item_id)
-        if self._write(lambda s: service.move_agenda_item(s, item_id, position, expected_version=version)):
+        if self.write(lambda s: service.move_agenda_item(s, item_id, position, expected_version=version)):
             self._show_meeting(self.meeting_id)
             moved = next(i for i, r in enumerate(self.agenda_model.rows) if r.id == item_id)
             self.agenda_table.selectRow(moved)
 
     def _on_remove_item_button_clicked(self) -> None:
         row = self._current_agenda_row()
-        if row is not None and self._write(lambda s: service.remove_agenda_item(s, row.id, row.version)):
+        if row is not None and self.write(lambda s: service.remove_agenda_item(s, row.id, row.version)):
             self._show_meeting(self.meeting_id)
 
     def _on_attendance_model_status_edited(self, attendance_id: int, version: int, status: str) -> None:
-        if self._write(lambda s: service.set_attendance_status(s, attendance_id, version, AttendanceStatus(status))):
+        if self.write(lambda s: service.set_attendance_status(s, attendance_id, version, AttendanceStatus(status))):
             self._show_meeting(self.meeting_id)
 
     def _on_alternate_button_clicked(self) -> None:
@@ -639,88 +524,8 @@ class MeetingWorkspaceView(QWidget):
     def _record_alternate(self, row: reports.AttendanceRow) -> None:
         assert self.choice_dialog is not None
         person = self.choice_dialog.chosen
-        if person is not None and self._write(lambda s: service.record_alternate(s, row.id, row.version, person)):
+        if person is not None and self.write(lambda s: service.record_alternate(s, row.id, row.version, person)):
             self._show_meeting(self.meeting_id)
-
-    def _on_save_minutes_button_clicked(self) -> None:
-        detail = self._detail
-        if detail is None:
-            return
-        text = self.minutes_edit.toPlainText()
-        if self._write(lambda s: service.edit_minutes(s, detail.id, detail.version, text)):
-            self._show_meeting(detail.id)
-            self.show_message(self.tr("Minutes saved."))
-
-    def _on_circulate_button_clicked(self) -> None:
-        detail = self._detail
-        if detail is None:
-            return
-        text = self.minutes_edit.toPlainText()
-
-        def circulate(session: Session) -> None:
-            version = detail.version
-            if text != detail.minutes:
-                service.edit_minutes(session, detail.id, version, text)
-                version += 1
-            service.circulate_minutes(session, detail.id, version)
-
-        if self._write(circulate):
-            self.reload_meetings(select=detail.id)
-            self.show_message(self.tr("Minutes circulated to members."))
-
-    def _on_confirm_button_clicked(self) -> None:
-        detail = self._detail
-        if detail is None:
-            return
-        with self._db.read() as session:
-            later = [
-                r for r in reports.group_meetings(session, detail.group_id) if r.meeting_date > detail.meeting_date
-            ]
-        options = [(r.id, r.title) for r in reversed(later)]
-        self.choice_dialog = ChoiceDialog(
-            self.tr("Confirm minutes"),
-            self.tr("Record the meeting that confirmed the minutes of {0}. Confirmed minutes are locked.").format(
-                detail.title
-            ),
-            self.tr("Confirmed at:"),
-            options,
-            self,
-        )
-        if detail.next_meeting_id is not None:
-            self.choice_dialog.choice.setCurrentIndex(
-                max(self.choice_dialog.choice.findData(detail.next_meeting_id), 0)
-            )
-        self.choice_dialog.accepted.connect(lambda: self._confirm_minutes(detail))
-        self.choice_dialog.open()
-
-    def _confirm_minutes(self, detail: reports.MeetingDetail) -> None:
-        assert self.choice_dialog is not None
-        at = self.choice_dialog.chosen
-        if at is not None and self._write(lambda s: service.confirm_minutes(s, detail.id, detail.version, at)):
-            self.reload_meetings(select=detail.id)
-            self.show_message(self.tr("Minutes confirmed."))
-
-    def _on_reopen_button_clicked(self) -> None:
-        detail = self._detail
-        if detail is None:
-            return
-        self.reason_dialog = ReasonDialog(
-            self.tr("Reopen confirmed minutes"),
-            self.tr(
-                "The minutes of {0} were confirmed. Say why they must change; the reason is kept in the "
-                "record's history."
-            ).format(detail.title),
-            self,
-        )
-        self.reason_dialog.accepted.connect(lambda: self._reopen_minutes(detail))
-        self.reason_dialog.open()
-
-    def _reopen_minutes(self, detail: reports.MeetingDetail) -> None:
-        assert self.reason_dialog is not None
-        reason = self.reason_dialog.reason.text()
-        if self._write(lambda s: service.reopen_minutes(s, detail.id, detail.version, reason)):
-            self.reload_meetings(select=detail.id)
-            self.show_message(self.tr("Minutes reopened; the reason is recorded in the meeting's history."))
 
     # --- record editors ---------------------------------------------------------------------------------
 

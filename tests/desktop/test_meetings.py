@@ -173,36 +173,36 @@ def test_confirm_minutes_at_the_next_meeting_then_reopen_with_a_reason(
     qtbot: QtBot, workspace: MeetingWorkspaceView, demo_db: Database
 ) -> None:
     _select(workspace, 12)
-    assert workspace.minutes_status.text() == "Minutes: Circulated"
-    assert workspace.confirm_button.isEnabled() and not workspace.reopen_button.isEnabled()
-    qtbot.mouseClick(workspace.confirm_button, Qt.MouseButton.LeftButton)
-    dialog = workspace.choice_dialog
+    assert workspace.minutes.status.text() == "Minutes: Circulated"
+    assert workspace.minutes.confirm_button.isEnabled() and not workspace.minutes.reopen_button.isEnabled()
+    qtbot.mouseClick(workspace.minutes.confirm_button, Qt.MouseButton.LeftButton)
+    dialog = workspace.minutes.choice_dialog
     assert dialog is not None and dialog.isVisible()
     assert dialog.choice.currentText() == "Meeting 13 — 2025–26 Q1"
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-    assert workspace.minutes_status.text().startswith("Minutes confirmed at Meeting 13 — 2025–26 Q1; locked.")
-    assert workspace.minutes_edit.isReadOnly() and not workspace.save_minutes_button.isEnabled()
+    assert workspace.minutes.status.text().startswith("Minutes confirmed at Meeting 13 — 2025–26 Q1; locked.")
+    assert workspace.minutes.edit.isReadOnly() and not workspace.minutes.save_button.isEnabled()
     meeting, _ = _meeting_numbered(demo_db, 12)
     with demo_db.read() as session:
         stored = session.get(Meeting, meeting)
         assert stored is not None and stored.minutes_status is MinutesStatus.CONFIRMED
-    qtbot.mouseClick(workspace.reopen_button, Qt.MouseButton.LeftButton)
-    reason = workspace.reason_dialog
+    qtbot.mouseClick(workspace.minutes.reopen_button, Qt.MouseButton.LeftButton)
+    reason = workspace.minutes.reason_dialog
     assert reason is not None and not reason.ok_button.isEnabled()
     qtbot.keyClicks(reason.reason, "Apologies from TRD were left out")
     reason.ok_button.click()
-    assert workspace.minutes_status.text() == "Minutes: Draft"
-    assert not workspace.minutes_edit.isReadOnly()
+    assert workspace.minutes.status.text() == "Minutes: Draft"
+    assert not workspace.minutes.edit.isReadOnly()
     assert "reason is recorded" in workspace.message.text()
 
 
 def test_locked_minutes_refusal_is_shown(workspace: MeetingWorkspaceView) -> None:
     _select(workspace, 5)  # confirmed at meeting 6
-    assert workspace.minutes_edit.isReadOnly()
-    workspace.minutes_edit.setReadOnly(False)
-    workspace.minutes_edit.setPlainText("Rewritten")
-    workspace.save_minutes_button.setEnabled(True)
-    workspace.save_minutes_button.click()
+    assert workspace.minutes.edit.isReadOnly()
+    workspace.minutes.edit.setReadOnly(False)
+    workspace.minutes.edit.setPlainText("Rewritten")
+    workspace.minutes.save_button.setEnabled(True)
+    workspace.minutes.save_button.click()
     assert "confirmed and are locked" in workspace.message.text()
 
 
@@ -246,8 +246,8 @@ def test_read_only_office_offers_no_changes(qtbot: QtBot, demo_path: Path) -> No
         view.today = lambda: DEMO_AS_AT
         view.reload_meetings()
         assert not view.prepare_button.isEnabled()
-        assert not view.up_button.isEnabled() and not view.save_minutes_button.isEnabled()
-        assert view.minutes_edit.isReadOnly()
+        assert not view.up_button.isEnabled() and not view.minutes.save_button.isEnabled()
+        assert view.minutes.edit.isReadOnly()
         view.move_current_item(1)  # a keyboard move on a read-only office does nothing
         view.close()
 
