@@ -3,24 +3,15 @@ the SVG they are rendered from."""
 
 from __future__ import annotations
 
-import importlib.util
 import struct
-from pathlib import Path
 
 import pytest
 
 from PySide6.QtGui import QImage
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.installers import ROOT, load_script
+
 ICONS = ROOT / "resources" / "icons"
-
-
-def _make_icons():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("make_icons", ROOT / "installers" / "make_icons.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -75,7 +66,7 @@ def test_the_icns_holds_every_size_macos_asks_for() -> None:
 
 def test_committed_pngs_are_the_current_rendering_of_the_svg(qapp) -> None:  # type: ignore[no-untyped-def]
     """Someone who edits the SVG and forgets `python installers/make_icons.py` is told here."""
-    fresh = _make_icons().render_pngs()
+    fresh = load_script("make_icons.py").render_pngs()
     for size in (16, 64, 512):
         committed = QImage(str(ICONS / "png" / f"cyberdesk-{size}.png")).convertToFormat(QImage.Format.Format_ARGB32)
         rendered = QImage.fromData(fresh[size]).convertToFormat(QImage.Format.Format_ARGB32)
