@@ -153,6 +153,9 @@ def frozen_app_check(fresh_python: Path, wheel: Path, tmp: Path) -> None:
     with tarfile.open(tarballs[0]) as tar:
         tar.extractall(unpacked, filter="tar")
     (folder,) = unpacked.iterdir()
+    networked = [path.name for path in folder.rglob("*") if "qvnc" in path.name or "Qt6Network" in path.name]
+    if networked:
+        sys.exit(f"packaging check: the frozen app carries Qt's network code, which the spec leaves out: {networked}")
     frozen = folder / "cyberdesk"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     db = tmp / "frozen.cyberdesk"

@@ -45,6 +45,10 @@ BUNDLED = (
     "platformdirs",
     "defusedxml",
     "typing_extensions",
+    # The PostgreSQL driver, in builds made with the postgres extra.
+    "psycopg",
+    "psycopg-binary",
+    "tzdata",
 )
 
 
@@ -74,7 +78,7 @@ def bundled_components() -> list[Component]:
         try:
             dist = metadata.distribution(name)
         except metadata.PackageNotFoundError:
-            continue  # an optional platform dependency (colorama off Windows in a frozen build)
+            continue  # optional: the PostgreSQL driver, or a platform-only dependency
         found.append(Component(dist.metadata["Name"], dist.version, licence_of(dist)))
     return found
 
