@@ -19,8 +19,16 @@ def _wants_gui(argv: list[str]) -> bool:
     return any(arg in _QT_FLAGS for arg in argv) or not rest
 
 
+def _opened_file(argv: list[str]) -> list[str]:
+    """A double-clicked office arrives as the only argument (the Linux .desktop file's %f, the Windows file type's
+    "%1", macOS's open-document event through PyInstaller's argv emulation): open it in the window."""
+    if len(argv) == 1 and argv[0].lower().endswith(".cyberdesk") and not argv[0].startswith("-"):
+        return ["--db", argv[0]]
+    return argv
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
+    args = _opened_file(list(sys.argv[1:] if argv is None else argv))
     if _wants_gui(args):
         from desktop.app import run_gui
 

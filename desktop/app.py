@@ -30,6 +30,9 @@ def make_application(argv: list[str]) -> QApplication:
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName(APP_ID)
+    from desktop.assets import app_icon
+
+    app.setWindowIcon(app_icon())
     return app
 
 

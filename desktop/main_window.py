@@ -446,16 +446,13 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{APP_NAME} — {name}{suffix}")
         self._on_editor_record_saved("office", 1)
 
-    def _show_about(self) -> None:
-        from core import __version__
+    def _show_about(self) -> QWidget:
+        from desktop.about import AboutDialog
 
-        QMessageBox.about(
-            self,
-            APP_NAME,
-            self.tr("{0} {1}\nThe office of the Ambassador for Cyber Affairs in one place.").format(
-                APP_NAME, __version__
-            ),
-        )
+        dialog = AboutDialog(self.db, self.settings.file_name, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def guard_unsaved_edits(self) -> bool:
         """True when no open editor holds unsaved changes; otherwise bring one forward with its own question."""
