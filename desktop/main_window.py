@@ -200,7 +200,7 @@ class MainWindow(QMainWindow):
                     return False
                 db = open_database(target, readonly=True, defer_integrity_check=True)
         except DatabaseError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
+            self.files.explain_refusal(target, exc)  # offers the latest verified backup of an unreadable file
             return False
         self.set_database(db)
         return True
@@ -248,8 +248,11 @@ class MainWindow(QMainWindow):
         if db.integrity_pending:
             self.jobs.run(
                 lambda *_job: db.check_integrity(),
+                on_finished=lambda _: self.files.back_up_if_due(db),
                 on_failed=lambda message, _details: self._on_integrity_failed(db, message),
             )
+        else:
+            self.files.back_up_if_due(db)
         panel.refresh()
 
     def _on_integrity_failed(self, db: Database, message: str) -> None:
@@ -268,6 +271,8 @@ class MainWindow(QMainWindow):
             self,
         )
         box.setObjectName("integrityFailedBox")
+        if db.path is not None:
+            self.files.offer_backup_in(box, db.path)
         box.open()  # not exec(): the window stays usable behind it, and tests need no nested event loop
         self.integrity_box = box
 
@@ -279,6 +284,11 @@ class MainWindow(QMainWindow):
         with self.db.read() as session:
             held = highest_marking_held(session)
         self._status_marking.setText(self.tr("Highest marking held: {0}").format(held or "—"))
+
+    def close_database(self) -> None:
+        """Close the open office (before a restore replaces its file)."""
+        self._close_database()
+        self.actions.set_enabled(DATA_ACTIONS + UPDATE_ACTIONS, False)
 
     def _close_database(self) -> None:
         for page in self._pages.values():
