@@ -5,7 +5,6 @@ paint."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,18 +19,6 @@ from core.db.recovery import DAILY_REASON
 from desktop.main_window import MainWindow
 from tests.core.db.test_engine import scribble
 from tests.hardening.test_recovery import digest
-
-
-@pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    from desktop.jobs import JobRunner
-    from desktop.settings import AppSettings
-
-    main = MainWindow(AppSettings(tmp_path / "settings.ini"), JobRunner(synchronous=True))
-    qtbot.addWidget(main)
-    main.show()
-    yield main
-    main.close()
 
 
 @pytest.fixture
