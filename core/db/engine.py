@@ -133,6 +133,11 @@ class Database:
                     raise DatabaseBusy(
                         f"{self.name} is busy: another program is saving. Try again in a moment."
                     ) from exc
+                if sqlite_db.sqlite_error_name(exc) == "SQLITE_FULL":  # SQLite has already rolled back (F7)
+                    raise DatabaseUnavailable(
+                        f"The disk holding {self.name} is full. Nothing was saved; your changes are still in the "
+                        "form. Free some space and save again."
+                    ) from exc
                 if sqlite_db.sqlite_error_name(exc).startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_READONLY")):
                     raise DatabaseUnavailable(
                         f"{self.name} could not be written ({exc.orig}). Nothing was saved; your changes are still "
