@@ -13,11 +13,11 @@ from typing import Any
 
 from core import APP_NAME, __version__
 from core.db import backup as backups
+from core.db import recovery
 from core.db.engine import Database, is_url, open_database
 from core.db.errors import DatabaseError, DatabaseMissing, EmptyDatabase
 from core.db.health import check_database
-from core.db.lock import DatabaseLock, DatabaseLocked
-from core.db.migrate import known_revisions
+from core.db.lock import DatabaseLocked
 from core.db.paths import default_database_path, log_dir
 from core.db.sqlite import inspect_file
 from core.domain.fiscal import FiscalYearError
@@ -395,27 +395,32 @@ def cmd_backup(args: argparse.Namespace, out: Callable[[str], None]) -> int:
 
 def cmd_restore(args: argparse.Namespace, out: Callable[[str], None]) -> int:
     target = _sqlite_path(args, "restore")
-    candidate = args.file.expanduser().absolute()
-    backups.verify_backup_file(candidate)
-    state = inspect_file(candidate)
-    unknown = state.revisions - known_revisions()
-    if unknown:
-        raise UserError(
-            f"{candidate.name} comes from a newer version of Cyber Affairs Desk; it cannot be restored here."
-        )
-    if not state.revisions:
-        raise UserError(f"{candidate.name} is not a backup of an office.")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with DatabaseLock(target):
-        if target.exists() and target.stat().st_size > 0:
-            saved = backups.take_backup(target, "before-restore")
-            out(f"Backed up the current database to {saved}")
-        backups.copy_into(candidate, target)
+    result = recovery.restore_backup(args.file, target)
+    if result.previous_backup is not None:
+        out(f"Backed up the current database to {result.previous_backup}")
+    if result.set_aside is not None:
+        out(f"Kept the unreadable database, unchanged, as {result.set_aside}")
     with open_database(target) as db:  # brings an older backup up to this version (after its own backup)
         if db.backup_taken:
             out(f"Updated the restored data to this version (backup {db.backup_taken.name}).")
-    out(f"Restored {target.name} from {candidate.name}.")
+    out(f"Restored {target.name} from {result.source.name}.")
     return EXIT_OK
+
+
+def _backup_offer(args: argparse.Namespace, exc: BaseException) -> str:
+    """For a database refused as unreadable: the latest verified backup and the command that restores it."""
+    if not isinstance(exc, recovery.REFUSALS_WITH_BACKUP_OFFER) or args.command == "restore":
+        return ""
+    target = database_path(args)
+    if is_url(target):
+        return ""
+    found = recovery.latest_verified_backup(Path(target).expanduser())
+    if found is None:
+        return " No verified backup of it was found."
+    return (
+        f" The latest verified backup is from {found.label}: restore it with "
+        f"`cyberdesk --db {target} restore {found.path}` (the unreadable file is kept aside)."
+    )
 
 
 def _log_internal_error(exc: BaseException) -> Path | None:
@@ -446,7 +451,7 @@ def run(argv: Sequence[str], out: Callable[[str], None] | None = None) -> int:
         return int(args.handler(args, emit))
     except USER_ERRORS as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        print(f"cyberdesk: {message}", file=sys.stderr)
+        print(f"cyberdesk: {message}{_backup_offer(args, exc)}", file=sys.stderr)
         return EXIT_REFUSED
     except KeyboardInterrupt:
         print("cyberdesk: interrupted", file=sys.stderr)

@@ -118,6 +118,12 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self._banner)
+        # Where the office is kept puts it at risk or keeps it read-only (sync folder, network drive, read-only
+        # folder): said for as long as it is open, not only in a status message that the next one replaces.
+        self.location_banner = QLabel(objectName="locationBanner", wordWrap=True)
+        self.location_banner.setStyleSheet("#locationBanner { background: #fde7e9; padding: 6px 10px; }")
+        self.location_banner.setVisible(False)
+        layout.addWidget(self.location_banner)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
 
@@ -183,7 +189,7 @@ class MainWindow(QMainWindow):
 
     def open_database(self, path: Path | None) -> bool:
         from core.db.engine import open_database
-        from core.db.errors import DatabaseError
+        from core.db.errors import DatabaseError, ReadOnlyLocation
         from core.db.lock import DatabaseLocked
         from core.db.paths import default_database_path
 
@@ -199,8 +205,11 @@ class MainWindow(QMainWindow):
                 if QMessageBox.question(self, APP_NAME, question) != QMessageBox.StandardButton.Yes:
                     return False
                 db = open_database(target, readonly=True, defer_integrity_check=True)
+            except ReadOnlyLocation as refused:
+                db = open_database(target, readonly=True, defer_integrity_check=True)
+                db.warning = str(refused)
         except DatabaseError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
+            self.files.explain_refusal(target, exc)  # offers the latest verified backup of an unreadable file
             return False
         self.set_database(db)
         return True
@@ -221,6 +230,8 @@ class MainWindow(QMainWindow):
         self._update_marking_status()
         if db.warning:
             self.statusBar().showMessage(db.warning)
+        self.location_banner.setText(db.warning or "")
+        self.location_banner.setVisible(bool(db.warning))
         self.due_panel = DueSoonPanel(db, jobs=self.jobs)
         self.due_panel.sig_item_chosen.connect(self.show_record)
         self._due_dock.setWidget(self.due_panel)
@@ -248,8 +259,11 @@ class MainWindow(QMainWindow):
         if db.integrity_pending:
             self.jobs.run(
                 lambda *_job: db.check_integrity(),
+                on_finished=lambda _: self.files.back_up_if_due(db),
                 on_failed=lambda message, _details: self._on_integrity_failed(db, message),
             )
+        else:
+            self.files.back_up_if_due(db)
         panel.refresh()
 
     def _on_integrity_failed(self, db: Database, message: str) -> None:
@@ -268,6 +282,8 @@ class MainWindow(QMainWindow):
             self,
         )
         box.setObjectName("integrityFailedBox")
+        if db.path is not None:
+            self.files.offer_backup_in(box, db.path)
         box.open()  # not exec(): the window stays usable behind it, and tests need no nested event loop
         self.integrity_box = box
 
@@ -279,6 +295,12 @@ class MainWindow(QMainWindow):
         with self.db.read() as session:
             held = highest_marking_held(session)
         self._status_marking.setText(self.tr("Highest marking held: {0}").format(held or "—"))
+
+    def close_database(self) -> None:
+        """Close the open office (before a restore replaces its file)."""
+        self._close_database()
+        self.actions.set_enabled(DATA_ACTIONS + UPDATE_ACTIONS, False)
+        self.location_banner.setVisible(False)
 
     def _close_database(self) -> None:
         for page in self._pages.values():

@@ -1,10 +1,12 @@
-"""Creating or choosing an office: the first-run choice and the New office form."""
+"""Creating, choosing or restoring an office: the first-run choice, the New office form and the backup list."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -15,11 +17,16 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from core import APP_NAME
+
+if TYPE_CHECKING:
+    from core.db.recovery import CheckedBackup
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")  # fmt: skip
@@ -138,3 +145,73 @@ class FirstRunDialog(QDialog):
         self.choice = key
         self.sig_choice_made.emit(key)
         self.accept()
+
+
+def _size_text(size: int) -> str:
+    return f"{size / 1_048_576:,.1f} MB" if size >= 1_048_576 else f"{max(size, 1) / 1024:,.0f} KB"
+
+
+class RestoreBackupDialog(QDialog):
+    """File > Restore from backup…: the office's backups, newest first, with date, size and whether each passed
+    its check. Only a verified backup can be chosen; why another failed is in its tooltip."""
+
+    COLUMNS = ("Taken", "Why", "Size", "Verified")
+
+    def __init__(self, office: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Restore from backup"))
+        self.backups: list[CheckedBackup] = []
+        self.intro = QLabel(self.tr("Checking the backups of {0}…").format(office.name))
+        self.intro.setWordWrap(True)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setAccessibleName(self.tr("Backups"))
+        self.table.itemSelectionChanged.connect(self._on_selection_changed)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.restore_button = self.buttons.addButton(self.tr("Restore…"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.restore_button.setEnabled(False)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.buttons)
+        self.resize(620, 360)
+
+    def set_backups(self, found: Sequence[CheckedBackup]) -> None:
+        self.backups = list(found)
+        self.table.setRowCount(len(self.backups))
+        for row, backup in enumerate(self.backups):
+            verified = self.tr("yes") if backup.verified else self.tr("no")
+            for column, text in enumerate((backup.label, backup.reason, _size_text(backup.size), verified)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(backup.problem or str(backup.path))
+                if column == 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
+        good = sum(b.verified for b in self.backups)
+        self.intro.setText(
+            self.tr(
+                "{0} backups, {1} verified. The current office is backed up (or, if unreadable, kept aside) "
+                "before it is replaced."
+            ).format(len(self.backups), good)
+            if self.backups
+            else self.tr("There are no backups of this office yet.")
+        )
+        first_good = next((row for row, b in enumerate(self.backups) if b.verified), None)
+        if first_good is not None:
+            self.table.selectRow(first_good)
+
+    def chosen(self) -> CheckedBackup | None:
+        rows = {index.row() for index in self.table.selectionModel().selectedRows()}
+        if len(rows) != 1:
+            return None
+        backup = self.backups[rows.pop()]
+        return backup if backup.verified else None
+
+    def _on_selection_changed(self) -> None:
+        self.restore_button.setEnabled(self.chosen() is not None)

@@ -16,20 +16,24 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.db import backup as backups
+from core.db import paths
 from core.db import sqlite as sqlite_db
 from core.db.errors import (
     CorruptDatabase,
     DatabaseBusy,
     DatabaseError,
     DatabaseMissing,
+    DatabaseUnavailable,
     EmptyDatabase,
     MigrationFailed,
     NewerSchema,
     NotAnOfficeDatabase,
     ReadOnlyDatabase,
+    ReadOnlyLocation,
 )
 from core.db.lock import DatabaseLock
 from core.db.migrate import current_revisions, head_revision, known_revisions, upgrade_to_head
+from core.db.text_index import reconcile_text_index
 from core.domain.audit import audit_flush
 
 log = logging.getLogger(__name__)
@@ -54,6 +58,7 @@ class Database:
     _write_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _integrity_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _damage: CorruptDatabase | None = field(default=None, repr=False)
+    _identity: paths.FileIdentity | None = field(default=None, repr=False)
     _read_factory: sessionmaker[Session] = field(init=False, repr=False)
     _write_factory: sessionmaker[Session] = field(init=False, repr=False)
 
@@ -62,6 +67,13 @@ class Database:
         write_engine = self.engine.execution_options(**{sqlite_db.WRITE_OPTION: True})
         self._write_factory = sessionmaker(bind=write_engine, expire_on_commit=False)
         event.listen(self._write_factory, "after_flush", audit_flush)
+        self._identity = paths.file_identity(self.path) if self.path is not None else None
+
+    def _check_reachable(self) -> None:
+        """Before a write: the file must still be the one opened (not gone with a network drive, nor replaced)."""
+        problem = paths.vanished_problem(self.path, self._identity) if self.path is not None else None
+        if problem:
+            raise DatabaseUnavailable(problem)
 
     @property
     def name(self) -> str:
@@ -106,6 +118,7 @@ class Database:
         if self.readonly:
             raise ReadOnlyDatabase(f"{self.name} is open read-only; changes cannot be saved.")
         self.check_integrity()
+        self._check_reachable()
         with self._write_lock:
             session = self._write_factory()
             if actor:
@@ -120,6 +133,16 @@ class Database:
                     raise DatabaseBusy(
                         f"{self.name} is busy: another program is saving. Try again in a moment."
                     ) from exc
+                if sqlite_db.sqlite_error_name(exc) == "SQLITE_FULL":  # SQLite has already rolled back (F7)
+                    raise DatabaseUnavailable(
+                        f"The disk holding {self.name} is full. Nothing was saved; your changes are still in the "
+                        "form. Free some space and save again."
+                    ) from exc
+                if sqlite_db.sqlite_error_name(exc).startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_READONLY")):
+                    raise DatabaseUnavailable(
+                        f"{self.name} could not be written ({exc.orig}). Nothing was saved; your changes are still "
+                        "in the form."
+                    ) from exc
                 raise
             except BaseException:
                 session.rollback()
@@ -133,6 +156,7 @@ class Database:
         if self.readonly:
             raise ReadOnlyDatabase(f"{self.name} is open read-only; changes cannot be saved.")
         self.check_integrity()
+        self._check_reachable()
         with (
             self._write_lock,
             self.engine.execution_options(**{sqlite_db.WRITE_OPTION: True}).begin() as conn,
@@ -237,6 +261,8 @@ def _open_sqlite(
     if state.kind is sqlite_db.FileKind.EMPTY and not create:
         raise EmptyDatabase(f"{path.name} is empty. Create an office in it with `cyberdesk init`.")
     _refuse_unknown(state.revisions, path.name)
+    if not readonly and not is_new and (refusal := paths.write_refusal(path)):
+        raise ReadOnlyLocation(refusal)  # before the lock: a read-only folder cannot hold the lock file either
 
     lock: DatabaseLock | None = None
     if take_lock and not readonly:
@@ -256,6 +282,8 @@ def _open_sqlite(
             if is_new:
                 path.touch()
             _migrate_sqlite(path)
+        if not readonly:  # an index whose tokenizer this SQLite lacks would fail every save of an action
+            reconcile_text_index(path)
         engine = sqlite_db.create_sqlite_engine(path, readonly=readonly, wal=warning is None)
         return Database(
             engine=engine,

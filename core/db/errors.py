@@ -41,3 +41,11 @@ class DatabaseBusy(DatabaseError):
 
 class ReadOnlyDatabase(DatabaseError):
     pass
+
+
+class ReadOnlyLocation(ReadOnlyDatabase):
+    """The file or its folder cannot be written here: it can be opened read-only."""
+
+
+class DatabaseUnavailable(DatabaseError):
+    """The file vanished or became unreachable while open (a network drive or USB disk gone)."""

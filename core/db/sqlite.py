@@ -47,6 +47,10 @@ _SYNC_FOLDER_MARKERS = (
     "googledrive",
     "icloud",
     "box sync",
+    # macOS keeps every provider's folder here (OneDrive, Google Drive, Dropbox), and iCloud Drive under its own name.
+    "library/cloudstorage",
+    "mobile documents/com~apple~clouddocs",
+    "my drive",  # Google Drive for desktop's root
 )
 
 
@@ -165,7 +169,7 @@ def is_network_path(path: Path, mounts_file: Path = Path("/proc/mounts")) -> boo
 
 
 def is_sync_folder(path: Path) -> bool:
-    lowered = str(path.resolve()).lower()
+    lowered = str(path.resolve()).lower().replace("\\", "/")
     return any(marker in lowered for marker in _SYNC_FOLDER_MARKERS)
 
 

@@ -5,18 +5,16 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from core.domain.models import Base
 from core.domain.reference import Marking, Office
+from core.services.markings import marked_tables
 
 
 def highest_marking_held(session: Session) -> str | None:
     """The label of the highest-ranked marking on any record (the office default when nothing is marked)."""
-    ranks: list[sa.ScalarSelect[int | None]] = []
-    for table in Base.metadata.sorted_tables:
-        if "marking_id" in table.columns and table.name != "office":
-            ranks.append(
-                sa.select(sa.func.max(Marking.rank)).join(table, table.c.marking_id == Marking.id).scalar_subquery()
-            )
+    ranks = [
+        sa.select(sa.func.max(Marking.rank)).join(table, table.c.marking_id == Marking.id).scalar_subquery()
+        for table in marked_tables()
+    ]
     office = session.get(Office, 1)
     default = session.get(Marking, office.default_marking_id) if office and office.default_marking_id else None
     best = max((r for r in session.execute(sa.select(*ranks)).one() if r is not None), default=None) if ranks else None

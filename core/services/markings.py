@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from core.domain.models import Base
 from core.domain.reference import Marking, Office
 from core.domain.text import name_key, text_problem
 from core.services.office import OfficeMissing, OfficeSettings, load_settings
@@ -20,7 +21,9 @@ __all__ = [
     "add_marking",
     "archive_marking",
     "ceiling_problems",
+    "count_marked",
     "list_markings",
+    "marked_tables",
     "move_marking",
     "rename_marking",
     "set_default_and_ceiling",
@@ -141,6 +144,26 @@ def rename_marking(session: Session, marking_id: int, expected_version: int, lab
     return _row(marking, _office(session))
 
 
+def marked_tables() -> tuple[sa.Table, ...]:
+    """Every table whose rows carry their own marking (the office's default and ceiling are not a record's)."""
+    return tuple(t for t in Base.metadata.sorted_tables if "marking_id" in t.c and t.name != "office")
+
+
+def count_marked(session: Session, markings: sa.ColumnElement[bool]) -> int:
+    """How many records are marked with a marking matching `markings` (a condition on Marking)."""
+    chosen = sa.select(Marking.id).where(markings).scalar_subquery()
+    counts = [
+        sa.select(sa.func.count()).select_from(t).where(t.c.marking_id.in_(chosen)).scalar_subquery()
+        for t in marked_tables()
+    ]
+    return int(sum(session.execute(sa.select(*counts)).one())) if counts else 0
+
+
+def _records_above(count: int, label: str) -> str:
+    are = "record is" if count == 1 else "records are"
+    return f"{count:,} {are} marked above “{label}”; lower their markings first."
+
+
 def move_marking(session: Session, marking_id: int, up: bool) -> tuple[MarkingRow, ...]:
     """Swap a marking with its neighbour above (`up`) or below; returns the scheme in its new order."""
     rows = _ordered(session)
@@ -159,6 +182,13 @@ def move_marking(session: Session, marking_id: int, up: bool) -> tuple[MarkingRo
         raise ValidationError(
             {"rank": "The office default cannot rank above the highest allowed marking; change them first."}
         )
+    ceiling_moves = moving.id == office.max_marking_id
+    if (ceiling_moves and not up) or (other.id == office.max_marking_id and up):
+        # The pair swaps across the ceiling, and the marking below it would end above it.
+        crossing, ceiling = (other, moving) if ceiling_moves else (moving, other)
+        held = count_marked(session, Marking.id == crossing.id)
+        if held:
+            raise ValidationError({"rank": _records_above(held, ceiling.label)})
     moving_rank, other_rank = moving.rank, other.rank
     # rank is unique, so one of the pair waits on a free rank while the other takes its place.
     _set_rank(session, moving, max(m.rank for m in rows) + 1)
@@ -204,6 +234,11 @@ def set_default_and_ceiling(
     """Choose the office default marking and the highest allowed one (default at or below the ceiling)."""
     office = _office(session)
     errors = ceiling_problems(list_markings(session), default_id, max_id)
+    if not errors and max_id is not None and max_id != office.max_marking_id:
+        ceiling = session.get_one(Marking, max_id)
+        held = count_marked(session, Marking.rank > ceiling.rank)
+        if held:
+            errors["max_marking_id"] = _records_above(held, ceiling.label)
     if errors:
         raise ValidationError(errors)
     changes = {

@@ -16,7 +16,7 @@ from core.domain.commitments import Commitment
 from core.domain.meetings import Action, GroupMembership, Meeting, MinutesStatus
 from core.domain.secondments import Secondment
 from core.domain.text import name_key
-from core.services.validation import ValidationError, validate_values
+from core.services.validation import ValidationError, marking_ceiling_problems, validate_values
 
 M = TypeVar("M", bound=Base)
 
@@ -269,6 +269,8 @@ def validate_record(session: Session, model: type[Base], values: Mapping[str, An
     for check in DB_CHECKS.get(model, []):
         for field, message in check(session, values, row_id).items():
             errors.setdefault(field, message)
+    for field, message in marking_ceiling_problems(session, model, values).items():
+        errors.setdefault(field, message)
     if errors:
         raise ValidationError(errors)
 

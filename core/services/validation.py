@@ -8,7 +8,7 @@ import functools
 import itertools
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -17,10 +17,13 @@ from core.domain.commitments import Commitment
 from core.domain.forums import ForumEvent
 from core.domain.meetings import Action, AgendaItem, GroupMembership, Meeting
 from core.domain.money import MoneyError, to_cents
-from core.domain.reference import Office
+from core.domain.reference import Marking, Office
 from core.domain.resources import StaffAllocation
 from core.domain.secondments import ClearanceStatus, CoiStatus, Secondment, SecondmentStatus, SecondmentType
 from core.domain.text import text_problem
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # Dates far outside a diplomatic office's horizon are typing mistakes (2205 for 2025), not data.
 EARLIEST_DATE = dt.date(1900, 1, 1)
@@ -317,3 +320,21 @@ def row_values(obj: Base) -> dict[str, Any]:
     table = obj.__table__
     assert isinstance(table, sa.Table)
     return {column.key: getattr(obj, column.key, None) for column in table.columns}
+
+
+def marking_ceiling_problems(session: Session, model: type[Base], values: Mapping[str, Any]) -> dict[str, str]:
+    """A record may not be saved marked above the office's highest allowed marking (said on its marking)."""
+    table = model.__table__
+    marking_id = values.get("marking_id")
+    if model is Office or marking_id is None or not isinstance(table, sa.Table) or "marking_id" not in table.c:
+        return {}
+    ceiling = session.execute(
+        sa.select(Marking.rank, Marking.label).join(Office, Office.max_marking_id == Marking.id).where(Office.id == 1)
+    ).first()
+    own = session.execute(sa.select(Marking.rank, Marking.label).where(Marking.id == marking_id)).first()
+    if ceiling is None or own is None or own.rank <= ceiling.rank:
+        return {}
+    return {
+        "marking_id": f"“{own.label}” is above this office's highest allowed marking, “{ceiling.label}”: "
+        "choose that or a lower marking."
+    }

@@ -49,7 +49,8 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
         for event in ("insert", "update", "delete"):
             conn.execute(f"DROP TRIGGER {INDEX}_{event}")
     conn.close()
-    with open_database(indexed_path) as indexed, open_database(plain_path) as plain:
+    # Read-only: opening for writing would rebuild the index this copy is meant to be without.
+    with open_database(indexed_path) as indexed, open_database(plain_path, readonly=True) as plain:
         with indexed.read() as session:
             texts = session.execute(sa.select(Action.description, Action.progress_update, Action.ref)).all()
         yield Pair(indexed, plain, tuple(t for row in texts for t in row if t))
