@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QWidget
 
 from desktop.action_updates import FlowCommands, ImportFlow
@@ -120,13 +119,12 @@ class BudgetCommands(FlowCommands):
         return flow
 
     def show_grid(self) -> Any:
-        """The budget grid for the window's office, or None without one."""
-        from desktop.resources.grid import BudgetGridDialog
+        """The Resources page with its budget grid in front, or None without an office."""
+        from desktop.resources.page import ResourcesPage
 
         window = self._window
         if window.db is None:
             return None
-        dialog = BudgetGridDialog(window.db, window)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
+        page = window.show_list("budget")
+        assert isinstance(page, ResourcesPage)
+        return page.show_grid()

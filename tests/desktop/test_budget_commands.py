@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import sqlalchemy as sa
-
-from PySide6.QtCore import Qt
 
 from core.domain.resources import BudgetLine
 from desktop.resources.budget_commands import ExportBudgetFlow, ImportBudgetFlow
@@ -79,23 +76,3 @@ def test_the_self_test_writes_the_budget_workbook(demo_db, tmp_path: Path, capsy
     assert selftest._export_budget(demo_db, tmp_path) == []
     assert (tmp_path / "budget.xlsx").exists() and (tmp_path / "budget-template.xlsx").exists()
     assert "Wrote the budget workbook for" in capsys.readouterr().out
-
-
-def test_budget_grid_shows_each_forum_by_quarter_with_totals(qtmodeltester, demo_db, qtbot) -> None:  # type: ignore[no-untyped-def]
-    from desktop.resources.grid import BudgetGridDialog
-
-    dialog = BudgetGridDialog(demo_db, today=DEMO_AS_AT)
-    qtbot.addWidget(dialog)
-    dialog.year_box.setCurrentIndex(dialog.year_box.findText("2024–25"))
-    model = dialog.model
-    qtmodeltester.check(model)
-    last = model.rowCount() - 1
-    assert model.index(last, 0).data() == "Total"
-    assert model.headerData(2, Qt.Orientation.Horizontal) == "Q1 budget"
-
-    def amount(row: int, column: int) -> Decimal:
-        return Decimal(model.index(row, column).data().replace(",", ""))
-
-    quarters = sum((amount(last, c) for c in (2, 4, 6, 8)), Decimal(0))
-    assert quarters == amount(last, 10)
-    assert sum((amount(r, 10) for r in range(last)), Decimal(0)) == amount(last, 10)
