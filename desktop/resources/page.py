@@ -1,4 +1,4 @@
-"""The Resources page: the budget lines and staff time lists, and the budget grid in a tab beside them."""
+"""The Resources page: the budget lines and staff time lists, the budget grid and priorities against resources."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QWidget
 
 from desktop.lists.register import RegisterView
 from desktop.resources.grid import BudgetGridView
+from desktop.resources.shares import ResourceSharesView
 
 if TYPE_CHECKING:
     from core.db.engine import Database
@@ -20,6 +21,8 @@ class ResourcesPage(RegisterView):
         # An amount edited in the grid's lines shows in the budget lines list at once.
         self.grid.sig_lines_changed.connect(self._on_grid_lines_changed)
         self.add_tab(self.grid, self.tr("Budget by forum and period"))
+        self.shares = ResourceSharesView(db)
+        self.add_tab(self.shares, self.tr("Staff time and priorities"))
 
     def show_grid(self) -> BudgetGridView:
         self.show_tab(self.grid)
@@ -28,6 +31,7 @@ class ResourcesPage(RegisterView):
     def refresh(self) -> None:
         super().refresh()
         self.grid.reload()
+        self.shares.reload()
 
     def _on_grid_lines_changed(self) -> None:
         super().refresh()

@@ -200,3 +200,34 @@ def test_a_read_only_office_cannot_edit_or_roll_forward(demo_path, qtbot) -> Non
         assert not dialog.model.flags(dialog.model.index(0, 3)) & Qt.ItemFlag.ItemIsEditable
     finally:
         db.close()
+
+
+def test_staff_time_and_priorities_tab_with_the_day_rate_beside_it(window, demo_path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from core.domain.forums import Forum, Priority
+
+    assert window.open_database(demo_path)
+    page = window.show_list("budget")
+    view = page.shares
+    view.year_box.setCurrentIndex(view.year_box.findText("2024–25"))
+    headers = [view.table.horizontalHeaderItem(c).text() for c in range(view.table.columnCount())]
+    assert headers[:4] == ["Forum", "Priority", "Revised budget", "Share of money"]
+    view.rate_edit.setText("12x")
+    assert not view.save_rate()
+    assert view.rate_error.text() == "Enter an amount like 1,234.50."
+    view.rate_edit.setText("500")
+    assert view.save_rate() and view.rate_error.text() == ""
+    assert view.warnings.text().endswith("Staff cost = staff days × 500.00 XTS a day.")
+    assert view.shares is not None and view.shares.flags
+    assert view.warnings.text().splitlines()[0] == view.shares.flags[0].sentence() + "."
+    rows = view.table.rowCount()
+    assert rows > 0
+    for row in range(rows):
+        days = _amount(view.table.item(row, 4).text())
+        assert _amount(view.table.item(row, 6).text()) == days * 500
+    with window.db.read() as session:
+        high = {
+            f.acronym or f.full_name for f in session.scalars(sa.select(Forum).where(Forum.priority == Priority.HIGH))
+        }
+    firsts = [view.table.item(r, 0).text() for r in range(rows) if view.table.item(r, 1).text() == "High"]
+    assert firsts and set(firsts) <= high
+    assert [view.table.item(r, 1).text() for r in range(len(firsts))] == ["High"] * len(firsts)
