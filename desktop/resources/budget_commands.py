@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QInputDialog, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from desktop.action_updates import FlowCommands, ImportFlow
 from desktop.exports import ExportFlow
@@ -105,6 +105,37 @@ class ImportBudgetFlow(ImportFlow):
         from core.io.imports.budget import BudgetImporter
 
         return BudgetImporter()
+
+    def _on_apply_finished(self, outcome: object) -> None:
+        super()._on_apply_finished(outcome)
+        result, box = self.result, self.message_box
+        if result is None or result.batch_id is None or box is None or outcome is not result:
+            return
+        batch_id = result.batch_id
+        self.undo_button = box.addButton(self.tr("Undo this import"), QMessageBox.ButtonRole.ActionRole)
+        self.undo_button.clicked.connect(lambda: self.undo(batch_id))
+
+    def undo(self, batch_id: str) -> None:
+        """Revert the whole import in the background; refused, with the reason, if any of its lines changed."""
+        db = self._db
+
+        def work(_progress: ProgressSink, _cancel: CancelToken) -> Any:
+            from core.io.imports.budget import undo_budget_import
+            from core.services.validation import ValidationError
+
+            try:
+                return undo_budget_import(db, batch_id)
+            except ValidationError as exc:
+                return " ".join(exc.errors.values())
+
+        self._runner.run(work, write=True, on_finished=self._on_undo_finished, on_failed=self._on_job_failed)
+
+    def _on_undo_finished(self, outcome: object) -> None:
+        if isinstance(outcome, str):
+            self._show_box(QMessageBox.Icon.Warning, outcome)
+            return
+        self.sig_import_applied.emit(self.TABLE, outcome.removed + outcome.restored)  # type: ignore[attr-defined]
+        self._show_box(QMessageBox.Icon.Information, outcome.summary())  # type: ignore[attr-defined]
 
 
 class BudgetCommands(FlowCommands):

@@ -76,3 +76,32 @@ def test_the_self_test_writes_the_budget_workbook(demo_db, tmp_path: Path, capsy
     assert selftest._export_budget(demo_db, tmp_path) == []
     assert (tmp_path / "budget.xlsx").exists() and (tmp_path / "budget-template.xlsx").exists()
     assert "Wrote the budget workbook for" in capsys.readouterr().out
+
+
+def test_the_import_result_offers_to_undo_the_import(window, demo_path: Path, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert window.open_database(demo_path)
+    path = tmp_path / "lines.csv"
+    path.write_text(
+        "Reference,Fiscal year,Forum,Category,Description,Revised\r\n"
+        'GUI-1,2025-26,IGF,Travel,IGF delegation,"12,000.00"\r\n'
+        'GUI-2,2025-26,,Travel,Office travel,"3,000.00"\r\n',
+        encoding="utf-8-sig",
+    )
+    flow = ImportBudgetFlow(window, window.db, window.jobs, window.settings, ask_source=lambda *_: (str(path), ""))
+    assert flow.start()
+    with qtbot.waitSignal(flow.sig_import_applied):
+        flow.dialog.apply_button.click()
+    assert flow.message_box.text().startswith("Imported lines.csv: 2 added, 0 updated (batch ")
+
+    def imported() -> int:
+        with window.db.read() as session:
+            return session.scalar(
+                sa.select(sa.func.count()).select_from(BudgetLine).where(BudgetLine.external_ref.like("GUI-%"))
+            )
+
+    assert imported() == 2
+    with qtbot.waitSignal(flow.sig_import_applied):
+        flow.undo_button.click()
+    assert imported() == 0
+    assert flow.message_box.text().startswith("Undid the import of lines.csv (batch ")
+    assert flow.message_box.text().endswith("2 line(s) removed, 0 put back as they were.")
