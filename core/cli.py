@@ -129,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_action_update_commands(sub, export_sub)
     _add_export_calendar(export_sub)
     _add_budget_commands(export_sub)
+    _add_undo_import(sub)
     return parser
 
 
@@ -466,3 +467,24 @@ def run(argv: Sequence[str], out: Callable[[str], None] | None = None) -> int:
 if __name__ == "__main__":
     # `python -m core.cli` runs the headless commands without the desktop package (so without PDF packs).
     sys.exit(run(sys.argv[1:]))
+
+
+# --- undo-import: revert a whole budget import batch
+
+
+def _add_undo_import(sub: Any) -> None:
+    p = sub.add_parser("undo-import", help="revert a budget import by its batch id, if none of its lines changed since")
+    p.add_argument("batch", metavar="BATCH_ID", help="the batch id the import printed")
+    p.set_defaults(handler=cmd_undo_import)
+
+
+def cmd_undo_import(args: argparse.Namespace, out: Callable[[str], None]) -> int:
+    from core.io.imports.budget import undo_budget_import
+
+    with open_existing(args) as db:
+        try:
+            result = undo_budget_import(db, args.batch)
+        except ValidationError as exc:
+            raise UserError(" ".join(exc.errors.values())) from exc
+    out(result.summary())
+    return EXIT_OK

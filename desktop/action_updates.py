@@ -355,7 +355,8 @@ class ImportFlow(QObject):
         if details:
             box.setDetailedText(details)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.finished.connect(self.sig_import_ended.emit)
+        # finished carries the button's result; sig_import_ended carries nothing.
+        box.finished.connect(lambda *_: self.sig_import_ended.emit())
         self.message_box = box
         box.open()
 

@@ -55,6 +55,7 @@ PAGE_CLASSES = {
     "Meetings": "desktop.meetings.view:MeetingsPage",
     "Calendar": "desktop.calendar.view:CalendarPage",
     "Commitments": "desktop.commitments.view:CommitmentsPage",
+    "Resources": "desktop.resources.page:ResourcesPage",
 }
 DATA_ACTIONS = (
     "backup",

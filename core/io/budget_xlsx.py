@@ -969,7 +969,7 @@ def export_budget_template(db: Database, target: Path) -> int:
     from core.domain.forums import Forum
     from core.domain.reference import CostCategory
     from core.io.cells import atomic_write, write_cell
-    from core.io.imports.budget import BUDGET_IMPORT_COLUMNS, BUDGET_IMPORT_SHEET
+    from core.io.imports.budget import BUDGET_IMPORT_COLUMNS, BUDGET_IMPORT_SHEET, MONTH_COLUMNS
     from core.io.workbook_style import register_styles, set_document_properties, set_print_layout
     from core.reports.budget import NO_FORUM
     from core.services.office import load_settings
@@ -991,7 +991,10 @@ def export_budget_template(db: Database, target: Path) -> int:
     register_styles(wb)
     ws = wb.active
     ws.title = BUDGET_IMPORT_SHEET
-    for index, column in enumerate(BUDGET_IMPORT_COLUMNS, start=1):
+    # The month columns last and in fiscal order, as the office reads its year.
+    months = [MONTH_COLUMNS[settings.calendar.calendar_month(2025, m)[1] - 1] for m in range(1, 13)]
+    columns = [c for c in BUDGET_IMPORT_COLUMNS if c not in MONTH_COLUMNS] + months
+    for index, column in enumerate(columns, start=1):
         cell = ws.cell(1, index)
         write_cell(cell, column.header)
         cell.style = "cd_header"
@@ -1003,6 +1006,8 @@ def export_budget_template(db: Database, target: Path) -> int:
         "with the same reference and fiscal year instead of adding them twice.",
         f"Fiscal year: 2025, FY2025 or {settings.calendar.label(2025)}. Amounts in {settings.currency}, whole-year "
         "figures, phased evenly by month on import.",
+        "Month columns (optional): the revised budget of each month; fill them in instead of Revised, or both if "
+        "the months add up to it. Leave every month blank to phase Revised evenly.",
         f"Forum: an acronym or full name below, or blank (or {NO_FORUM!r}) for office-wide lines.",
         "Category: a cost category label or code below. Funding type: Departmental or Administered. "
         "ODA eligible: Yes or No.",

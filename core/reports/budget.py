@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
@@ -37,6 +37,7 @@ __all__ = [
     "cents_to_decimal",
     "iter_budget_lines",
     "overcommitted_warning",
+    "priority_flags",
     "staff_time",
     "variance_lines",
 ]
@@ -286,6 +287,10 @@ class ForumFigures:
     rag: str
     staff_days: Decimal
     by_category: dict[str, tuple[int, int]]  # category label -> (revised, actual)
+
+    @property
+    def revised(self) -> int:
+        return self.amounts.revised
 
     def quarter(self, q: int) -> tuple[int, int]:
         """(revised budget, actual) of fiscal quarter `q` (1-4)."""
@@ -770,14 +775,27 @@ def variance_lines(scope: BudgetScope) -> list[LineRow]:
     return [line for line in iter_budget_lines(scope) if beyond_threshold(line.amounts, threshold)]
 
 
-def _priority_flags(forums: Sequence[ForumFigures]) -> list[PriorityFlag]:
+class Prioritised(Protocol):
+    """A forum's priority beside its money and staff time (ForumFigures, the Resources page's ForumShare)."""
+
+    @property
+    def forum(self) -> str: ...
+    @property
+    def priority(self) -> str: ...
+    @property
+    def revised(self) -> int: ...
+    @property
+    def staff_days(self) -> Decimal: ...
+
+
+def priority_flags(forums: Sequence[Prioritised]) -> list[PriorityFlag]:
     """Every Low-priority forum that takes more money, or more staff time, than some High-priority forum."""
     high = [f for f in forums if f.priority == Priority.HIGH.label]
     flags = []
     for low in (f for f in forums if f.priority == Priority.LOW.label):
-        money = [h for h in high if low.amounts.revised > h.amounts.revised]
+        money = [h for h in high if low.revised > h.revised]
         if money:
-            flags.append(PriorityFlag(low.forum, min(money, key=lambda h: h.amounts.revised).forum, "money"))
+            flags.append(PriorityFlag(low.forum, min(money, key=lambda h: h.revised).forum, "money"))
         staff = [h for h in high if low.staff_days > h.staff_days]
         if staff:
             flags.append(PriorityFlag(low.forum, min(staff, key=lambda h: h.staff_days).forum, "staff time"))
@@ -826,7 +844,7 @@ def budget_workbook_figures(
         travel=tuple(_travel(scope)),
         revisions=tuple(_revisions(scope)),
         variance_lines=tuple(tally.beyond_threshold),
-        priority_flags=tuple(_priority_flags(forums)),
+        priority_flags=tuple(priority_flags(forums)),
     )
 
 

@@ -15,7 +15,7 @@ from core.domain.money import MoneyError, to_cents
 from core.domain.resources import BudgetLine, BudgetMeasure, BudgetMonth, BudgetRevision
 from core.services.validation import ValidationError
 
-__all__ = ["AmountChange", "overcommitted", "roll_forward", "set_budget_amount"]
+__all__ = ["AmountChange", "overcommitted", "roll_forward", "set_budget_amount", "set_staff_day_rate"]
 
 _MONTHS = 12
 _CHUNK = 1000
@@ -191,3 +191,25 @@ def roll_forward(session: Session, from_fy: int, to_fy: int, *, actor: str | Non
             summary={"kind": "roll-forward", "from_fiscal_year": from_fy, "to_fiscal_year": to_fy},
         )
     return count
+
+
+def set_staff_day_rate(session: Session, text: str) -> Decimal | None:
+    """Set the office's cost of one person-day from what the user typed ("" clears it): staff cost per forum is
+    person-days × this rate. Audited as any change to the office row. Raises ValidationError with the message."""
+    from core.domain.money import parse_money
+    from core.domain.reference import Office
+    from core.services.records import update_record
+
+    rate: Decimal | None = None
+    if text.strip():
+        try:
+            rate = parse_money(text)
+        except MoneyError as exc:
+            raise ValidationError({"staff_day_rate": str(exc)}) from exc
+        if rate < 0:
+            raise ValidationError({"staff_day_rate": "A day rate cannot be negative."})
+    office = session.get(Office, 1)
+    if office is None:
+        raise ValidationError({"staff_day_rate": "This database holds no office yet."})
+    update_record(session, Office, 1, office.version_id, {"staff_day_rate": rate})
+    return rate

@@ -7,8 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from desktop.action_updates import FlowCommands, ImportFlow
 from desktop.exports import ExportFlow
@@ -107,6 +106,37 @@ class ImportBudgetFlow(ImportFlow):
 
         return BudgetImporter()
 
+    def _on_apply_finished(self, outcome: object) -> None:
+        super()._on_apply_finished(outcome)
+        result, box = self.result, self.message_box
+        if result is None or result.batch_id is None or box is None or outcome is not result:
+            return
+        batch_id = result.batch_id
+        self.undo_button = box.addButton(self.tr("Undo this import"), QMessageBox.ButtonRole.ActionRole)
+        self.undo_button.clicked.connect(lambda: self.undo(batch_id))
+
+    def undo(self, batch_id: str) -> None:
+        """Revert the whole import in the background; refused, with the reason, if any of its lines changed."""
+        db = self._db
+
+        def work(_progress: ProgressSink, _cancel: CancelToken) -> Any:
+            from core.io.imports.budget import undo_budget_import
+            from core.services.validation import ValidationError
+
+            try:
+                return undo_budget_import(db, batch_id)
+            except ValidationError as exc:
+                return " ".join(exc.errors.values())
+
+        self._runner.run(work, write=True, on_finished=self._on_undo_finished, on_failed=self._on_job_failed)
+
+    def _on_undo_finished(self, outcome: object) -> None:
+        if isinstance(outcome, str):
+            self._show_box(QMessageBox.Icon.Warning, outcome)
+            return
+        self.sig_import_applied.emit(self.TABLE, outcome.removed + outcome.restored)  # type: ignore[attr-defined]
+        self._show_box(QMessageBox.Icon.Information, outcome.summary())  # type: ignore[attr-defined]
+
 
 class BudgetCommands(FlowCommands):
     """The File menu's budget commands, for the main window to connect."""
@@ -120,13 +150,12 @@ class BudgetCommands(FlowCommands):
         return flow
 
     def show_grid(self) -> Any:
-        """The budget grid for the window's office, or None without one."""
-        from desktop.resources.grid import BudgetGridDialog
+        """The Resources page with its budget grid in front, or None without an office."""
+        from desktop.resources.page import ResourcesPage
 
         window = self._window
         if window.db is None:
             return None
-        dialog = BudgetGridDialog(window.db, window)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
+        page = window.show_list("budget")
+        assert isinstance(page, ResourcesPage)
+        return page.show_grid()

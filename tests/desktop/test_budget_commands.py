@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import sqlalchemy as sa
-
-from PySide6.QtCore import Qt
 
 from core.domain.resources import BudgetLine
 from desktop.resources.budget_commands import ExportBudgetFlow, ImportBudgetFlow
@@ -81,21 +78,30 @@ def test_the_self_test_writes_the_budget_workbook(demo_db, tmp_path: Path, capsy
     assert "Wrote the budget workbook for" in capsys.readouterr().out
 
 
-def test_budget_grid_shows_each_forum_by_quarter_with_totals(qtmodeltester, demo_db, qtbot) -> None:  # type: ignore[no-untyped-def]
-    from desktop.resources.grid import BudgetGridDialog
+def test_the_import_result_offers_to_undo_the_import(window, demo_path: Path, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert window.open_database(demo_path)
+    path = tmp_path / "lines.csv"
+    path.write_text(
+        "Reference,Fiscal year,Forum,Category,Description,Revised\r\n"
+        'GUI-1,2025-26,IGF,Travel,IGF delegation,"12,000.00"\r\n'
+        'GUI-2,2025-26,,Travel,Office travel,"3,000.00"\r\n',
+        encoding="utf-8-sig",
+    )
+    flow = ImportBudgetFlow(window, window.db, window.jobs, window.settings, ask_source=lambda *_: (str(path), ""))
+    assert flow.start()
+    with qtbot.waitSignal(flow.sig_import_applied):
+        flow.dialog.apply_button.click()
+    assert flow.message_box.text().startswith("Imported lines.csv: 2 added, 0 updated (batch ")
 
-    dialog = BudgetGridDialog(demo_db, today=DEMO_AS_AT)
-    qtbot.addWidget(dialog)
-    dialog.year_box.setCurrentIndex(dialog.year_box.findText("2024–25"))
-    model = dialog.model
-    qtmodeltester.check(model)
-    last = model.rowCount() - 1
-    assert model.index(last, 0).data() == "Total"
-    assert model.headerData(2, Qt.Orientation.Horizontal) == "Q1 budget"
+    def imported() -> int:
+        with window.db.read() as session:
+            return session.scalar(
+                sa.select(sa.func.count()).select_from(BudgetLine).where(BudgetLine.external_ref.like("GUI-%"))
+            )
 
-    def amount(row: int, column: int) -> Decimal:
-        return Decimal(model.index(row, column).data().replace(",", ""))
-
-    quarters = sum((amount(last, c) for c in (2, 4, 6, 8)), Decimal(0))
-    assert quarters == amount(last, 10)
-    assert sum((amount(r, 10) for r in range(last)), Decimal(0)) == amount(last, 10)
+    assert imported() == 2
+    with qtbot.waitSignal(flow.sig_import_applied):
+        flow.undo_button.click()
+    assert imported() == 0
+    assert flow.message_box.text().startswith("Undid the import of lines.csv (batch ")
+    assert flow.message_box.text().endswith("2 line(s) removed, 0 put back as they were.")

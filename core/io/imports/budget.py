@@ -12,15 +12,26 @@ batch audit entry per table, as DESIGN §4 asks of bulk writers.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final, NoReturn, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from core.domain.audit import current_actor
+from core.domain.audit import (
+    AuditEntry,
+    AuditKind,
+    EntryData,
+    ImportBatch,
+    append_batch_entry,
+    append_entries,
+    current_actor,
+    encode_changes,
+)
+from core.domain.base import utcnow
 from core.domain.fiscal import FiscalYearError
 from core.domain.forums import Forum
 from core.domain.money import MoneyError, from_cents, parse_money, to_cents
@@ -32,14 +43,46 @@ from core.io.imports.pipeline import FieldChange, ImportPlan, RowChange, SourceF
 from core.io.imports.reader import ColumnSpec, Problem, SheetSpec, SourceRow, WorkbookRead
 from core.reports.budget import MONTHS, NO_FORUM
 from core.services.office import load_settings
-from core.services.validation import validate_values
+from core.services.validation import ValidationError, validate_values
 
-__all__ = ["BUDGET_IMPORT_COLUMNS", "BUDGET_IMPORT_SHEET", "KIND", "BudgetImporter", "phase_evenly"]
+if TYPE_CHECKING:
+    from core.db.engine import Database
+
+__all__ = [
+    "BUDGET_IMPORT_COLUMNS",
+    "BUDGET_IMPORT_SHEET",
+    "KIND",
+    "MONTH_COLUMNS",
+    "BudgetImporter",
+    "UndoResult",
+    "phase_evenly",
+    "undo_budget_import",
+]
 
 KIND: Final = "budget"
 BUDGET_IMPORT_SHEET: Final = "Budget_Import"
 _CHUNK: Final = 1000
 _AMOUNTS: Final = ("original", "revised", "committed", "actual", "forecast")
+
+_MONTH_NAMES: Final = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+# Optional: the revised budget phased by month, one column per calendar month, headed "Jul", "July", "Jul 2024"
+# or "2024-07" (the calendar month decides the fiscal month; the year in a header is not checked).
+MONTH_COLUMNS: Final = tuple(
+    ColumnSpec(
+        f"month_{number}",
+        name[:3],
+        required=False,
+        aliases=(
+            name,
+            *(f"{year}-{number:02d}" for year in range(2000, 2100)),
+            *(f"{name[:3]} {year}" for year in range(2000, 2100)),
+        ),
+    )
+    for number, name in enumerate(_MONTH_NAMES, start=1)
+)
 
 BUDGET_IMPORT_COLUMNS: Final = (
     ColumnSpec("ref", "Reference", aliases=("Ref", "External ref", "External reference", "Line ref", "Line reference")),
@@ -57,11 +100,12 @@ BUDGET_IMPORT_COLUMNS: Final = (
     ),
     ColumnSpec("oda", "ODA eligible", "choice", required=False, aliases=("ODA",), choices={"Yes": True, "No": False}),
     ColumnSpec("original", "Original", required=False, aliases=("Original budget", "Appropriation", "Allocation")),
-    ColumnSpec("revised", "Revised", aliases=("Revised budget", "Budget")),
+    ColumnSpec("revised", "Revised", required=False, aliases=("Revised budget", "Budget")),
     ColumnSpec("committed", "Committed", required=False, aliases=("Committed not yet paid", "Obligated")),
     ColumnSpec("actual", "Actual", required=False, aliases=("Actual to date", "Actual YTD", "Spent")),
     ColumnSpec("forecast", "Forecast", required=False, aliases=("Forecast remaining", "Remaining forecast")),
     ColumnSpec("notes", "Notes", required=False, aliases=("Comment", "Comments")),
+    *MONTH_COLUMNS,
 )
 SPEC: Final = SheetSpec(
     title=BUDGET_IMPORT_SHEET,
@@ -86,6 +130,8 @@ class _Existing:
 class _Lookups:
     def __init__(self, session: Session) -> None:
         self.calendar = load_settings(session).calendar
+        # calendar month -> fiscal month, for the month columns
+        self.fiscal_month = {m: self.calendar.fiscal_month_of(date(2000, m, 1)) for m in range(1, MONTHS + 1)}
         self.forums: dict[str, int | None] = {name_key(NO_FORUM): None}
         for forum_id, acronym, full_name in session.execute(sa.select(Forum.id, Forum.acronym, Forum.full_name)):
             self.forums[name_key(full_name)] = forum_id
@@ -183,10 +229,11 @@ class BudgetImporter:
         if category_id is None:
             problem("category", f"Choose a cost category (its label or code), not {category_text!r}.")
         cents: dict[str, int] = {}
+        revised_months = self._revised_months(row, letters, lookups, problem)
         for key in _AMOUNTS:
             raw = text(key)
             if not raw:
-                if key == "revised":
+                if key == "revised" and revised_months is None:
                     problem(key, "Enter the revised budget of the line.")
                 cents[key] = 0
                 continue
@@ -194,6 +241,16 @@ class BudgetImporter:
                 cents[key] = to_cents(parse_money(raw))
             except MoneyError as exc:
                 problem(key, str(exc))
+        if revised_months is not None:
+            by_month = sum(revised_months)
+            if not text("revised"):
+                cents["revised"] = by_month
+            elif cents.get("revised", by_month) != by_month:
+                problem(
+                    "revised",
+                    f"The months add up to {from_cents(by_month):,}, not the revised budget "
+                    f"{from_cents(cents['revised']):,}.",
+                )
         if not text("original") and "revised" in cents:
             cents["original"] = cents["revised"]  # a line with no separate original was approved as it stands
         funding = row.value("funding_type")
@@ -236,56 +293,100 @@ class BudgetImporter:
             table="budget_line",
             record_id=existing.line_id if existing else 0,
             version=existing.version if existing else 0,
-            values={**values, "cents": cents, "old_revised": existing.revised if existing else None},
+            values={
+                **values,
+                "cents": cents,
+                "revised_months": revised_months,
+                "old_revised": existing.revised if existing else None,
+            },
         )
 
+    @staticmethod
+    def _revised_months(
+        row: SourceRow, letters: Mapping[str, str], lookups: _Lookups, problem: Any
+    ) -> list[int] | None:
+        """The revised budget in fiscal month order from the month columns, or None when the file has none."""
+        found = [column for column in MONTH_COLUMNS if column.key in letters]
+        if all(_blank(row.value(column.key)) for column in found):
+            return None  # no months given: the revised budget is phased evenly
+        months = [0] * MONTHS
+        for column in found:
+            value = row.value(column.key)
+            if _blank(value):
+                continue
+            raw = str(value)
+            fiscal = lookups.fiscal_month[int(column.key.removeprefix("month_"))]
+            try:
+                months[fiscal - 1] = to_cents(parse_money(raw))
+            except MoneyError as exc:
+                problem(column.key, str(exc))
+        return months
+
     def apply(self, session: Session, plan: ImportPlan, today: date) -> Mapping[str, Sequence[int]]:
+        """New lines through chunked Core inserts; known ones updated in place, each with an audit entry holding
+        what it was before, so that the whole batch can be undone while none of its lines changed since."""
         actor = plan.actor or current_actor()
+        batch = session.info.get("import_batch")
+        batch_pk, batch_uuid = (batch.id, batch.batch_uuid) if batch is not None else (None, None)
         line_table = cast(sa.Table, BudgetLine.__table__)
-        month_table = cast(sa.Table, BudgetMonth.__table__)
         written: dict[str, list[int]] = {"budget_line": [], "budget_revision": []}
         new = [c for c in plan.changes if not c.record_id]
         for start in range(0, len(new), _CHUNK):
             chunk = new[start : start + _CHUNK]
-            rows = [{k: v for k, v in c.values.items() if k not in ("cents", "old_revised")} for c in chunk]
+            rows = [_line_values(c) | {"import_batch_id": batch_pk} for c in chunk]
             ids = list(
                 session.execute(
                     line_table.insert().returning(line_table.c.id, sort_by_parameter_order=True), rows
                 ).scalars()
             )
             written["budget_line"] += ids
-            self._insert_months(session, month_table, zip(ids, chunk, strict=True))
+            _insert_months(session, zip(ids, chunk, strict=True))
+        updates = [c for c in plan.changes if c.record_id]
         revisions = []
-        for change in (c for c in plan.changes if c.record_id):
-            updated: sa.CursorResult[Any] = session.execute(  # type: ignore[assignment]
-                line_table.update()
-                .where(line_table.c.id == change.record_id, line_table.c.version_id == change.version)
-                .values(
-                    {k: v for k, v in change.values.items() if k not in ("cents", "old_revised")}
-                    | {"version_id": change.version + 1}
+        for start in range(0, len(updates), _CHUNK):
+            chunk = updates[start : start + _CHUNK]
+            before = _snapshots(session, [c.record_id for c in chunk])
+            entries = []
+            for change in chunk:
+                updated: sa.CursorResult[Any] = session.execute(  # type: ignore[assignment]
+                    line_table.update()
+                    .where(line_table.c.id == change.record_id, line_table.c.version_id == change.version)
+                    .values(_line_values(change) | {"version_id": change.version + 1, "import_batch_id": batch_pk})
                 )
-            )
-            if updated.rowcount != 1:
-                raise ImportRejected(
-                    f"Line {change.ref} was changed by someone else during the import; nothing was changed.",
-                    plan.source.path,
+                if updated.rowcount != 1:
+                    raise ImportRejected(
+                        f"Line {change.ref} was changed by someone else during the import; nothing was changed.",
+                        plan.source.path,
+                    )
+                entries.append(
+                    EntryData(
+                        at=utcnow(),
+                        actor=actor[:200],
+                        kind=AuditKind.UPDATE,
+                        table_name="budget_line",
+                        row_id=change.record_id,
+                        changes=encode_changes({"import": batch_uuid, **before[change.record_id]}),
+                        batch_id=batch_uuid,
+                    )
                 )
-            session.execute(month_table.delete().where(month_table.c.budget_line_id == change.record_id))
-            self._insert_months(session, month_table, [(change.record_id, change)])
-            written["budget_line"].append(change.record_id)
-            old, new_revised = change.values["old_revised"], change.values["cents"]["revised"]
-            if old != new_revised:
-                revisions.append(
-                    {
-                        "budget_line_id": change.record_id,
-                        "fiscal_month": None,
-                        "measure": BudgetMeasure.REVISED,
-                        "old_amount": from_cents(old),
-                        "new_amount": from_cents(new_revised),
-                        "reason": f"Imported from {plan.source.path.name}",
-                        "changed_by": actor[:200],
-                    }
-                )
+                written["budget_line"].append(change.record_id)
+                old, new_revised = change.values["old_revised"], change.values["cents"]["revised"]
+                if old != new_revised:
+                    revisions.append(
+                        {
+                            "budget_line_id": change.record_id,
+                            "fiscal_month": None,
+                            "measure": BudgetMeasure.REVISED,
+                            "old_amount": from_cents(old),
+                            "new_amount": from_cents(new_revised),
+                            "reason": f"Imported from {plan.source.path.name}",
+                            "changed_by": actor[:200],
+                        }
+                    )
+            month_table = cast(sa.Table, BudgetMonth.__table__)
+            session.execute(month_table.delete().where(month_table.c.budget_line_id.in_([c.record_id for c in chunk])))
+            _insert_months(session, [(c.record_id, c) for c in chunk])
+            append_entries(session.connection(), entries)
         if revisions:
             table = cast(sa.Table, BudgetRevision.__table__)
             written["budget_revision"] = list(
@@ -293,15 +394,208 @@ class BudgetImporter:
             )
         return written
 
-    @staticmethod
-    def _insert_months(session: Session, month_table: Any, lines: Any) -> None:
-        months = []
-        for line_id, change in lines:
-            phased = {key: phase_evenly(change.values["cents"][key]) for key in _AMOUNTS}
-            for m in range(MONTHS):
-                months.append(
-                    {"budget_line_id": line_id, "fiscal_month": m + 1}
-                    | {key: from_cents(phased[key][m]) for key in _AMOUNTS}
+
+_PLAN_ONLY: Final = frozenset({"cents", "revised_months", "old_revised"})
+# What an undo puts back on a line the import updated (with its months).
+_RESTORED: Final = (
+    "fiscal_year",
+    "forum_id",
+    "category_id",
+    "cost_centre",
+    "description",
+    "funding_type",
+    "oda_eligible",
+    "notes",
+    "external_ref",
+    "import_batch_id",
+    "version_id",
+)
+
+
+def _blank(value: object) -> bool:
+    return value is None or not str(value).strip()
+
+
+def _line_values(change: RowChange) -> dict[str, Any]:
+    return {k: v for k, v in change.values.items() if k not in _PLAN_ONLY}
+
+
+def _insert_months(session: Session, lines: Any) -> None:
+    month_table = cast(sa.Table, BudgetMonth.__table__)
+    months = []
+    for line_id, change in lines:
+        phased = {key: phase_evenly(change.values["cents"][key]) for key in _AMOUNTS}
+        by_month = change.values.get("revised_months")
+        if by_month is not None:
+            phased["revised"] = by_month
+            if change.values["cents"]["original"] == sum(by_month):
+                phased["original"] = by_month  # approved as phased
+        for m in range(MONTHS):
+            months.append(
+                {"budget_line_id": line_id, "fiscal_month": m + 1}
+                | {key: from_cents(phased[key][m]) for key in _AMOUNTS}
+            )
+    for start in range(0, len(months), _CHUNK * MONTHS):
+        session.execute(month_table.insert(), months[start : start + _CHUNK * MONTHS])
+
+
+def _raw(column: Any) -> Any:
+    return sa.type_coerce(column, sa.BigInteger())
+
+
+def _snapshots(session: Session, line_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """line id -> {"before": its restorable fields, "months": fiscal month -> amounts in cents}."""
+    found: dict[int, dict[str, Any]] = {}
+    columns = [getattr(BudgetLine, name) for name in _RESTORED]
+    for line_id, *values in session.execute(sa.select(BudgetLine.id, *columns).where(BudgetLine.id.in_(line_ids))):
+        found[line_id] = {"before": dict(zip(_RESTORED, values, strict=True)), "months": {}}
+    for line_id, month, *amounts in session.execute(
+        sa.select(
+            BudgetMonth.budget_line_id, BudgetMonth.fiscal_month, *(_raw(getattr(BudgetMonth, a)) for a in _AMOUNTS)
+        ).where(BudgetMonth.budget_line_id.in_(line_ids))
+    ):
+        found[line_id]["months"][str(month)] = dict(zip(_AMOUNTS, (int(a) for a in amounts), strict=True))
+    return found
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    batch_id: str
+    source_name: str
+    removed: int  # lines the import had added
+    restored: int  # lines it had updated, put back as they were
+
+    def summary(self) -> str:
+        return (
+            f"Undid the import of {self.source_name} (batch {self.batch_id}): {self.removed} line(s) removed, "
+            f"{self.restored} put back as they were."
+        )
+
+
+def undo_budget_import(db: Database, batch_id: str) -> UndoResult:
+    """Revert a whole budget import: remove the lines it added and put back the lines it updated (fields, months,
+    and the revisions it recorded), after a backup and in one transaction. Refused (ValidationError) when any of
+    its lines changed since, when the batch is not a budget import, or when it was undone already."""
+    batch_id = batch_id.strip()
+    with db.read() as session:
+        _undoable(session, batch_id)
+    if db.path is not None:
+        db.backup("before-undo")
+    with db.write() as session:
+        batch, snapshots = _undoable(session, batch_id)
+        line_table = cast(sa.Table, BudgetLine.__table__)
+        added = [
+            line_id
+            for line_id in session.scalars(sa.select(BudgetLine.id).where(BudgetLine.import_batch_id == batch.id))
+            if line_id not in snapshots
+        ]
+        revision_range = session.execute(
+            sa.select(AuditEntry.id_min, AuditEntry.id_max).where(
+                AuditEntry.batch_id == batch_id,
+                AuditEntry.kind == AuditKind.BATCH,
+                AuditEntry.table_name == "budget_revision",
+            )
+        ).first()
+        if revision_range is not None:
+            session.execute(
+                sa.delete(BudgetRevision).where(
+                    BudgetRevision.id.between(*revision_range), BudgetRevision.budget_line_id.in_(list(snapshots))
                 )
-        for start in range(0, len(months), _CHUNK * MONTHS):
-            session.execute(month_table.insert(), months[start : start + _CHUNK * MONTHS])
+            )
+        try:
+            with session.begin_nested():
+                for start in range(0, len(added), _CHUNK):
+                    # Months and revisions go with their line (ON DELETE CASCADE).
+                    session.execute(line_table.delete().where(line_table.c.id.in_(added[start : start + _CHUNK])))
+        except sa.exc.IntegrityError as exc:
+            raise ValidationError(
+                {"batch": "Something recorded since refers to a line this import added; nothing was undone."}
+            ) from exc
+        _restore(session, snapshots)
+        batch.undone_at = utcnow()
+        touched = sorted([*added, *snapshots])
+        if touched:
+            append_batch_entry(
+                session.connection(),
+                table_name="budget_line",
+                row_count=len(touched),
+                id_min=touched[0],
+                id_max=touched[-1],
+                batch_id=batch_id,
+                summary={"kind": "undo", "file": batch.source_name, "removed": len(added), "restored": len(snapshots)},
+            )
+        return UndoResult(batch_id, batch.source_name, len(added), len(snapshots))
+
+
+def _undoable(session: Session, batch_id: str) -> tuple[ImportBatch, dict[int, dict[str, Any]]]:
+    """The batch and, per line it updated, what the line was before; ValidationError when it cannot be undone."""
+
+    def refuse(message: str) -> NoReturn:
+        raise ValidationError({"batch": message})
+
+    batch = session.scalars(sa.select(ImportBatch).where(ImportBatch.batch_uuid == batch_id)).one_or_none()
+    if batch is None:
+        refuse(f"No import has the batch id {batch_id!r}.")
+    if batch.kind != KIND:
+        refuse(f"Batch {batch_id} is an import of {batch.kind}, not of budget lines.")
+    if batch.undone_at is not None:
+        refuse(f"Batch {batch_id} was undone already, on {batch.undone_at:%d %b %Y}.")
+    snapshots = {
+        int(row_id or 0): json.loads(changes)
+        for row_id, changes in session.execute(
+            sa.select(AuditEntry.row_id, AuditEntry.changes).where(
+                AuditEntry.batch_id == batch_id,
+                AuditEntry.kind == AuditKind.UPDATE,
+                AuditEntry.table_name == "budget_line",
+            )
+        )
+    }
+    written = session.scalar(
+        sa.select(AuditEntry.row_count).where(
+            AuditEntry.batch_id == batch_id, AuditEntry.kind == AuditKind.BATCH, AuditEntry.table_name == "budget_line"
+        )
+    )
+    carried = {
+        line_id: (version, ref)
+        for line_id, version, ref in session.execute(
+            sa.select(BudgetLine.id, BudgetLine.version_id, BudgetLine.external_ref).where(
+                BudgetLine.import_batch_id == batch.id
+            )
+        )
+    }
+    # A line still as the import left it carries the batch and the version the import gave it.
+    changed = [
+        ref
+        for line_id, (version, ref) in carried.items()
+        if version != (snapshots[line_id]["before"]["version_id"] + 1 if line_id in snapshots else 1)
+    ]
+    gone = (written or 0) - len(carried)
+    if changed or gone:
+        first = f" (first: {changed[0]})" if changed else ""
+        refuse(
+            f"{len(changed) + gone} line(s) of this import changed since{first}; it can no longer be undone as a "
+            "whole. Change them back by hand, or import a corrected file."
+        )
+    return batch, snapshots
+
+
+def _restore(session: Session, snapshots: Mapping[int, Mapping[str, Any]]) -> None:
+    line_table = cast(sa.Table, BudgetLine.__table__)
+    month_table = cast(sa.Table, BudgetMonth.__table__)
+    ids = list(snapshots)
+    for line_id, snapshot in snapshots.items():
+        values = dict(snapshot["before"])
+        values["funding_type"] = FundingType(values["funding_type"])
+        # The version goes back with the fields: the line is exactly as before, so an earlier import of it can be
+        # undone in turn, and an editor still holding the imported version gets a conflict.
+        session.execute(line_table.update().where(line_table.c.id == line_id).values(values))
+    for start in range(0, len(ids), _CHUNK):
+        session.execute(month_table.delete().where(month_table.c.budget_line_id.in_(ids[start : start + _CHUNK])))
+    months = [
+        {"budget_line_id": line_id, "fiscal_month": int(month)}
+        | {key: from_cents(int(cents)) for key, cents in amounts.items()}
+        for line_id, snapshot in snapshots.items()
+        for month, amounts in snapshot["months"].items()
+    ]
+    for start in range(0, len(months), _CHUNK * MONTHS):
+        session.execute(month_table.insert(), months[start : start + _CHUNK * MONTHS])

@@ -137,8 +137,11 @@ class ImportResult:
         if not self.applied:
             return f"Dry run of {self.plan.headline()} Nothing was changed."
         count = len(self.plan.changes)
+        done = f"{count} record{'s' if count != 1 else ''} updated"
+        if "added" in self.plan.summary:  # an importer that adds records as well as updating them
+            done = f"{self.plan.summary['added']} added, {self.plan.summary.get('updated', 0)} updated"
         return (
-            f"Imported {self.plan.source.path.name}: {count} record{'s' if count != 1 else ''} updated"
+            f"Imported {self.plan.source.path.name}: {done}"
             + (f", {len(self.plan.refused)} refused" if self.plan.refused else "")
             + f" (batch {self.batch_id})."
         )
@@ -265,17 +268,19 @@ def run_import(
             return ImportResult(plan, applied=True)
         # Every per-row audit entry of the apply names the import (and the agency) as the one who made it.
         session.info["actor"] = plan.actor or session.info.get("actor")
-        written = {table: sorted(ids) for table, ids in importer.apply(session, plan, today).items() if ids}
-        session.add(
-            ImportBatch(
-                batch_uuid=batch_id,
-                kind=importer.kind,
-                source_name=path.name[:400],
-                source_sha256=source.sha256,
-                actor=plan.actor,
-                row_count=sum(len(ids) for ids in written.values()),
-            )
+        batch = ImportBatch(
+            batch_uuid=batch_id,
+            kind=importer.kind,
+            source_name=path.name[:400],
+            source_sha256=source.sha256,
+            actor=plan.actor,
         )
+        session.add(batch)
+        session.flush()
+        # An importer that stamps its rows with the batch (so that the batch can be undone) finds it here.
+        session.info["import_batch"] = batch
+        written = {table: sorted(ids) for table, ids in importer.apply(session, plan, today).items() if ids}
+        batch.row_count = sum(len(ids) for ids in written.values())
         session.flush()
         for table, ids in written.items():
             append_batch_entry(

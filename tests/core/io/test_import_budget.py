@@ -13,12 +13,13 @@ import sqlalchemy as sa
 
 from core.cli import run
 from core.db.engine import Database
-from core.domain.audit import AuditEntry
+from core.domain.audit import AuditEntry, verify_chain
 from core.domain.resources import BudgetLine, BudgetMonth, BudgetRevision
 from core.io.budget_xlsx import export_budget_template
 from core.io.imports import ImportRejected
 from core.io.imports.budget import BudgetImporter, phase_evenly
 from core.io.imports.pipeline import run_import
+from core.services.validation import ValidationError
 from tests.core.io.budget_office import *  # noqa: F403  (the demo office fixtures)
 
 AS_AT = date(2025, 8, 15)
@@ -165,3 +166,140 @@ def test_even_phasing_keeps_every_cent() -> None:
     assert phase_evenly(1000) == [83] * 11 + [87]
     assert sum(phase_evenly(-1001)) == -1001
     assert phase_evenly(0) == [0] * 12
+
+
+def _state(db: Database) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Every budget line's fields, every month's amounts and every revision, as a manager would compare them."""
+    with db.read() as session:
+        lines = session.execute(
+            sa.select(
+                BudgetLine.id,
+                BudgetLine.fiscal_year,
+                BudgetLine.forum_id,
+                BudgetLine.category_id,
+                BudgetLine.description,
+                BudgetLine.notes,
+                BudgetLine.external_ref,
+                BudgetLine.import_batch_id,
+            ).order_by(BudgetLine.id)
+        ).all()
+        months = session.execute(sa.select(BudgetMonth).order_by(BudgetMonth.budget_line_id, BudgetMonth.fiscal_month))
+        amounts = [
+            (m.budget_line_id, m.fiscal_month, m.original, m.revised, m.committed, m.actual, m.forecast)
+            for (m,) in months
+        ]
+        revisions = session.execute(
+            sa.select(BudgetRevision.id, BudgetRevision.budget_line_id, BudgetRevision.new_amount).order_by(
+                BudgetRevision.id
+            )
+        ).all()
+    return [tuple(r) for r in lines], amounts, [tuple(r) for r in revisions]
+
+
+def test_every_line_carries_its_batch_and_the_result_counts_added_and_updated(demo: Database, tmp_path: Path) -> None:
+    from core.domain.audit import ImportBatch
+
+    path = colleague_workbook(tmp_path / "colleague.xlsx", good_rows(5))
+    first = run_import(demo, path, BudgetImporter(), dry_run=False)
+    assert first.summary() == f"Imported colleague.xlsx: 5 added, 0 updated (batch {first.batch_id})."
+    rows = good_rows(7)
+    rows[0][5] = 9999
+    colleague_workbook(path, rows)
+    second = run_import(demo, path, BudgetImporter(), dry_run=False)
+    assert second.summary() == f"Imported colleague.xlsx: 2 added, 5 updated (batch {second.batch_id})."
+    with demo.read() as session:
+        batch = session.scalars(sa.select(ImportBatch).where(ImportBatch.batch_uuid == second.batch_id)).one()
+        stamped = session.scalars(
+            sa.select(BudgetLine.external_ref).where(BudgetLine.import_batch_id == batch.id).order_by(BudgetLine.id)
+        ).all()
+    assert stamped == [f"COL-{i:04d}" for i in range(7)] and batch.row_count == 7 + 1  # 7 lines, 1 revision
+
+
+def test_undo_reverts_a_reimport_then_the_first_import_leaving_the_office_as_before(
+    demo: Database, tmp_path: Path, capsys: Any
+) -> None:
+    from core.io.imports.budget import undo_budget_import
+
+    original = _state(demo)
+    path = colleague_workbook(tmp_path / "colleague.xlsx", good_rows(6))
+    first = run_import(demo, path, BudgetImporter(), dry_run=False)
+    after_first = _state(demo)
+    rows = good_rows(8)
+    rows[2][5], rows[3][7] = 4321, "changed note"
+    colleague_workbook(path, rows)
+    second = run_import(demo, path, BudgetImporter(), dry_run=False)
+    assert _state(demo) != after_first
+    result = undo_budget_import(demo, second.batch_id or "")
+    assert (result.removed, result.restored) == (2, 6)
+    assert _state(demo) == after_first
+    with pytest.raises(ValidationError, match="undone already"):
+        undo_budget_import(demo, second.batch_id or "")
+    db_path = str(demo.path)
+    demo.close()
+    assert run(["--db", db_path, "undo-import", first.batch_id or ""]) == 0
+    assert "6 line(s) removed, 0 put back as they were" in capsys.readouterr().out
+    from core.db.engine import open_database
+
+    with open_database(db_path) as db:
+        assert _state(db) == original
+        with db.read() as session:
+            undo = session.scalars(
+                sa.select(AuditEntry).where(AuditEntry.batch_id == first.batch_id).order_by(AuditEntry.id.desc())
+            ).first()
+        assert undo.kind.value == "BATCH" and '"kind":"undo"' in undo.changes and undo.row_count == 6
+        with db.engine.connect() as conn:
+            assert verify_chain(conn).problems == ()
+    assert run(["--db", db_path, "undo-import", "no-such-batch"]) == 1
+    assert capsys.readouterr().err.strip() == "cyberdesk: No import has the batch id 'no-such-batch'."
+
+
+def test_undo_is_refused_when_a_line_changed_since(demo: Database, tmp_path: Path) -> None:
+    from core.domain.resources import BudgetMeasure
+    from core.io.imports.budget import undo_budget_import
+    from core.services.budget import set_budget_amount
+
+    path = colleague_workbook(tmp_path / "colleague.xlsx", good_rows(3))
+    result = run_import(demo, path, BudgetImporter(), dry_run=False)
+    with demo.write() as session:
+        line_id = session.scalar(sa.select(BudgetLine.id).where(BudgetLine.external_ref == "COL-0001"))
+        set_budget_amount(session, line_id, 2, BudgetMeasure.ACTUAL, Decimal("5.00"), reason="Invoice")
+    before = _state(demo)
+    with pytest.raises(ValidationError, match=r"1 line\(s\) of this import changed since \(first: COL-0001\)"):
+        undo_budget_import(demo, result.batch_id or "")
+    assert _state(demo) == before
+
+
+def test_monthly_amount_columns_phase_the_revised_budget(demo: Database, tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    headers = ["Reference", "Fiscal year", "Category", "Description", "Revised", "Jul", "August", "2024-09", "Jun 2025"]
+    ws.append(headers)
+    ws.append(["M-1", "2024-25", "Travel", "Phased by month", None, 100, 200.5, None, 50])
+    ws.append(["M-2", "2024-25", "Travel", "Months and total", 350.5, 100, 200.5, None, 50])
+    ws.append(["M-3", "2024-25", "Travel", "Months disagree", 999, 100, 200.5, None, 50])
+    ws.append(["M-4", "2024-25", "Travel", "No months", 1200, None, None, None, None])
+    ws.append(["M-5", "2024-25", "Travel", "Bad month", None, "lots", None, None, None])
+    path = tmp_path / "months.xlsx"
+    wb.save(path)
+    plan = run_import(demo, path, BudgetImporter(), dry_run=True).plan
+    assert [(p.row, p.column) for p in plan.problems] == [(4, "E"), (6, "F")]
+    assert plan.problems[0].message == "The months add up to 350.50, not the revised budget 999.00."
+    for row in (4, 6):
+        ws.delete_rows(row if row == 4 else 5)
+    wb.save(path)
+    run_import(demo, path, BudgetImporter(), dry_run=False)
+    with demo.read() as session:
+
+        def revised(ref: str) -> list[Decimal]:
+            return list(
+                session.scalars(
+                    sa.select(BudgetMonth.revised)
+                    .join(BudgetLine, BudgetLine.id == BudgetMonth.budget_line_id)
+                    .where(BudgetLine.external_ref == ref)
+                    .order_by(BudgetMonth.fiscal_month)
+                )
+            )
+
+        phased = [Decimal("100.00"), Decimal("200.50")] + [Decimal("0.00")] * 9 + [Decimal("50.00")]
+        assert revised("M-1") == phased and revised("M-2") == phased
+        assert revised("M-4") == [Decimal("100.00")] * 12

@@ -19,13 +19,13 @@ from core.reports.budget import (
     Amounts,
     BudgetScope,
     ForumFigures,
-    _priority_flags,
     beyond_threshold,
     budget_rag,
     budget_workbook_figures,
     cents_to_decimal,
     iter_budget_lines,
     overcommitted_warning,
+    priority_flags,
     staff_time,
     variance_lines,
 )
@@ -91,7 +91,7 @@ def test_a_low_priority_forum_taking_more_than_a_high_one_is_flagged() -> None:
         _forum("IETF", Priority.LOW.label, 900, "5"),
         _forum("FIRST", Priority.LOW.label, 100, "20"),
     ]
-    sentences = [flag.sentence() for flag in _priority_flags(forums)]
+    sentences = [flag.sentence() for flag in priority_flags(forums)]
     assert sentences == [
         "IETF (Low priority) takes more money than OEWG (High priority)",
         "FIRST (Low priority) takes more staff time than OEWG (High priority)",

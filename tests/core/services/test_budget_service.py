@@ -74,3 +74,24 @@ def test_roll_forward_copies_lines_with_revised_as_the_new_plan(demo: Database) 
 
         assert total(2027, "original") == total(2027, "revised") == total(2026, "revised")
         assert total(2027, "actual") == total(2027, "committed") == Decimal("0.00")
+
+
+def test_the_staff_day_rate_is_set_from_typed_text_and_refused_when_bad(demo: Database) -> None:
+    from core.domain.audit import AuditEntry
+    from core.domain.reference import Office
+    from core.services.budget import set_staff_day_rate
+
+    with demo.write() as session:
+        assert set_staff_day_rate(session, "1,250.50") == Decimal("1250.50")
+    for bad, message in (("12x", "Enter an amount like 1,234.50."), ("-5", "cannot be negative")):
+        with pytest.raises(ValidationError) as raised, demo.write() as session:
+            set_staff_day_rate(session, bad)
+        assert message in raised.value.errors["staff_day_rate"]
+    with demo.read() as session:
+        assert session.get(Office, 1).staff_day_rate == Decimal("1250.50")
+        entry = session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert entry.table_name == "office" and "staff_day_rate" in str(entry.changes)
+    with demo.write() as session:
+        assert set_staff_day_rate(session, " ") is None
+    with demo.read() as session:
+        assert session.get(Office, 1).staff_day_rate is None
