@@ -70,6 +70,10 @@ DATA_ACTIONS = (
 UPDATE_ACTIONS = ("export_action_updates", "import_action_updates", "export_budget", "import_budget", "budget_grid")
 
 
+# The page shown when an office opens: the Dashboard.
+START_PAGE = 0
+
+
 def page_of(entity: str) -> int:
     return next(row for row, (_, entities) in enumerate(NAVIGATION) if entity in entities)
 
@@ -233,8 +237,8 @@ class MainWindow(QMainWindow):
         self.actions.set_enabled(("new_record", "prepare_next_meeting"), not db.readonly)
         self.actions.set_enabled(UPDATE_ACTIONS, True)
         self.actions.set_enabled(("import_action_updates", "import_budget"), not db.readonly)
-        # Open on the action log until the dashboard is built: the first page should hold data, not a promise.
-        first = page_of("actions")
+        # The ambassador and managers open the app to the dashboard (issue 6); its charts follow its first frame.
+        first = START_PAGE
         self._nav.setCurrentRow(first)
         self._on_nav_row_changed(first)
         if db.path is not None:
@@ -311,9 +315,9 @@ class MainWindow(QMainWindow):
     def _build_page(self, row: int) -> QWidget:
         label, entities = NAVIGATION[row]
         if label == "Dashboard" and self.db is not None:
-            from desktop.dashboard.view import DashboardView  # pyqtgraph loads here, never for the first frame
+            from desktop.dashboard.view import DashboardView  # its charts load pyqtgraph after its first frame
 
-            dashboard = DashboardView(self.db, self.jobs)
+            dashboard = DashboardView(self.db, self.jobs, defer_charts=True)
             dashboard.sig_list_requested.connect(
                 lambda entity, search, sort_key: (
                     self.show_list(entity).show_entity(entity).apply_preset(search, sort_key=sort_key)
@@ -342,6 +346,9 @@ class MainWindow(QMainWindow):
         for entity, list_view in view.lists.items():
             self.settings.restore_columns(entity, list_view.table.horizontalHeader())
         return view
+
+    def current_page(self) -> QWidget:
+        return self._stack.currentWidget()
 
     def current_register(self) -> RegisterView | None:
         from desktop.lists.register import RegisterView
