@@ -32,6 +32,7 @@ from desktop.settings import AppSettings
 
 if TYPE_CHECKING:
     from core.db.engine import Database
+    from core.reports.list_filters import ListLink
     from desktop.action_updates import ActionUpdateCommands
     from desktop.due_soon import DueSoonPanel
     from desktop.lists.register import RegisterView
@@ -318,11 +319,7 @@ class MainWindow(QMainWindow):
             from desktop.dashboard.view import DashboardView  # its charts load pyqtgraph after its first frame
 
             dashboard = DashboardView(self.db, self.jobs, defer_charts=True)
-            dashboard.sig_list_requested.connect(
-                lambda entity, search, sort_key: (
-                    self.show_list(entity).show_entity(entity).apply_preset(search, sort_key=sort_key)
-                )
-            )
+            dashboard.sig_list_requested.connect(self.show_filtered_list)
             return dashboard
         if not entities or self.db is None:
             placeholder = QLabel(self.tr("{0} is being built.").format(self.tr(label)))
@@ -365,6 +362,12 @@ class MainWindow(QMainWindow):
         assert isinstance(page, RegisterView)
         page.show_entity(entity)
         return page
+
+    def show_filtered_list(self, link: ListLink) -> None:
+        """Go to `link`'s list, filtered to what a dashboard tile or bar counts."""
+        self.show_list(link.entity).show_entity(link.entity).apply_filter(
+            link.filter, show_archived=link.show_archived, sort_key=link.sort_key
+        )
 
     def prepare_next_meeting(self) -> None:
         from desktop.meetings.view import MeetingsPage

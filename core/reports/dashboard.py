@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -18,9 +19,17 @@ from core.domain.organisations import Organisation, Person
 from core.domain.resources import BudgetLine, BudgetMonth, StaffAllocation
 from core.domain.secondments import Secondment, SecondmentExtension, SecondmentStatus
 from core.reports.budget import NO_FORUM
+from core.reports.list_filters import (
+    CLOSED_COMMITMENT,
+    LIVE_SECONDMENT,
+    ListFilter,
+    ListLink,
+    commitment_at_risk,
+    commitment_overdue,
+    secondment_end,
+)
 from core.services.meetings import pack_deadline
 from core.services.office import load_settings
-from core.services.rag import Rag
 
 __all__ = [
     "AGEING_BUCKETS",
@@ -51,8 +60,6 @@ AGEING_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("91–180 days", 91, 180),
     ("Over 180 days", 181, None),
 )
-CLOSED_COMMITMENT = (CommitmentStatus.COMPLETED, CommitmentStatus.LAPSED, CommitmentStatus.WITHDRAWN)
-_LIVE_SECONDMENT = (SecondmentStatus.ACTIVE, SecondmentStatus.EXTENDED)
 _TIMELINE_SECONDMENT = (
     SecondmentStatus.APPROVED,
     SecondmentStatus.ACTIVE,
@@ -60,8 +67,6 @@ _TIMELINE_SECONDMENT = (
     SecondmentStatus.COMPLETED,
     SecondmentStatus.TERMINATED_EARLY,
 )
-_RED_OVERRIDE = Rag.RED.value
-_AMBER_OVERRIDE = Rag.AMBER.value
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,7 @@ class ForumSpend:
     actual_to_date: Decimal
     forum_ids: tuple[int, ...]
     office_wide: bool = False
+    link: ListLink | None = None  # the year's budget lines of these forums
 
 
 @dataclass(frozen=True)
@@ -119,6 +125,7 @@ class CommitmentCell:
     status: str
     quarter: int | None
     count: int
+    link: ListLink | None = None  # these commitments
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,8 @@ class AgeingBucket:
     label: str
     on_time: int
     overdue: int
+    on_time_link: ListLink | None = None
+    overdue_link: ListLink | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +142,7 @@ class AgencyOverdue:
     agency_id: int
     agency: str  # code, else name
     overdue: int
+    link: ListLink | None = None
 
 
 @dataclass(frozen=True)
@@ -144,6 +154,7 @@ class SecondmentBar:
     original_end: date
     extensions: int
     status: str
+    link: ListLink | None = None
 
     @property
     def extended(self) -> bool:
@@ -159,6 +170,7 @@ class PriorityShare:
     fte: Decimal
     money_share: float  # 0..1
     staff_share: float
+    link: ListLink | None = None  # the forums of this priority (the office-wide budget lines for NO_PRIORITY)
 
 
 @dataclass(frozen=True)
@@ -177,6 +189,8 @@ class Dashboard:
     secondments: tuple[SecondmentBar, ...]
     secondments_left_out: int
     priorities: tuple[PriorityShare, ...]
+    tile_links: Mapping[str, ListLink] = field(default_factory=dict)
+    """The list each tile opens: spend, actions, secondments, commitments, meeting."""
 
 
 def _open_actions() -> sa.ColumnElement[bool]:
@@ -198,13 +212,13 @@ def _kpis(session: Session, money: list[_ForumMoney], as_at: date, alert_days: i
         ).where(_open_actions())
     ).one()
     until = as_at + timedelta(days=alert_days)
-    end = sa.func.coalesce(Secondment.actual_end_date, Secondment.planned_end_date)
+    end = secondment_end()
     secondments = session.execute(
         sa.select(
             sa.func.count(),
             sa.func.coalesce(sa.func.sum(sa.case((end.between(as_at, until), 1), else_=0)), 0),
         ).where(
-            Secondment.status.in_(_LIVE_SECONDMENT),
+            Secondment.status.in_(LIVE_SECONDMENT),
             Secondment.archived.is_(sa.false()),
             Secondment.start_date <= as_at,
             end >= as_at,
@@ -259,8 +273,8 @@ def _commitment_risk(session: Session, as_at: date, until: date) -> tuple[int, i
     )
     due = milestones.c.first_due
     review = Commitment.next_review_date
-    overdue = sa.or_(review < as_at, due < as_at, Commitment.rag_override == _RED_OVERRIDE)
-    at_risk = sa.or_(review <= until, due <= until, Commitment.rag_override == _AMBER_OVERRIDE)
+    overdue = commitment_overdue(review, due, Commitment.rag_override, as_at)
+    at_risk = commitment_at_risk(review, due, Commitment.rag_override, until)
     row = session.execute(
         sa.select(
             sa.func.coalesce(sa.func.sum(sa.case((overdue, 1), else_=0)), 0),
@@ -459,7 +473,7 @@ def _overdue_by_agency(session: Session, as_at: date) -> tuple[AgencyOverdue, ..
 def _secondments(
     session: Session, calendar: FiscalCalendar, fy: int, limit: int
 ) -> tuple[tuple[SecondmentBar, ...], int]:
-    end = sa.func.coalesce(Secondment.actual_end_date, Secondment.planned_end_date)
+    end = secondment_end()
     extensions = (
         sa.select(SecondmentExtension.secondment_id, sa.func.count().label("n"))
         .group_by(SecondmentExtension.secondment_id)
@@ -533,6 +547,97 @@ def _priorities(session: Session, money: list[_ForumMoney], as_at: date) -> tupl
     return tuple(shares)
 
 
+def _links(dash: Dashboard, calendar: FiscalCalendar) -> Dashboard:
+    """`dash` with the list each tile and bar opens: filtered to exactly the rows it counts."""
+    fy, as_at, year = dash.fiscal_year, dash.as_at, dash.fiscal_year_label
+    until = as_at + timedelta(days=dash.kpis.alert_days)
+
+    def budget(label: str, forum_ids: tuple[int, ...] | None = None, office_wide: bool = False) -> ListLink:
+        conditions: tuple[tuple[str, Any], ...] = (("fiscal_year", fy),)
+        if forum_ids is not None:
+            conditions += (("forum_in", (forum_ids, office_wide)),)
+        return ListLink("budget", ListFilter(label, conditions), show_archived=True)
+
+    def actions(label: str, *conditions: tuple[str, Any]) -> ListLink:
+        return ListLink("actions", ListFilter(label, (("open", True), *conditions)), sort_key="rag")
+
+    def forum_bar(bar: ForumSpend) -> ForumSpend:
+        shown = "office-wide" if bar.office_wide and not bar.forum_ids else bar.label
+        return replace(bar, link=budget(f"{year}, {shown}", bar.forum_ids, bar.office_wide))
+
+    def review_bounds(quarter: int | None) -> tuple[str, Any]:
+        if quarter is None:
+            return ("no_review", True)
+        if quarter == 0:
+            return ("review_between", (None, calendar.start_of(fy) - timedelta(days=1)))
+        if quarter == 5:
+            return ("review_between", (calendar.end_of(fy) + timedelta(days=1), None))
+        return ("review_between", calendar.quarter_range(fy, quarter))
+
+    def cell(c: CommitmentCell) -> CommitmentCell:
+        status = next(m for m in CommitmentStatus if m.label == c.status)
+        when = {None: "no review date", 0: f"review before {year}", 5: f"review after {year}"}.get(
+            c.quarter, f"review Q{c.quarter} {year}"
+        )
+        conditions = (("open", True), ("status", status.value), review_bounds(c.quarter))
+        return replace(c, link=ListLink("commitments", ListFilter(f"{c.status}, {when}", conditions), "rag"))
+
+    def ageing(i: int, bucket: AgeingBucket) -> AgeingBucket:
+        _, low, high = AGEING_BUCKETS[i]
+        raised = (
+            "raised_between",
+            (as_at - timedelta(days=high) if high is not None else None, as_at - timedelta(days=low)),
+        )
+        return replace(
+            bucket,
+            on_time_link=actions(f"Open {bucket.label}, not overdue", raised, ("not_overdue_at", as_at)),
+            overdue_link=actions(f"Open {bucket.label}, overdue", raised, ("overdue_at", as_at)),
+        )
+
+    def priority(share: PriorityShare) -> PriorityShare:
+        if share.priority == NO_PRIORITY:
+            return replace(share, link=budget(f"{year}, office-wide", (), True))
+        code = next(m for m in Priority if m.label == share.priority).value
+        return replace(share, link=ListLink("forums", ListFilter(f"{share.priority} priority", (("priority", code),))))
+
+    k = dash.kpis
+    tiles = {
+        "spend": budget(year),
+        "actions": actions("Open"),
+        "secondments": ListLink(
+            "secondments",
+            ListFilter(
+                f"Ending within {k.alert_days} days of {as_at.isoformat()}",
+                (("live_at", as_at), ("ending_between", (as_at, until))),
+            ),
+        ),
+        "commitments": ListLink(
+            "commitments",
+            ListFilter("Overdue or at risk", (("open", True), ("overdue_or_at_risk", (as_at, until)))),
+            "rag",
+        ),
+    }
+    if k.next_meeting_id is not None and k.next_meeting_date is not None:
+        label = f"Next meeting, {k.next_meeting_date.isoformat()}"
+        tiles["meeting"] = ListLink("meetings", ListFilter(label, (("ids", (k.next_meeting_id,)),)))
+    return replace(
+        dash,
+        tile_links=tiles,
+        budget_by_forum=tuple(forum_bar(b) for b in dash.budget_by_forum),
+        commitments=tuple(cell(c) for c in dash.commitments),
+        ageing=tuple(ageing(i, b) for i, b in enumerate(dash.ageing)),
+        overdue_by_agency=tuple(
+            replace(r, link=actions(f"Overdue, owner {r.agency}", ("overdue_at", as_at), ("owner_agency", r.agency_id)))
+            for r in dash.overdue_by_agency
+        ),
+        secondments=tuple(
+            replace(b, link=ListLink("secondments", ListFilter(b.person, (("ids", (b.secondment_id,)),))))
+            for b in dash.secondments
+        ),
+        priorities=tuple(priority(p) for p in dash.priorities),
+    )
+
+
 def build_dashboard(
     session: Session, fy: int, as_at: date, *, top_forums: int = 8, max_secondments: int = 40
 ) -> Dashboard:
@@ -543,7 +648,7 @@ def build_dashboard(
     elapsed = calendar.months_elapsed(fy, as_at)
     money = _year_money(session, fy, elapsed)
     secondments, left_out = _secondments(session, calendar, fy, max_secondments)
-    return Dashboard(
+    dash = Dashboard(
         fiscal_year=fy,
         fiscal_year_label=calendar.label(fy),
         as_at=as_at,
@@ -559,3 +664,4 @@ def build_dashboard(
         secondments_left_out=left_out,
         priorities=_priorities(session, money.by_forum, as_at),
     )
+    return _links(dash, calendar)

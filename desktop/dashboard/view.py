@@ -30,6 +30,7 @@ from desktop.theme import theme_controller
 if TYPE_CHECKING:
     from core.db.engine import Database
     from core.reports.dashboard import Dashboard, Kpis
+    from core.reports.list_filters import ListLink
     from desktop.dashboard.charts import ChartPanel
     from desktop.jobs import JobRunner
 
@@ -42,10 +43,11 @@ YEARS_BACK, YEARS_AHEAD = 3, 1
 class KpiTile(QToolButton):
     """A big number with its meaning in words; clicking it opens the list it counts."""
 
-    def __init__(self, key: str, entity: str, search: str = "", sort_key: str | None = None) -> None:
+    def __init__(self, key: str, entity: str) -> None:
         super().__init__()
         self.setObjectName(f"tile_{key}")
-        self.entity, self.search, self.sort_key = entity, search, sort_key
+        self.key, self.entity = key, entity
+        self.link: ListLink | None = None  # set with the figures; until then (or with none) the whole list
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setMinimumHeight(72)
@@ -59,8 +61,8 @@ class KpiTile(QToolButton):
 
 
 class DashboardView(QWidget):
-    sig_list_requested = Signal(str, str, object)
-    """A tile or chart asked for a list: (entity, search text, column key to sort by or None)."""
+    sig_list_requested = Signal(object)
+    """A tile or chart asked for a list: (a ListLink: the list, filtered to what was clicked)."""
 
     sig_refreshed = Signal()
     """New figures are on screen."""
@@ -113,16 +115,14 @@ class DashboardView(QWidget):
 
         self.tiles = {
             "spend": KpiTile("spend", "budget"),
-            "actions": KpiTile("actions", "actions", sort_key="rag"),
-            "secondments": KpiTile("secondments", "secondments", "Active"),
+            "actions": KpiTile("actions", "actions"),
+            "secondments": KpiTile("secondments", "secondments"),
             "commitments": KpiTile("commitments", "commitments"),
-            "meeting": KpiTile("meeting", "meetings", "Scheduled"),
+            "meeting": KpiTile("meeting", "meetings"),
         }
         tile_row = QHBoxLayout()
         for tile in self.tiles.values():
-            tile.clicked.connect(
-                lambda _checked=False, t=tile: self.sig_list_requested.emit(t.entity, t.search, t.sort_key)
-            )
+            tile.clicked.connect(lambda _checked=False, t=tile: self._on_tile_clicked(t))
             tile_row.addWidget(tile)
 
         self._charts: list[ChartPanel] | None = None
@@ -232,11 +232,18 @@ class DashboardView(QWidget):
 
     def show_dashboard(self, dash: Dashboard) -> None:
         self.dashboard = dash
+        for key, tile in self.tiles.items():
+            tile.link = dash.tile_links.get(key)
         self._show_tiles(dash.kpis, dash.currency)
         for chart in self._charts or ():
             chart.show_dashboard(dash)
         self.status.setText(self.tr("{0} as at {1}").format(dash.fiscal_year_label, dash.as_at.isoformat()))
         self.sig_refreshed.emit()
+
+    def _on_tile_clicked(self, tile: KpiTile) -> None:
+        from core.reports.list_filters import ListFilter, ListLink
+
+        self.sig_list_requested.emit(tile.link or ListLink(tile.entity, ListFilter("", ())))
 
     def _show_tiles(self, k: Kpis, currency: str) -> None:
         def money(amount: Any) -> str:
