@@ -165,12 +165,15 @@ class ChartPanel(QWidget):
             # Amounts in full (3,000,000), not scaled to "x1e+06" in the axis label.
             self.plot_item.getAxis(name).enableAutoSIPrefix(False)
         self.hits: list[Hit] = []
+        self._axis_labels: dict[str, str] = {}
         self.currency = ""
         self.table_model = ChartTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.table_model)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Fitted to the text when shown, not on every refresh: a ResizeToContents header measures every cell of
+        # a hidden table on each reset, which was half of each chart's first render.
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.setAccessibleName(self.tr("{0} as a table").format(self.tr(self.title)))
         self.stack = QStackedWidget()
         self.stack.addWidget(self.plot)
@@ -217,6 +220,8 @@ class ChartPanel(QWidget):
         self.currency = dash.currency
         self.hits = self.draw(dash)
         self.table_model.set_rows(*self.tabulate(dash))
+        if self.stack.currentWidget() is self.table:
+            self.table.resizeColumnsToContents()
 
     def money(self, amount: Decimal) -> str:
         return format_money(amount, currency=self.currency or None)
@@ -268,6 +273,8 @@ class ChartPanel(QWidget):
 
     def _on_as_table_toggled(self, checked: bool) -> None:
         self.stack.setCurrentWidget(self.table if checked else self.plot)
+        if checked:
+            self.table.resizeColumnsToContents()
         self.as_table.setText(self.tr("Show as chart") if checked else self.tr("Show as table"))
 
     def copy_image(self) -> None:
@@ -305,8 +312,19 @@ class ChartPanel(QWidget):
         self.plot_item.addItem(item)
         return item
 
+    def set_axis_label(self, axis: str, text: str) -> None:
+        """Label an axis, only when its text changes: each setLabel lays the plot out again."""
+        if self._axis_labels.get(axis) != text:
+            self._axis_labels[axis] = text
+            self.plot_item.setLabel(axis, text)
+
     def set_ticks(self, axis: str, labels: list[str]) -> None:
-        self.plot_item.getAxis(axis).setTicks([[(i, label) for i, label in enumerate(labels)]])
+        """Name the bars along an axis, again only when the names change (a new date rarely changes them)."""
+        key = f"ticks:{axis}"
+        text = "\n".join(labels)
+        if self._axis_labels.get(key) != text or not labels:
+            self._axis_labels[key] = text
+            self.plot_item.getAxis(axis).setTicks([[(i, label) for i, label in enumerate(labels)]])
 
 
 def _brushes(colours: list[str], pattern: Qt.BrushStyle = Qt.BrushStyle.SolidPattern) -> list[QBrush]:
@@ -351,7 +369,7 @@ class BudgetByForumChart(ChartPanel):
             pens=_pens(colours),
         )
         self.set_ticks("left", [f"{b.label} · {self.tr(b.priority)}" for b in bars])
-        self.plot_item.setLabel("bottom", self.tr("Amount ({0})").format(dash.currency))
+        self.set_axis_label("bottom", self.tr("Amount ({0})").format(dash.currency))
         hits = []
         for y, b in zip(ys, bars, strict=True):
             tip = self.tr("{0} ({1} priority)\nRevised budget: {2}\nActual to date: {3}").format(
@@ -409,7 +427,7 @@ class CumulativeSpendChart(ChartPanel):
         self.actual.setData(xs[: len(shown)], [float(m.cumulative_actual) for m in shown])
         self.today.setValue(epoch(dash.as_at))
         self.today.label.setFormat(self.tr("as at {0}").format(dash.as_at.isoformat()))
-        self.plot_item.setLabel("left", self.tr("Cumulative ({0})").format(dash.currency))
+        self.set_axis_label("left", self.tr("Cumulative ({0})").format(dash.currency))
         self.plot_item.enableAutoRange()
         day = 86400.0
         top = max([float(m.cumulative_planned) for m in months] + [float(m.cumulative_actual) for m in months] + [1.0])
@@ -493,7 +511,7 @@ class CommitmentsChart(ChartPanel):
             if status not in statuses:
                 item.setOpts(x=[], height=[], y0=[])
         self.set_ticks("bottom", [self.tr(_quarter_label(q)) for q in self.columns])
-        self.plot_item.setLabel("left", self.tr("Commitments"))
+        self.set_axis_label("left", self.tr("Commitments"))
         self.plot_item.enableAutoRange()
         return hits
 
