@@ -49,12 +49,14 @@ def aggregates(db: Database, runs: int) -> None:
         fy = calendar.fiscal_year_of(AS_AT)
         elapsed = calendar.months_elapsed(fy, AS_AT)
         money = reports._year_money(s, fy, elapsed)
+        actions = reports._action_counts(s, AS_AT)
         parts: dict[str, Callable[[], Any]] = {
             "money (by forum, by month)": lambda: reports._year_money(s, fy, elapsed),
-            "tiles (besides money)": lambda: reports._kpis(s, money.by_forum, AS_AT, settings.shortest_alert_days),
+            "tiles (besides money, actions)": lambda: reports._kpis(
+                s, money.by_forum, actions, AS_AT, settings.shortest_alert_days
+            ),
             "commitments by status, quarter": lambda: reports._commitments(s, calendar, fy),
-            "actions ageing": lambda: reports._ageing(s, AS_AT),
-            "overdue by owner agency": lambda: reports._overdue_by_agency(s, AS_AT),
+            "open actions: count, ageing, by agency": lambda: reports._action_counts(s, AS_AT),
             "secondments timeline": lambda: reports._secondments(s, calendar, fy, 40),
             "priority shares (staff side)": lambda: reports._priorities(s, money.by_forum, AS_AT),
         }
