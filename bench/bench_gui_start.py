@@ -2,7 +2,7 @@
 
 (a) a bare QMainWindow to its first frame; (b) cyberdesk through desktop.app.run_gui(["--db", <200k>]) to its
 first frame; (c) a bare window with pyqtgraph and SQLAlchemy imported and an engine created, to its first frame;
-(d) cyberdesk to the first frame after the database opened (the action log and the due-soon panel filled).
+(d) cyberdesk to the first frame after the database opened with its data (the dashboard's tiles filled).
 Targets: b/a <= 1.2 and d/c <= 1.2. (b2) and (d2) are the same through the `cyberdesk` entry point
 (`python -m desktop --db ...`, desktop/__main__.py), for information.
 

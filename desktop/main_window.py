@@ -32,6 +32,7 @@ from desktop.settings import AppSettings
 
 if TYPE_CHECKING:
     from core.db.engine import Database
+    from core.reports.list_filters import ListLink
     from desktop.action_updates import ActionUpdateCommands
     from desktop.due_soon import DueSoonPanel
     from desktop.lists.register import RegisterView
@@ -69,6 +70,10 @@ DATA_ACTIONS = (
     "prepare_next_meeting",
 )
 UPDATE_ACTIONS = ("export_action_updates", "import_action_updates", "export_budget", "import_budget", "budget_grid")
+
+
+# The page shown when an office opens: the Dashboard.
+START_PAGE = 0
 
 
 def page_of(entity: str) -> int:
@@ -245,8 +250,8 @@ class MainWindow(QMainWindow):
         self.actions.set_enabled(("new_record", "prepare_next_meeting"), not db.readonly)
         self.actions.set_enabled(UPDATE_ACTIONS, True)
         self.actions.set_enabled(("import_action_updates", "import_budget"), not db.readonly)
-        # Open on the action log until the dashboard is built: the first page should hold data, not a promise.
-        first = page_of("actions")
+        # The ambassador and managers open the app to the dashboard (issue 6); its charts follow its first frame.
+        first = START_PAGE
         self._nav.setCurrentRow(first)
         self._on_nav_row_changed(first)
         if db.path is not None:
@@ -334,14 +339,10 @@ class MainWindow(QMainWindow):
     def _build_page(self, row: int) -> QWidget:
         label, entities = NAVIGATION[row]
         if label == "Dashboard" and self.db is not None:
-            from desktop.dashboard.view import DashboardView  # pyqtgraph loads here, never for the first frame
+            from desktop.dashboard.view import DashboardView  # its charts load pyqtgraph after its first frame
 
-            dashboard = DashboardView(self.db, self.jobs)
-            dashboard.sig_list_requested.connect(
-                lambda entity, search, sort_key: (
-                    self.show_list(entity).show_entity(entity).apply_preset(search, sort_key=sort_key)
-                )
-            )
+            dashboard = DashboardView(self.db, self.jobs, defer_charts=True)
+            dashboard.sig_list_requested.connect(self.show_filtered_list)
             return dashboard
         if not entities or self.db is None:
             placeholder = QLabel(self.tr("{0} is being built.").format(self.tr(label)))
@@ -366,6 +367,9 @@ class MainWindow(QMainWindow):
             self.settings.restore_columns(entity, list_view.table.horizontalHeader())
         return view
 
+    def current_page(self) -> QWidget:
+        return self._stack.currentWidget()
+
     def current_register(self) -> RegisterView | None:
         from desktop.lists.register import RegisterView
 
@@ -381,6 +385,12 @@ class MainWindow(QMainWindow):
         assert isinstance(page, RegisterView)
         page.show_entity(entity)
         return page
+
+    def show_filtered_list(self, link: ListLink) -> None:
+        """Go to `link`'s list, filtered to what a dashboard tile or bar counts."""
+        self.show_list(link.entity).show_entity(link.entity).apply_filter(
+            link.filter, show_archived=link.show_archived, sort_key=link.sort_key
+        )
 
     def prepare_next_meeting(self) -> None:
         from desktop.meetings.view import MeetingsPage

@@ -38,6 +38,7 @@ from core.domain.reference import CostCategory, Marking, ReferenceItem
 from core.domain.resources import BudgetLine, BudgetMonth, StaffAllocation, budget_line_tag
 from core.domain.secondments import Secondment
 from core.domain.text import name_key
+from core.reports.list_filters import ListFilter, filter_clause, next_open_milestone
 from core.services.commitments import commitment_rag_input
 from core.services.office import load_settings
 from core.services.rag import DUE_SOON_DAYS, Rag, action_rag_input, rag
@@ -298,14 +299,6 @@ def _action_rag(row: RowMapping, ctx: ListContext) -> str:
     return rag(item, ctx.as_at).value
 
 
-def _next_milestone(commitments: Any) -> sa.ScalarSelect[Any]:
-    return (
-        sa.select(sa.func.min(Milestone.due_date))
-        .where(Milestone.commitment_id == commitments.id, Milestone.done_date.is_(None))
-        .scalar_subquery()
-    )
-
-
 def _milestone_count(commitments: Any, *, done: bool = False) -> sa.ScalarSelect[Any]:
     query = sa.select(sa.func.count()).where(Milestone.commitment_id == commitments.id)
     return (query.where(Milestone.done_date.is_not(None)) if done else query).scalar_subquery()
@@ -318,7 +311,7 @@ def commitment_rag_case(
     on the earliest open milestone, else the next review. Must agree with the rule: tests compare the two."""
     status = commitments.status
     override = sa.func.upper(commitments.rag_override)
-    due = sa.func.coalesce(_next_milestone(commitments), commitments.next_review_date)
+    due = sa.func.coalesce(next_open_milestone(commitments), commitments.next_review_date)
     whens: tuple[tuple[sa.ColumnElement[bool], Rag], ...] = (
         (status == CommitmentStatus.COMPLETED, Rag.BLUE),
         (status.in_((CommitmentStatus.WITHDRAWN, CommitmentStatus.LAPSED)), Rag.CANCELLED),
@@ -739,7 +732,7 @@ def _build_specs() -> dict[str, ListSpec]:
                 ListColumn(
                     "rag", "RAG", "rag", compute=_commitment_rag, sort_expr=commitment_rag_case(Commitment, rank=True)
                 ),
-                _col("next_milestone", "Next milestone", "date", _next_milestone(Commitment)),
+                _col("next_milestone", "Next milestone", "date", next_open_milestone(Commitment)),
                 _col("milestones_done", "Milestones done", "int", _milestone_count(Commitment, done=True)),
                 _col("milestones", "Milestones", "int", _milestone_count(Commitment)),
                 _col("public", "Public", "bool", Commitment.is_public),
@@ -994,11 +987,13 @@ def _search_clause(session: Session, spec: ListSpec, search: str | None) -> sa.C
 
 
 def _filters(
-    session: Session, spec: ListSpec, search: str | None, include_archived: bool
+    session: Session, spec: ListSpec, search: str | None, include_archived: bool, preset: ListFilter | None = None
 ) -> list[sa.ColumnElement[bool]]:
     filters: list[sa.ColumnElement[bool]] = []
     if spec.archived is not None and not include_archived:
         filters.append(_sql(spec.archived).is_(sa.false()))
+    if preset is not None:
+        filters.append(filter_clause(spec.entity, _sql(spec.pk), preset))
     clause = _search_clause(session, spec, search)
     if clause is not None:
         filters.append(clause)
@@ -1078,12 +1073,13 @@ def count_list(
     search: str | None = None,
     max_marking_rank: int | None = None,
     include_archived: bool = False,
+    preset: ListFilter | None = None,
 ) -> int:
     """How many rows `fetch_list` would give for the same filter, all pages together."""
     spec = list_spec(entity)
     default_rank = _default_rank(load_settings(session).default_marking, marking_scheme(session))
     kept, _ = _ceiling_filters(spec, max_marking_rank)
-    filters = _filters(session, spec, search, include_archived) + kept
+    filters = _filters(session, spec, search, include_archived, preset) + kept
     return _count(session, spec, filters, {"default_rank": default_rank})
 
 
@@ -1099,18 +1095,20 @@ def fetch_list(
     limit: int | None = None,
     include_archived: bool = False,
     count: bool = True,
+    preset: ListFilter | None = None,
 ) -> ListPage:
     """One page of a list. `sort` is (column key, descending); search is a case-insensitive substring match
-    over the text columns (ASCII case only on SQLite). Filtering, searching, sorting and paging happen in SQL.
+        over the text columns (ASCII case only on SQLite); `preset` adds the structured conditions of a ListFilter
+    (what a dashboard figure counts). Filtering, searching, sorting and paging happen in SQL.
 
-    A page (`limit`) is found in two steps in one statement: the primary keys of its rows, filtered and ordered
-    on only the tables the filter and order read, then the shown columns of just those rows, so that computed
-    columns (meetings open, markings) are worked out for a page and not for every row sorted. `more` says
-    whether rows follow. `total` counts every row the filter matches; with `count=False` it is None unless the
-    page reaches the end (a view that pages on demand can count apart, with count_list).
+        A page (`limit`) is found in two steps in one statement: the primary keys of its rows, filtered and ordered
+        on only the tables the filter and order read, then the shown columns of just those rows, so that computed
+        columns (meetings open, markings) are worked out for a page and not for every row sorted. `more` says
+        whether rows follow. `total` counts every row the filter matches; with `count=False` it is None unless the
+        page reaches the end (a view that pages on demand can count apart, with count_list).
 
-    A computed column without an SQL sort expression (none at present) is sorted in Python, so it can be sorted
-    only when `limit` is None (all rows at once); otherwise UnsortableColumn is raised.
+        A computed column without an SQL sort expression (none at present) is sorted in Python, so it can be sorted
+        only when `limit` is None (all rows at once); otherwise UnsortableColumn is raised.
     """
     if offset < 0 or (limit is not None and limit < 0):
         raise ValueError("offset and limit must not be negative")
@@ -1133,7 +1131,7 @@ def fetch_list(
         order.insert(0, sort)
 
     kept, left_out = _ceiling_filters(spec, max_marking_rank)
-    filters = _filters(session, spec, search, include_archived)
+    filters = _filters(session, spec, search, include_archived, preset)
     ordering = _order_by(spec, order)
     stmt = spec.select().order_by(*ordering).params(**params)
     if limit is None:

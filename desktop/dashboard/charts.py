@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.domain.money import format_money
-from core.reports.dashboard import AGEING_BUCKETS, NO_PRIORITY, OTHER_FORUMS, Dashboard
+from core.reports.dashboard import AGEING_BUCKETS, NO_PRIORITY, Dashboard
+from core.reports.list_filters import ListLink
 
 __all__ = ["CHART_TYPES", "ChartPanel", "ChartTableModel", "Hit", "epoch"]
 
@@ -79,16 +80,15 @@ def epoch(d: date) -> float:
 
 @dataclass(frozen=True)
 class Hit:
-    """A rectangle in the plot's data coordinates, what hovering it says and which list clicking it opens."""
+    """A rectangle in the plot's data coordinates, what hovering it says and which list clicking it opens,
+    filtered to what the rectangle counts."""
 
     x0: float
     x1: float
     y0: float
     y1: float
     tooltip: str
-    entity: str
-    search: str = ""
-    sort_key: str | None = None
+    link: ListLink | None
 
     def contains(self, x: float, y: float) -> bool:
         return min(self.x0, self.x1) <= x <= max(self.x0, self.x1) and min(self.y0, self.y1) <= y <= max(
@@ -143,8 +143,8 @@ class ChartPanel(QWidget):
     """A titled chart with "Show as table", "Copy image" and "Export…"; subclasses draw one part of a Dashboard.
     Items are created once and updated with setOpts/setData on each refresh, never rebuilt."""
 
-    sig_list_requested = Signal(str, str, object)
-    """A bar or point was clicked: (list entity, search text, column key to sort by or None)."""
+    sig_list_requested = Signal(object)
+    """A bar or point was clicked: (the ListLink of the list it stands for)."""
 
     title = ""
     date_axis = False
@@ -165,12 +165,15 @@ class ChartPanel(QWidget):
             # Amounts in full (3,000,000), not scaled to "x1e+06" in the axis label.
             self.plot_item.getAxis(name).enableAutoSIPrefix(False)
         self.hits: list[Hit] = []
+        self._axis_labels: dict[str, str] = {}
         self.currency = ""
         self.table_model = ChartTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.table_model)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Fitted to the text when shown, not on every refresh: a ResizeToContents header measures every cell of
+        # a hidden table on each reset, which was half of each chart's first render.
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.setAccessibleName(self.tr("{0} as a table").format(self.tr(self.title)))
         self.stack = QStackedWidget()
         self.stack.addWidget(self.plot)
@@ -217,6 +220,8 @@ class ChartPanel(QWidget):
         self.currency = dash.currency
         self.hits = self.draw(dash)
         self.table_model.set_rows(*self.tabulate(dash))
+        if self.stack.currentWidget() is self.table:
+            self.table.resizeColumnsToContents()
 
     def money(self, amount: Decimal) -> str:
         return format_money(amount, currency=self.currency or None)
@@ -263,11 +268,13 @@ class ChartPanel(QWidget):
             return
         point = self._data_point(event.scenePos())
         hit = self.hit_at(point.x(), point.y()) if point is not None else None
-        if hit is not None:
-            self.sig_list_requested.emit(hit.entity, hit.search, hit.sort_key)
+        if hit is not None and hit.link is not None:
+            self.sig_list_requested.emit(hit.link)
 
     def _on_as_table_toggled(self, checked: bool) -> None:
         self.stack.setCurrentWidget(self.table if checked else self.plot)
+        if checked:
+            self.table.resizeColumnsToContents()
         self.as_table.setText(self.tr("Show as chart") if checked else self.tr("Show as table"))
 
     def copy_image(self) -> None:
@@ -305,8 +312,19 @@ class ChartPanel(QWidget):
         self.plot_item.addItem(item)
         return item
 
+    def set_axis_label(self, axis: str, text: str) -> None:
+        """Label an axis, only when its text changes: each setLabel lays the plot out again."""
+        if self._axis_labels.get(axis) != text:
+            self._axis_labels[axis] = text
+            self.plot_item.setLabel(axis, text)
+
     def set_ticks(self, axis: str, labels: list[str]) -> None:
-        self.plot_item.getAxis(axis).setTicks([[(i, label) for i, label in enumerate(labels)]])
+        """Name the bars along an axis, again only when the names change (a new date rarely changes them)."""
+        key = f"ticks:{axis}"
+        text = "\n".join(labels)
+        if self._axis_labels.get(key) != text or not labels:
+            self._axis_labels[key] = text
+            self.plot_item.getAxis(axis).setTicks([[(i, label) for i, label in enumerate(labels)]])
 
 
 def _brushes(colours: list[str], pattern: Qt.BrushStyle = Qt.BrushStyle.SolidPattern) -> list[QBrush]:
@@ -351,15 +369,14 @@ class BudgetByForumChart(ChartPanel):
             pens=_pens(colours),
         )
         self.set_ticks("left", [f"{b.label} · {self.tr(b.priority)}" for b in bars])
-        self.plot_item.setLabel("bottom", self.tr("Amount ({0})").format(dash.currency))
+        self.set_axis_label("bottom", self.tr("Amount ({0})").format(dash.currency))
         hits = []
         for y, b in zip(ys, bars, strict=True):
-            search = "" if b.label == OTHER_FORUMS or b.office_wide else b.label
             tip = self.tr("{0} ({1} priority)\nRevised budget: {2}\nActual to date: {3}").format(
                 b.label, self.tr(b.priority), self.money(b.revised), self.money(b.actual_to_date)
             )
             right = max(float(b.revised), float(b.actual_to_date))
-            hits.append(Hit(0, right, y - self.height, y + self.height, tip, "budget", search))
+            hits.append(Hit(0, right, y - self.height, y + self.height, tip, b.link))
         self.plot_item.enableAutoRange()
         return hits
 
@@ -410,7 +427,7 @@ class CumulativeSpendChart(ChartPanel):
         self.actual.setData(xs[: len(shown)], [float(m.cumulative_actual) for m in shown])
         self.today.setValue(epoch(dash.as_at))
         self.today.label.setFormat(self.tr("as at {0}").format(dash.as_at.isoformat()))
-        self.plot_item.setLabel("left", self.tr("Cumulative ({0})").format(dash.currency))
+        self.set_axis_label("left", self.tr("Cumulative ({0})").format(dash.currency))
         self.plot_item.enableAutoRange()
         day = 86400.0
         top = max([float(m.cumulative_planned) for m in months] + [float(m.cumulative_actual) for m in months] + [1.0])
@@ -419,7 +436,7 @@ class CumulativeSpendChart(ChartPanel):
             tip = self.tr("{0}\nPlanned to the end of the month: {1}\nActual to the end of the month: {2}").format(
                 m.label, self.money(m.cumulative_planned), self.money(m.cumulative_actual)
             )
-            hits.append(Hit(x, x + 28 * day, 0, top, tip, "budget"))
+            hits.append(Hit(x, x + 28 * day, 0, top, tip, dash.tile_links.get("spend")))
         return hits
 
     def tabulate(self, dash: Dashboard) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
@@ -476,9 +493,11 @@ class CommitmentsChart(ChartPanel):
         patterns = (Qt.BrushStyle.SolidPattern, SECOND_PATTERN, Qt.BrushStyle.Dense4Pattern, Qt.BrushStyle.CrossPattern)
         for i, status in enumerate(statuses):
             counts = [0.0] * len(self.columns)
+            links: dict[int, ListLink | None] = {}
             for cell in dash.commitments:
                 if cell.status == status:
                     counts[self.columns.index(cell.quarter)] = float(cell.count)
+                    links[self.columns.index(cell.quarter)] = cell.link
             item = self._stack_item(status, STATUS_COLOURS[i % len(STATUS_COLOURS)], patterns[i % len(patterns)])
             item.setOpts(x=list(range(len(self.columns))), height=counts, y0=list(base))
             for x, (low, n) in enumerate(zip(base, counts, strict=True)):
@@ -486,13 +505,13 @@ class CommitmentsChart(ChartPanel):
                     tip = self.tr("{0}, review {1}: {2} commitments").format(
                         status, self.tr(_quarter_label(self.columns[x])), int(n)
                     )
-                    hits.append(Hit(x - 0.35, x + 0.35, low, low + n, tip, "commitments", status))
+                    hits.append(Hit(x - 0.35, x + 0.35, low, low + n, tip, links.get(x)))
             base = [b + n for b, n in zip(base, counts, strict=True)]
         for status, item in self.stacks.items():
             if status not in statuses:
                 item.setOpts(x=[], height=[], y0=[])
         self.set_ticks("bottom", [self.tr(_quarter_label(q)) for q in self.columns])
-        self.plot_item.setLabel("left", self.tr("Commitments"))
+        self.set_axis_label("left", self.tr("Commitments"))
         self.plot_item.enableAutoRange()
         return hits
 
@@ -525,7 +544,9 @@ class ActionsAgeingChart(ChartPanel):
         hits = []
         for x, a in zip(xs, dash.ageing, strict=True):
             tip = self.tr("Open {0}: {1} not overdue, {2} overdue").format(self.tr(a.label), a.on_time, a.overdue)
-            hits.append(Hit(x - 0.35, x + 0.35, 0, a.on_time + a.overdue, tip, "actions", "", "rag"))
+            # The solid part opens the actions not overdue, the hatched part above it the overdue ones.
+            hits.append(Hit(x - 0.35, x + 0.35, 0, a.on_time, tip, a.on_time_link))
+            hits.append(Hit(x - 0.35, x + 0.35, a.on_time, a.on_time + a.overdue, tip, a.overdue_link))
         return hits
 
     def tabulate(self, dash: Dashboard) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
@@ -557,9 +578,7 @@ class OverdueByAgencyChart(ChartPanel):
                 0,
                 r.overdue,
                 self.tr("{0}: {1} overdue actions").format(r.agency, r.overdue),
-                "actions",
-                r.agency,
-                "rag",
+                r.link,
             )
             for x, r in zip(xs, rows, strict=True)
         ]
@@ -608,7 +627,7 @@ class SecondmentsTimelineChart(ChartPanel):
             )
             if b.extended:
                 tip += "\n" + self.tr("Extended {0} times from {1}").format(b.extensions, b.original_end.isoformat())
-            hits.append(Hit(epoch(b.start), epoch(b.end), y - 0.3, y + 0.3, tip, "secondments", b.person))
+            hits.append(Hit(epoch(b.start), epoch(b.end), y - 0.3, y + 0.3, tip, b.link))
         return hits
 
     def tabulate(self, dash: Dashboard) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
@@ -671,8 +690,7 @@ class PriorityShareChart(ChartPanel):
             tip = self.tr("{0} priority\nMoney: {1} ({2:.1f}%)\nStaff time: {3} FTE ({4:.1f}%)").format(
                 self.tr(r.priority), self.money(r.revised), r.money_share * 100, r.fte, r.staff_share * 100
             )
-            search = "" if r.priority == NO_PRIORITY else r.priority
-            hits.append(Hit(x - self.width, x + self.width, 0, max(money[x], staff[x]), tip, "forums", search))
+            hits.append(Hit(x - self.width, x + self.width, 0, max(money[x], staff[x]), tip, r.link))
         return hits
 
     def tabulate(self, dash: Dashboard) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:

@@ -1,4 +1,7 @@
-"""The dashboard page: fiscal year and as-at date, KPI tiles and charts, each clicking through to a filtered list."""
+"""The dashboard page: fiscal year and as-at date, KPI tiles and charts, each clicking through to a filtered list.
+
+The app opens on this page, so its shell (controls and tiles) imports no pyqtgraph: the charts are built on first
+use, or after the page's first frame when `defer_charts` is set (as the main window does)."""
 
 from __future__ import annotations
 
@@ -22,12 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from core.domain.money import format_money
-from desktop.dashboard.charts import CHART_TYPES, ChartPanel
 from desktop.theme import theme_controller
 
 if TYPE_CHECKING:
     from core.db.engine import Database
     from core.reports.dashboard import Dashboard, Kpis
+    from core.reports.list_filters import ListLink
+    from desktop.dashboard.charts import ChartPanel
     from desktop.jobs import JobRunner
 
 __all__ = ["DashboardView", "KpiTile"]
@@ -39,10 +43,11 @@ YEARS_BACK, YEARS_AHEAD = 3, 1
 class KpiTile(QToolButton):
     """A big number with its meaning in words; clicking it opens the list it counts."""
 
-    def __init__(self, key: str, entity: str, search: str = "", sort_key: str | None = None) -> None:
+    def __init__(self, key: str, entity: str) -> None:
         super().__init__()
         self.setObjectName(f"tile_{key}")
-        self.entity, self.search, self.sort_key = entity, search, sort_key
+        self.key, self.entity = key, entity
+        self.link: ListLink | None = None  # set with the figures; until then (or with none) the whole list
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setMinimumHeight(72)
@@ -56,14 +61,23 @@ class KpiTile(QToolButton):
 
 
 class DashboardView(QWidget):
-    sig_list_requested = Signal(str, str, object)
-    """A tile or chart asked for a list: (entity, search text, column key to sort by or None)."""
+    sig_list_requested = Signal(object)
+    """A tile or chart asked for a list: (a ListLink: the list, filtered to what was clicked)."""
 
     sig_refreshed = Signal()
     """New figures are on screen."""
 
+    sig_charts_built = Signal()
+    """The charts exist (pyqtgraph is loaded) and show the latest figures, if any."""
+
     def __init__(
-        self, db: Database, jobs: JobRunner, parent: QWidget | None = None, *, as_at: date | None = None
+        self,
+        db: Database,
+        jobs: JobRunner,
+        parent: QWidget | None = None,
+        *,
+        as_at: date | None = None,
+        defer_charts: bool = False,
     ) -> None:
         super().__init__(parent)
         from core.services.office import load_settings
@@ -101,25 +115,23 @@ class DashboardView(QWidget):
 
         self.tiles = {
             "spend": KpiTile("spend", "budget"),
-            "actions": KpiTile("actions", "actions", sort_key="rag"),
-            "secondments": KpiTile("secondments", "secondments", "Active"),
+            "actions": KpiTile("actions", "actions"),
+            "secondments": KpiTile("secondments", "secondments"),
             "commitments": KpiTile("commitments", "commitments"),
-            "meeting": KpiTile("meeting", "meetings", "Scheduled"),
+            "meeting": KpiTile("meeting", "meetings"),
         }
         tile_row = QHBoxLayout()
         for tile in self.tiles.values():
-            tile.clicked.connect(
-                lambda _checked=False, t=tile: self.sig_list_requested.emit(t.entity, t.search, t.sort_key)
-            )
+            tile.clicked.connect(lambda _checked=False, t=tile: self._on_tile_clicked(t))
             tile_row.addWidget(tile)
 
-        self.charts: list[ChartPanel] = [chart_type() for chart_type in CHART_TYPES]
-        grid = QGridLayout()
-        for i, chart in enumerate(self.charts):
-            chart.sig_list_requested.connect(self.sig_list_requested)
-            grid.addWidget(chart, i // 2, i % 2)
+        self._charts: list[ChartPanel] | None = None
+        self._grid = QGridLayout()
+        self._charts_pending = QLabel(self.tr("Drawing the charts…"))
+        self._charts_pending.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._grid.addWidget(self._charts_pending, 0, 0, 1, 2)
         charts = QWidget()
-        charts.setLayout(grid)
+        charts.setLayout(self._grid)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(charts)
@@ -138,6 +150,39 @@ class DashboardView(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         self.agency_button.clicked.connect(self.show_agency_view)
         self.refresh()
+        if defer_charts:
+            from desktop.app import after_first_frame
+
+            after_first_frame(self, self.build_charts)
+        else:
+            self.build_charts()
+
+    @property
+    def charts(self) -> list[ChartPanel]:
+        """The chart panels, built now if they were not yet."""
+        return self.build_charts()
+
+    @property
+    def charts_built(self) -> bool:
+        return self._charts is not None
+
+    def build_charts(self) -> list[ChartPanel]:
+        """Import pyqtgraph and create every chart once, drawing the figures already computed."""
+        if self._charts is not None:
+            return self._charts
+        from desktop.dashboard.charts import CHART_TYPES
+
+        self._charts = [chart_type() for chart_type in CHART_TYPES]
+        self._grid.removeWidget(self._charts_pending)
+        self._charts_pending.deleteLater()
+        for i, chart in enumerate(self._charts):
+            chart.sig_list_requested.connect(self.sig_list_requested)
+            chart.apply_palette(QApplication.palette(self))
+            if self.dashboard is not None:
+                chart.show_dashboard(self.dashboard)
+            self._grid.addWidget(chart, i // 2, i % 2)
+        self.sig_charts_built.emit()
+        return self._charts
 
     def show_agency_view(self) -> QWidget:
         from desktop.dashboard.agency import AgencyViewDialog
@@ -187,11 +232,18 @@ class DashboardView(QWidget):
 
     def show_dashboard(self, dash: Dashboard) -> None:
         self.dashboard = dash
+        for key, tile in self.tiles.items():
+            tile.link = dash.tile_links.get(key)
         self._show_tiles(dash.kpis, dash.currency)
-        for chart in self.charts:
+        for chart in self._charts or ():
             chart.show_dashboard(dash)
         self.status.setText(self.tr("{0} as at {1}").format(dash.fiscal_year_label, dash.as_at.isoformat()))
         self.sig_refreshed.emit()
+
+    def _on_tile_clicked(self, tile: KpiTile) -> None:
+        from core.reports.list_filters import ListFilter, ListLink
+
+        self.sig_list_requested.emit(tile.link or ListLink(tile.entity, ListFilter("", ())))
 
     def _show_tiles(self, k: Kpis, currency: str) -> None:
         def money(amount: Any) -> str:
@@ -229,5 +281,5 @@ class DashboardView(QWidget):
 
     def _on_theme_changed(self, _dark: bool = False) -> None:
         # The application's palette: the signal comes before the change has reached this widget's own.
-        for chart in self.charts:
+        for chart in self._charts or ():
             chart.apply_palette(QApplication.palette(self))

@@ -20,6 +20,7 @@ from desktop.theme import current_rag_colours
 
 if TYPE_CHECKING:
     from core.db.engine import Database
+    from core.reports.list_filters import ListFilter
     from core.reports.lists import ListColumn
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,7 @@ class ListTableModel(QAbstractTableModel):
         self._sort: tuple[str, bool] | None = None
         self._rag_colours = current_rag_colours()
         self._search: str | None = None
+        self._preset: ListFilter | None = None
         self._include_archived = False
         self._archived: set[int] = set()  # ids of the loaded rows that are archived
         self.reload()
@@ -109,7 +111,11 @@ class ListTableModel(QAbstractTableModel):
 
             with self._db.read() as session:
                 total = count_list(
-                    session, self._spec.entity, search=self._search, include_archived=self._include_archived
+                    session,
+                    self._spec.entity,
+                    search=self._search,
+                    include_archived=self._include_archived,
+                    preset=self._preset,
                 )
                 self._set_total(total)
         assert self._total is not None
@@ -162,6 +168,7 @@ class ListTableModel(QAbstractTableModel):
             sort=self._sort,
             search=self._search,
             include_archived=self._include_archived,
+            preset=self._preset,
         )
         with self._db.read() as session:
             try:
@@ -203,14 +210,14 @@ class ListTableModel(QAbstractTableModel):
         self._count_wanted = False
         self._counting = True
         db, entity, search, generation = self._db, self._spec.entity, self._search, self._generation
-        archived = self._include_archived
+        archived, preset = self._include_archived, self._preset
         report = self._sig_counted_in_background.emit
 
         def work() -> None:
             total = -1
             try:
                 with db.read() as session:
-                    total = count_list(session, entity, search=search, include_archived=archived)
+                    total = count_list(session, entity, search=search, include_archived=archived, preset=preset)
             except Exception:  # the database was closed meanwhile, or failed: `total` counts again when read
                 log.debug("Counting %s in the background failed", entity, exc_info=True)
             with contextlib.suppress(RuntimeError):  # the model was deleted meanwhile
@@ -227,6 +234,20 @@ class ListTableModel(QAbstractTableModel):
 
     def set_search(self, text: str) -> None:
         self._search = text.strip() or None
+        self.reload()
+
+    @property
+    def preset(self) -> ListFilter | None:
+        """The structured filter another view opened this list with (a dashboard figure), or None."""
+        return self._preset
+
+    def set_preset(self, preset: ListFilter | None, *, search: str = "", include_archived: bool | None = None) -> None:
+        """Show only the rows `preset` selects (None: every row), with `search` and, if given, archived rows
+        shown or not: one reload for all three."""
+        self._preset = preset if preset is not None and preset.conditions else None
+        self._search = search.strip() or None
+        if include_archived is not None:
+            self._include_archived = include_archived
         self.reload()
 
     @property

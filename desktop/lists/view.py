@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +24,7 @@ from desktop.lists.table_model import ListTableModel
 
 if TYPE_CHECKING:
     from core.db.engine import Database
+    from core.reports.list_filters import ListFilter
     from core.reports.lists import ListColumn
 
 SEARCH_DELAY_MS = 150
@@ -52,6 +54,11 @@ class ListView(QWidget):
         self.search.setClearButtonEnabled(True)
         self.count = QLabel()
         self.count.setAccessibleName(self.tr("Number of rows"))
+        # Says why the list is short when another view opened it filtered; clicking it shows every row again.
+        self.filter_chip = QToolButton(objectName="filterChip")
+        self.filter_chip.setToolTip(self.tr("Remove this filter and show every row"))
+        self.filter_chip.setVisible(False)
+        self.filter_chip.clicked.connect(self.clear_filter)
         self.model.sig_total_counted.connect(self._on_model_total_counted)
         self.show_archived = QCheckBox(self.tr("Show archived"))
         self.show_archived.setToolTip(self.tr("Also list archived records, in grey italics"))
@@ -81,6 +88,7 @@ class ListView(QWidget):
         header.customContextMenuRequested.connect(self._on_header_context_menu_requested)
         self.table.setAccessibleName(self.tr("{0} list").format(entity))
         top = QHBoxLayout()
+        top.addWidget(self.filter_chip)
         top.addWidget(self.search, 1)
         top.addWidget(self.count)
         top.addWidget(self.show_archived)
@@ -193,6 +201,35 @@ class ListView(QWidget):
         keys = [column.key for column in self.model.columns]
         if sort_key in keys:
             self.table.sortByColumn(keys.index(sort_key), Qt.SortOrder.AscendingOrder)
+
+    def apply_filter(
+        self, preset: ListFilter | None, *, show_archived: bool = False, sort_key: str | None = None
+    ) -> None:
+        """Show only the rows `preset` selects (what a dashboard figure counts), with no search text, and name the
+        filter on the chip beside the search box; `sort_key` sorts by that column, most urgent first."""
+        self._debounce.stop()
+        blocked = self.search.blockSignals(True), self.show_archived.blockSignals(True)
+        self.search.clear()
+        self.show_archived.setChecked(show_archived and self.model.can_show_archived)
+        self.search.blockSignals(blocked[0])
+        self.show_archived.blockSignals(blocked[1])
+        self.model.set_preset(preset, include_archived=self.show_archived.isChecked())
+        shown = self.model.preset
+        self.filter_chip.setVisible(shown is not None)
+        if shown is not None:
+            text = self.tr("Filtered: {0}").format(shown.label)
+            self.filter_chip.setText(f"{text}  ✕")
+            self.filter_chip.setAccessibleName(self.tr("{0}. Press to remove the filter.").format(text))
+        self._update_count()
+        keys = [column.key for column in self.model.columns]
+        if sort_key in keys:
+            self.table.sortByColumn(keys.index(sort_key), Qt.SortOrder.AscendingOrder)
+
+    def clear_filter(self) -> None:
+        """Drop the filter another view set; the search text and the archived choice stay as the user left them."""
+        self.filter_chip.setVisible(False)
+        self.model.set_preset(None, search=self.search.text())
+        self._update_count()
 
     def reload(self) -> None:
         self.model.reload()

@@ -16,7 +16,7 @@ from core.domain.money import format_money
 from core.services.office import initialise_office
 from desktop.jobs import JobRunner
 from desktop.lists.register import RegisterView
-from desktop.main_window import MainWindow, page_of
+from desktop.main_window import MainWindow
 from tests.desktop.conftest import DEMO_AS_AT
 
 
@@ -99,43 +99,106 @@ def test_hover_shows_the_exact_value(qtbot: QtBot, demo_db: Database) -> None:
     assert chart.plot.toolTip() == f"{first.agency}: {first.overdue} overdue actions"
 
 
-def test_clicking_a_bar_opens_the_list_filtered_to_it(window: MainWindow, demo_path: Path, qtbot: QtBot) -> None:
-    from desktop.dashboard.charts import OverdueByAgencyChart
+def _window_dashboard(window: MainWindow, demo_path: Path):  # type: ignore[no-untyped-def]
     from desktop.dashboard.view import DashboardView
 
     window.open_database(demo_path)
-    window._nav.setCurrentRow(page_of("actions") - 2)  # the Dashboard, first in the navigation
-    view = window._stack.currentWidget()
+    view = window.current_page()  # an office opens on the dashboard
     assert isinstance(view, DashboardView)
     view.as_at.setDate(DEMO_AS_AT)  # the demo's own date, so its overdue actions are the ones shown
+    view.year.setCurrentIndex(view.year.findData(view.calendar.fiscal_year_of(DEMO_AS_AT)))  # and its budget year
+    return view
+
+
+def _click_bar(qtbot: QtBot, chart, x: float, y: float) -> None:  # type: ignore[no-untyped-def]
+    chart.plot.grab()  # painted, as the user sees it before clicking (pyqtgraph fits its ranges on paint)
+    widget_point = chart.plot.mapFromScene(chart.scene_point_of(x, y))
+    qtbot.mouseClick(chart.plot.viewport(), Qt.MouseButton.LeftButton, pos=widget_point)
+
+
+def _column(model, key: str) -> list[object]:  # type: ignore[no-untyped-def]
+    column = [c.key for c in model.columns].index(key)
+    return [model.index(r, column).data() for r in range(model.rowCount())]
+
+
+def test_clicking_a_bar_opens_the_list_filtered_to_it(window: MainWindow, demo_path: Path, qtbot: QtBot) -> None:
+    from desktop.dashboard.charts import OverdueByAgencyChart
+
+    view = _window_dashboard(window, demo_path)
     chart = view.chart(OverdueByAgencyChart)
     first = view.dashboard.overdue_by_agency[0]  # type: ignore[union-attr]
-    scene_point = chart.scene_point_of(0, first.overdue / 2)
-    widget_point = chart.plot.mapFromScene(scene_point)
-    qtbot.mouseClick(chart.plot.viewport(), Qt.MouseButton.LeftButton, pos=widget_point)
-    register = window._stack.currentWidget()
+    _click_bar(qtbot, chart, 0, first.overdue / 2)
+    register = window.current_page()
     assert isinstance(register, RegisterView) and register.current_entity == "actions"
     actions = register.current_list
-    assert actions.search.text() == first.agency
-    model = actions.model
-    agency_column = [c.key for c in model.columns].index("owner_agency")
-    owners = {model.index(r, agency_column).data() for r in range(model.rowCount())}
-    assert owners and all(first.agency in owner for owner in owners)
-    rag_column = [c.key for c in model.columns].index("rag")
-    assert model.index(0, rag_column).data() == "Red"  # sorted most urgent first
+    # The rows the bar counts, no more: this agency's open actions past due, most urgent first.
+    assert actions.model.total == first.overdue
+    assert set(_column(actions.model, "owner_agency")) == {first.agency}
+    assert set(_column(actions.model, "rag")) == {"Red"}
+    assert actions.search.text() == ""
+    assert actions.filter_chip.isVisible()
+    assert actions.filter_chip.text() == f"Filtered: Overdue, owner {first.agency}  ✕"
+    assert actions.count.text() == (f"{first.overdue} rows" if first.overdue != 1 else "1 row")
+    # The chip removes the filter: every open action is back.
+    qtbot.mouseClick(actions.filter_chip, Qt.MouseButton.LeftButton)
+    assert not actions.filter_chip.isVisible()
+    assert actions.model.total > first.overdue
+    assert len(set(_column(actions.model, "owner_agency"))) > 1
+
+
+def test_the_overdue_part_of_an_ageing_bar_opens_only_the_overdue_actions(
+    window: MainWindow, demo_path: Path, qtbot: QtBot
+) -> None:
+    from desktop.dashboard.charts import ActionsAgeingChart
+
+    view = _window_dashboard(window, demo_path)
+    chart = view.chart(ActionsAgeingChart)
+    x, bucket = next((x, b) for x, b in enumerate(view.dashboard.ageing) if b.overdue and b.on_time)  # type: ignore[union-attr]
+    _click_bar(qtbot, chart, x, bucket.on_time + bucket.overdue / 2)
+    actions = window.current_page().current_list  # type: ignore[attr-defined]
+    assert actions.model.total == bucket.overdue
+    assert set(_column(actions.model, "rag")) == {"Red"}
+    assert actions.filter_chip.text() == f"Filtered: Open {bucket.label}, overdue  ✕"
 
 
 def test_a_tile_opens_its_list(window: MainWindow, demo_path: Path, qtbot: QtBot) -> None:
-    from desktop.dashboard.view import DashboardView
-
-    window.open_database(demo_path)
+    view = _window_dashboard(window, demo_path)
+    k = view.dashboard.kpis  # type: ignore[union-attr]
+    qtbot.mouseClick(view.tiles["actions"], Qt.MouseButton.LeftButton)
+    actions = window.current_page().current_list  # type: ignore[attr-defined]
+    assert actions.model.total == k.open_actions
+    assert actions.filter_chip.text() == "Filtered: Open  ✕"
+    assert _column(actions.model, "rag")[0] == "Red"  # overdue first
+    window.show_list("actions")
     window._nav.setCurrentRow(0)
-    view = window._stack.currentWidget()
-    assert isinstance(view, DashboardView)
-    qtbot.mouseClick(view.tiles["secondments"], Qt.MouseButton.LeftButton)
-    register = window._stack.currentWidget()
-    assert isinstance(register, RegisterView) and register.current_entity == "secondments"
-    assert register.current_list.search.text() == "Active"
+    qtbot.mouseClick(view.tiles["commitments"], Qt.MouseButton.LeftButton)
+    register = window.current_page()
+    assert isinstance(register, RegisterView) and register.current_entity == "commitments"
+    commitments = register.current_list
+    assert commitments.model.total == k.commitments_overdue + k.commitments_at_risk
+    assert set(_column(commitments.model, "rag")) <= {"Red", "Amber"}
+    window._nav.setCurrentRow(0)
+    qtbot.mouseClick(view.tiles["meeting"], Qt.MouseButton.LeftButton)
+    meetings = window.current_page().current_list  # type: ignore[attr-defined]
+    assert _column(meetings.model, "date") == [k.next_meeting_date.strftime("%d %b %Y")]  # type: ignore[union-attr]
+
+
+def test_a_budget_bar_opens_the_lines_that_add_up_to_it(window: MainWindow, demo_path: Path, qtbot: QtBot) -> None:
+    from decimal import Decimal
+
+    from desktop.dashboard.charts import BudgetByForumChart
+
+    view = _window_dashboard(window, demo_path)
+    chart = view.chart(BudgetByForumChart)
+    y, bar = next((y, b) for y, b in enumerate(view.dashboard.budget_by_forum) if len(b.forum_ids) == 1)  # type: ignore[union-attr]
+    _click_bar(qtbot, chart, float(bar.revised) / 2, y)
+    lines = window.current_page().current_list  # type: ignore[attr-defined]
+    while lines.model.canFetchMore():
+        lines.model.fetchMore()
+    column = [c.key for c in lines.model.columns].index("revised")
+    revised = sum((lines.model._rows[r][column] for r in range(lines.model.rowCount())), Decimal(0))
+    assert revised == bar.revised
+    assert set(_column(lines.model, "forum")) == {bar.label}
 
 
 def test_copy_and_export_a_chart(qtbot: QtBot, demo_db: Database, tmp_path: Path) -> None:
