@@ -16,7 +16,14 @@ from core.domain.commitments import Commitment, CommitmentStatus, Milestone
 from core.domain.forums import EventStatus, Forum, ForumEvent
 from core.domain.meetings import CARRIED_FORWARD, Action, EngagementGroup
 from core.domain.organisations import Organisation, Person
-from core.domain.secondments import ClearanceStatus, Secondment, SecondmentStatus, SecondmentType
+from core.domain.secondments import (
+    ChecklistItem,
+    ChecklistPhase,
+    ClearanceStatus,
+    Secondment,
+    SecondmentStatus,
+    SecondmentType,
+)
 from core.reports.lists import action_rag_case
 from core.services.office import load_settings
 from core.services.rag import DUE_SOON_DAYS, Rag, RagInput, rag
@@ -32,6 +39,7 @@ DueKind = Literal[
     "commitment_review",
     "briefing",
     "secondment_review",
+    "checklist_item",
 ]
 DUE_KINDS: tuple[DueKind, ...] = get_args(DueKind)
 
@@ -263,6 +271,23 @@ def _secondment_reviews(session: Session, as_at: date, until: date) -> Iterable[
         yield _item("secondment_review", "secondments", row, row.person, detail, as_at, _due_only(row))
 
 
+def _checklist_items(session: Session, as_at: date, until: date) -> Iterable[DueItem]:
+    """On- and off-boarding steps not yet ticked: on-boarding ones while the secondment is still to run or running,
+    off-boarding ones until ticked (a secondment that has ended still needs closing properly)."""
+    stmt = (
+        _secondment_select(ChecklistItem.due_date.label("due"), ChecklistItem.title, ChecklistItem.phase)
+        .join(ChecklistItem, ChecklistItem.secondment_id == Secondment.id)
+        .where(
+            ChecklistItem.done_on.is_(None),
+            ChecklistItem.due_date <= until,
+            sa.or_(ChecklistItem.phase == ChecklistPhase.OFFBOARDING, Secondment.status.in_(_LIVE_SECONDMENT)),
+        )
+    )
+    for row in session.execute(stmt):
+        detail = _text(row.phase, row.person, row.home)
+        yield _item("checklist_item", "secondments", row, row.title, detail, as_at, _due_only(row))
+
+
 _Source = Callable[[Session, date, date], Iterable[DueItem]]
 _SOURCES: tuple[_Source, ...] = (
     _actions,
@@ -273,6 +298,7 @@ _SOURCES: tuple[_Source, ...] = (
     _commitment_reviews,
     _briefings,
     _secondment_reviews,
+    _checklist_items,
 )
 _KIND_ORDER = {kind: i for i, kind in enumerate(DUE_KINDS)}
 
@@ -280,8 +306,8 @@ _KIND_ORDER = {kind: i for i, kind in enumerate(DUE_KINDS)}
 def due_soon(session: Session, *, as_at: date, window_days: int | None = None) -> DueSoonReport:
     """Everything overdue or due soon as at `as_at`: open actions overdue or due within 14 days, and within the
     alert window (default: the office's shortest, 30 days; both ends inclusive) secondment ends, clearance
-    expiries, industry loans starting without declarations, milestones, commitment reviews, briefings and
-    secondment reviews.
+    expiries, industry loans starting without declarations, milestones, commitment reviews, briefings,
+    secondment reviews and on/off-boarding checklist items.
     One indexed query per kind; archived rows are left out."""
     if window_days is None:
         window_days = load_settings(session).shortest_alert_days
