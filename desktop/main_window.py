@@ -45,7 +45,7 @@ NAVIGATION: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Calendar", ("events",)),
     ("Forums", ("forums", "reference")),
     ("Resources", ("budget", "allocations")),
-    ("Secondments", ("secondments",)),
+    ("Secondments", ("secondments", "checklist_templates")),
     ("Commitments", ("commitments",)),
     ("Organisations & People", ("organisations", "people")),
     ("Audit", ("audit",)),

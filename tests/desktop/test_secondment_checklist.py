@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from pytestqt.qtbot import QtBot
@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 
 from core.db.engine import Database
 from core.domain.audit import current_actor
-from core.domain.secondments import ChecklistItem, ChecklistPhase
+from core.domain.secondments import ChecklistItem, ChecklistPhase, ChecklistTemplate, Secondment, SecondmentType
 from desktop.editing.registers import open_editor
 from desktop.secondments.editor import SecondmentEditorDialog
 
@@ -66,3 +66,35 @@ def test_a_new_secondment_has_no_checklist_tab_until_saved(qtbot: QtBot, demo_db
     editor = _editor(qtbot, demo_db, None)
     assert editor.checklist is None
     assert not any(editor.tabs.tabText(i).startswith("Checklist") for i in range(editor.tabs.count()))
+
+
+def test_the_office_adds_an_item_for_industry_loans_and_an_existing_one_takes_it_on_demand(
+    qtbot: QtBot, demo_db: Database
+) -> None:
+    dialog = open_editor(None, demo_db, "checklist_templates", None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.editor("secondment_type").set_field_value(SecondmentType.INDUSTRY_LOAN)
+    dialog.editor("days_from_anchor").set_field_value(-7)
+    qtbot.keyClicks(dialog.editor("title").focus_widgets()[0], "Building pass issued")
+    with qtbot.waitSignal(dialog.sig_record_saved):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    with demo_db.read() as s:
+        template = s.scalars(
+            sa.select(ChecklistTemplate).where(ChecklistTemplate.title == "Building pass issued")
+        ).one()
+        start = s.get(Secondment, PROPOSED_INDUSTRY_LOAN).start_date  # type: ignore[union-attr]
+    assert (template.phase, template.direction, template.secondment_type) == (
+        ChecklistPhase.ONBOARDING,
+        None,
+        SecondmentType.INDUSTRY_LOAN,
+    )
+    editor = _editor(qtbot, demo_db, PROPOSED_INDUSTRY_LOAN)
+    panel = editor.checklist
+    assert panel is not None
+    assert "Building pass issued" not in [r.title for r in panel.rows]
+    assert panel.copy_office_items() == 1
+    added = next(r for r in panel.rows if r.title == "Building pass issued")
+    assert added.due_date == start - timedelta(days=7)
+    assert panel.message.text() == "Added 1 item(s) from the office's checklist."
