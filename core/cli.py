@@ -268,7 +268,7 @@ def _add_action_update_commands(sub: Any, export_sub: Any) -> None:
     p.set_defaults(handler=cmd_import)
 
 
-IMPORT_KINDS = ("action-updates", "budget")
+IMPORT_KINDS = ("action-updates", "budget", "events", "people")
 
 
 def cmd_export_action_updates(args: argparse.Namespace, out: Callable[[str], None]) -> int:
@@ -317,6 +317,11 @@ def cmd_import(args: argparse.Namespace, out: Callable[[str], None]) -> int:
 
     path = args.file.expanduser()
     importer: Importer = BudgetImporter() if args.kind == "budget" else ActionUpdatesImporter()
+    if args.kind in ("events", "people"):
+        from core.io.imports.events import EventsImporter
+        from core.io.imports.people import PeopleImporter
+
+        importer = EventsImporter() if args.kind == "events" else PeopleImporter()
     try:
         with open_existing(args, readonly=args.dry_run) as db:
             result = run_import(db, path, importer, dry_run=args.dry_run)
