@@ -33,6 +33,7 @@ from desktop.settings import AppSettings
 if TYPE_CHECKING:
     from core.db.engine import Database
     from desktop.action_updates import ActionUpdateCommands
+    from desktop.calendar.imports import RegisterImportCommands
     from desktop.due_soon import DueSoonPanel
     from desktop.lists.register import RegisterView
     from desktop.resources.budget_commands import BudgetCommands
@@ -68,6 +69,7 @@ DATA_ACTIONS = (
     "prepare_next_meeting",
 )
 UPDATE_ACTIONS = ("export_action_updates", "import_action_updates", "export_budget", "import_budget", "budget_grid")
+REGISTER_IMPORTS = ("import_events", "import_people")
 
 
 def page_of(entity: str) -> int:
@@ -89,6 +91,7 @@ class MainWindow(QMainWindow):
         self.actions = ActionRegistry(self)
         self.actions.set_enabled(DATA_ACTIONS, False)
         self.actions.set_enabled(UPDATE_ACTIONS, False)
+        self.actions.set_enabled(REGISTER_IMPORTS, False)
 
         self._banner = QFrame(objectName="demoBanner")
         self._banner.setStyleSheet("#demoBanner { background: #fff4ce; border-bottom: 1px solid #d9b300; }")
@@ -157,6 +160,9 @@ class MainWindow(QMainWindow):
         self.actions.connect("export_budget", lambda: self.budget.export_workbook())
         self.actions.connect("import_budget", lambda: self.budget.import_lines())
         self.actions.connect("budget_grid", lambda: self.budget.show_grid())
+        self._register_imports: RegisterImportCommands | None = None
+        self.actions.connect("import_events", lambda: self.register_imports.import_events())
+        self.actions.connect("import_people", lambda: self.register_imports.import_people())
 
     @property
     def updates(self) -> ActionUpdateCommands:
@@ -178,6 +184,16 @@ class MainWindow(QMainWindow):
             self._budget = BudgetCommands(self)
             self._budget.sig_import_applied.connect(self._on_editor_record_saved)
         return self._budget
+
+    @property
+    def register_imports(self) -> RegisterImportCommands:
+        """The forum-event and people imports, built on first use like the budget commands."""
+        if self._register_imports is None:
+            from desktop.calendar.imports import RegisterImportCommands
+
+            self._register_imports = RegisterImportCommands(self)
+            self._register_imports.sig_import_applied.connect(self._on_editor_record_saved)
+        return self._register_imports
 
     # --- database ---------------------------------------------------------------------------------------
 
@@ -233,6 +249,7 @@ class MainWindow(QMainWindow):
         self.actions.set_enabled(("new_record", "prepare_next_meeting"), not db.readonly)
         self.actions.set_enabled(UPDATE_ACTIONS, True)
         self.actions.set_enabled(("import_action_updates", "import_budget"), not db.readonly)
+        self.actions.set_enabled(REGISTER_IMPORTS, not db.readonly)
         # Open on the action log until the dashboard is built: the first page should hold data, not a promise.
         first = page_of("actions")
         self._nav.setCurrentRow(first)
