@@ -129,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_action_update_commands(sub, export_sub)
     _add_export_calendar(export_sub)
     _add_budget_commands(export_sub)
+    _add_register_templates(export_sub)
     return parser
 
 
@@ -375,6 +376,28 @@ def cmd_export_budget(args: argparse.Namespace, out: Callable[[str], None]) -> i
                 return EXIT_USAGE
         result = export_budget(db, fy, args.output.expanduser(), as_at=args.as_at, max_marking=args.max_marking)
     out(result.summary())
+    return EXIT_OK
+
+
+# --- forum events and people: the import templates (import events / people join IMPORT_KINDS)
+
+
+def _add_register_templates(export_sub: Any) -> None:
+    for kind in ("events", "people"):
+        p = export_sub.add_parser(f"{kind}-template", help=f"the empty sheet `import {kind}` reads, with instructions")
+        p.add_argument("-o", "--output", type=Path, required=True)
+        p.set_defaults(handler=cmd_export_register_template, template_kind=kind)
+
+
+def cmd_export_register_template(args: argparse.Namespace, out: Callable[[str], None]) -> int:
+    from core.io.register_templates import export_events_template, export_people_template
+
+    output = args.output.expanduser()
+    write = export_events_template if args.template_kind == "events" else export_people_template
+    with open_existing(args, readonly=True) as db:
+        write(db, output)
+    sheet = "Events_Import" if args.template_kind == "events" else "People_Import"
+    out(f"Wrote the {args.template_kind} import template to {output.name}; fill in the {sheet} sheet.")
     return EXIT_OK
 
 

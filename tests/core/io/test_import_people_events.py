@@ -226,3 +226,32 @@ def test_cli_import_events_and_people(db: Database, tmp_path: Path, capsys: Any)
     assert run(["--db", db_path, "import", "people", str(bad)]) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith("cyberdesk: Cannot import bad.xlsx: 1 problem in the file") and "\n" not in err
+
+
+def test_templates_round_trip_through_the_imports(db: Database, tmp_path: Path, capsys: Any) -> None:
+    db_path = str(db.path)
+    db.close()
+    events_file, people_file = tmp_path / "events.xlsx", tmp_path / "people.xlsx"
+    assert run(["--db", db_path, "export", "events-template", "-o", str(events_file)]) == 0
+    assert run(["--db", db_path, "export", "people-template", "-o", str(people_file)]) == 0
+    assert "fill in the People_Import sheet" in capsys.readouterr().out
+    wb = openpyxl.load_workbook(events_file)
+    assert wb.sheetnames == ["Events_Import", "How_to_fill_in"]
+    ws = wb["Events_Import"]
+    headers = [c.value for c in ws[1]]
+    assert headers[:4] == ["Reference", "Forum", "Title", "Start"]
+    row = {"Forum": "IGF", "Title": "IGF 2027", "Start": date(2027, 6, 1), "Dates known to": "Month"}
+    for column, header in enumerate(headers, start=1):
+        ws.cell(2, column, row.get(str(header)))
+    wb.save(events_file)
+    wb = openpyxl.load_workbook(people_file)
+    ws = wb["People_Import"]
+    people_headers = [c.value for c in ws[1]]
+    for column, header in enumerate(people_headers, start=1):
+        ws.cell(2, column, {"Full name": "Ada Lovelace", "Organisation": "MFA"}.get(str(header)))
+    wb.save(people_file)
+    assert run(["--db", db_path, "import", "events", str(events_file)]) == 0
+    assert run(["--db", db_path, "import", "people", str(people_file)]) == 0
+    assert "Imported people.xlsx: 1 record updated" in capsys.readouterr().out
+    assert run(["--db", db_path, "export", "events-template", "-o", str(tmp_path / "events.csv")]) == 1
+    assert "must end in .xlsx" in capsys.readouterr().err
