@@ -130,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export_calendar(export_sub)
     _add_budget_commands(export_sub)
     _add_register_templates(export_sub)
+    _add_export_coverage(export_sub)
     return parser
 
 
@@ -375,6 +376,33 @@ def cmd_export_budget(args: argparse.Namespace, out: Callable[[str], None]) -> i
                 print(f"cyberdesk: export budget: {exc}", file=sys.stderr)
                 return EXIT_USAGE
         result = export_budget(db, fy, args.output.expanduser(), as_at=args.as_at, max_marking=args.max_marking)
+    out(result.summary())
+    return EXIT_OK
+
+
+# --- norms and strategy coverage
+
+
+def _add_export_coverage(export_sub: Any) -> None:
+    p = export_sub.add_parser("coverage", help="norms and strategy coverage of a fiscal year, with its gaps (.xlsx)")
+    p.add_argument("--fy", required=True, metavar="YEAR", help="2025, FY2025, 2024-25 or 2024–25")
+    p.add_argument("-o", "--output", type=Path, required=True)
+    _export_common(p)
+    p.set_defaults(handler=cmd_export_coverage)
+
+
+def cmd_export_coverage(args: argparse.Namespace, out: Callable[[str], None]) -> int:
+    from core.io.coverage_xlsx import export_coverage
+    from core.services.office import load_settings
+
+    with open_existing(args, readonly=True) as db:
+        with db.read() as session:
+            try:
+                fy = load_settings(session).calendar.parse_fy(args.fy)
+            except FiscalYearError as exc:
+                print(f"cyberdesk: export coverage: {exc}", file=sys.stderr)
+                return EXIT_USAGE
+        result = export_coverage(db, fy, args.output.expanduser(), as_at=args.as_at, max_marking=args.max_marking)
     out(result.summary())
     return EXIT_OK
 
