@@ -522,6 +522,7 @@ EDITORS: dict[str, EditorSpec] = {
 EDITOR_CLASSES = {
     "secondments": "desktop.secondments.editor:SecondmentEditorDialog",
     "commitments": "desktop.commitments.editor:CommitmentEditorDialog",
+    "events": "desktop.calendar.editor:EventEditorDialog",
 }
 
 
