@@ -28,7 +28,7 @@ from core.reports.lists import action_rag_case
 from core.services.office import load_settings
 from core.services.rag import DUE_SOON_DAYS, Rag, RagInput, rag
 
-__all__ = ["DUE_KINDS", "DueItem", "DueKind", "DueSoonReport", "due_soon"]
+__all__ = ["DUE_KINDS", "DueItem", "DueKind", "DueSoonReport", "due_soon", "secondment_alerts"]
 
 DueKind = Literal[
     "action",
@@ -317,3 +317,33 @@ def due_soon(session: Session, *, as_at: date, window_days: int | None = None) -
     items = [item for source in _SOURCES for item in source(session, as_at, until)]
     items.sort(key=lambda i: (i.due or date.max, _KIND_ORDER[i.kind], i.title.casefold(), i.row_id))
     return DueSoonReport(as_at=as_at, window_days=window_days, items=tuple(items))
+
+
+def _when(days: int, soon: str, late: str) -> str:
+    if days < 0:
+        return late.format(n=-days, s="s" if days != -1 else "")
+    return soon.format(n=days, s="s" if days != 1 else "") if days else soon.split(" in ")[0] + " today"
+
+
+def secondment_alerts(session: Session, *, as_at: date, window_days: int) -> dict[int, tuple[str, ...]]:
+    """Per secondment, the alerts of this report other than its end (which lists of secondments show already):
+    clearance expiry, missing declarations, the next review and checklist items due, as short phrases."""
+    report = due_soon(session, as_at=as_at, window_days=window_days)
+    phrases: dict[int, list[str]] = {}
+    checklist: dict[int, int] = {}
+    for item in report.items:
+        if item.kind == "clearance_expiry":
+            text = _when(item.days, "Clearance expires in {n} day{s}", "Clearance expired {n} day{s} ago")
+        elif item.kind == "missing_declaration":
+            text = item.detail.split(" · ")[0]
+        elif item.kind == "secondment_review":
+            text = _when(item.days, "Review in {n} day{s}", "Review {n} day{s} overdue")
+        elif item.kind == "checklist_item":
+            checklist[item.row_id] = checklist.get(item.row_id, 0) + 1
+            continue
+        else:
+            continue
+        phrases.setdefault(item.row_id, []).append(text)
+    for row_id, count in checklist.items():
+        phrases.setdefault(row_id, []).append(f"{count} checklist item{'s' if count != 1 else ''} due")
+    return {row_id: tuple(texts) for row_id, texts in phrases.items()}
