@@ -18,6 +18,7 @@ from core.domain.organisations import Organisation, Person
 from core.domain.resources import BudgetLine, BudgetMonth, StaffAllocation
 from core.domain.secondments import Secondment, SecondmentExtension, SecondmentStatus
 from core.reports.budget import NO_FORUM
+from core.reports.due_soon import SECONDMENT_ALERTS, alert_items
 from core.services.meetings import pack_deadline
 from core.services.office import load_settings
 from core.services.rag import Rag
@@ -81,6 +82,10 @@ class Kpis:
     next_meeting_date: date | None
     pack_deadline: date | None
     working_days_to_pack: int | None
+    # Within the shortest window, from the due-soon panel's own queries: secondments with an alert besides their end
+    # (clearance, declaration, review, checklist) and forum-event briefings due.
+    secondments_with_alerts: int = 0
+    briefings_due: int = 0
 
     @property
     def spend_variance(self) -> Decimal:
@@ -211,6 +216,7 @@ def _kpis(session: Session, money: list[_ForumMoney], as_at: date, alert_days: i
         )
     ).one()
     overdue, at_risk = _commitment_risk(session, as_at, until)
+    alerts = alert_items(session, as_at=as_at, window_days=alert_days, kinds=(*SECONDMENT_ALERTS, "briefing"))
     meeting = next_scheduled_meeting(session, as_at)
     deadline = pack_deadline(meeting.meeting_date, meeting.pack_lead_days) if meeting is not None else None
     return Kpis(
@@ -227,6 +233,8 @@ def _kpis(session: Session, money: list[_ForumMoney], as_at: date, alert_days: i
         next_meeting_date=meeting.meeting_date if meeting is not None else None,
         pack_deadline=deadline,
         working_days_to_pack=working_days_between(as_at, deadline) if deadline is not None else None,
+        secondments_with_alerts=len({i.row_id for i in alerts if i.kind != "briefing"}),
+        briefings_due=sum(1 for i in alerts if i.kind == "briefing"),
     )
 
 
