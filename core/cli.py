@@ -130,6 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export_calendar(export_sub)
     _add_budget_commands(export_sub)
     _add_undo_import(sub)
+    _add_register_templates(export_sub)
+    _add_export_coverage(export_sub)
     return parser
 
 
@@ -269,7 +271,7 @@ def _add_action_update_commands(sub: Any, export_sub: Any) -> None:
     p.set_defaults(handler=cmd_import)
 
 
-IMPORT_KINDS = ("action-updates", "budget")
+IMPORT_KINDS = ("action-updates", "budget", "events", "people")
 
 
 def cmd_export_action_updates(args: argparse.Namespace, out: Callable[[str], None]) -> int:
@@ -318,6 +320,11 @@ def cmd_import(args: argparse.Namespace, out: Callable[[str], None]) -> int:
 
     path = args.file.expanduser()
     importer: Importer = BudgetImporter() if args.kind == "budget" else ActionUpdatesImporter()
+    if args.kind in ("events", "people"):
+        from core.io.imports.events import EventsImporter
+        from core.io.imports.people import PeopleImporter
+
+        importer = EventsImporter() if args.kind == "events" else PeopleImporter()
     try:
         with open_existing(args, readonly=args.dry_run) as db:
             result = run_import(db, path, importer, dry_run=args.dry_run)
@@ -371,6 +378,55 @@ def cmd_export_budget(args: argparse.Namespace, out: Callable[[str], None]) -> i
                 return EXIT_USAGE
         result = export_budget(db, fy, args.output.expanduser(), as_at=args.as_at, max_marking=args.max_marking)
     out(result.summary())
+    return EXIT_OK
+
+
+# --- norms and strategy coverage
+
+
+def _add_export_coverage(export_sub: Any) -> None:
+    p = export_sub.add_parser("coverage", help="norms and strategy coverage of a fiscal year, with its gaps (.xlsx)")
+    p.add_argument("--fy", required=True, metavar="YEAR", help="2025, FY2025, 2024-25 or 2024–25")
+    p.add_argument("-o", "--output", type=Path, required=True)
+    _export_common(p)
+    p.set_defaults(handler=cmd_export_coverage)
+
+
+def cmd_export_coverage(args: argparse.Namespace, out: Callable[[str], None]) -> int:
+    from core.io.coverage_xlsx import export_coverage
+    from core.services.office import load_settings
+
+    with open_existing(args, readonly=True) as db:
+        with db.read() as session:
+            try:
+                fy = load_settings(session).calendar.parse_fy(args.fy)
+            except FiscalYearError as exc:
+                print(f"cyberdesk: export coverage: {exc}", file=sys.stderr)
+                return EXIT_USAGE
+        result = export_coverage(db, fy, args.output.expanduser(), as_at=args.as_at, max_marking=args.max_marking)
+    out(result.summary())
+    return EXIT_OK
+
+
+# --- forum events and people: the import templates (import events / people join IMPORT_KINDS)
+
+
+def _add_register_templates(export_sub: Any) -> None:
+    for kind in ("events", "people"):
+        p = export_sub.add_parser(f"{kind}-template", help=f"the empty sheet `import {kind}` reads, with instructions")
+        p.add_argument("-o", "--output", type=Path, required=True)
+        p.set_defaults(handler=cmd_export_register_template, template_kind=kind)
+
+
+def cmd_export_register_template(args: argparse.Namespace, out: Callable[[str], None]) -> int:
+    from core.io.register_templates import export_events_template, export_people_template
+
+    output = args.output.expanduser()
+    write = export_events_template if args.template_kind == "events" else export_people_template
+    with open_existing(args, readonly=True) as db:
+        write(db, output)
+    sheet = "Events_Import" if args.template_kind == "events" else "People_Import"
+    out(f"Wrote the {args.template_kind} import template to {output.name}; fill in the {sheet} sheet.")
     return EXIT_OK
 
 

@@ -67,6 +67,7 @@ from core.domain.reference import ReferenceKind
 from core.domain.resources import BudgetLine, BudgetMeasure, BudgetMonth, BudgetRevision, FundingType, StaffAllocation
 from core.domain.secondments import (
     AgreementType,
+    ChecklistItem,
     ClearanceLevel,
     ClearanceStatus,
     CoiStatus,
@@ -79,6 +80,7 @@ from core.domain.secondments import (
     secondment_forum,
 )
 from core.domain.text import name_key
+from core.services.checklists import default_templates_for, due_date_of
 from core.services.seed import BulkWriter, ReferenceIds, add_forums, add_office, add_reference_data, organisation_row
 from core.services.seed_data import AGENCIES, FORUMS, ForumSeed
 
@@ -1804,8 +1806,31 @@ class _Programme:
             )
         for acronym in plan.forums:
             ctx.link(secondment_forum, secondment_id=secondment_id, forum_id=self.forums[acronym])
+        self._add_checklist(secondment_id, plan, start, planned_end)
         if plan.inward and plan.status is not SecondmentStatus.PROPOSED and plan.forums:
             self._allocate(person, plan.forums, start, actual_end or planned_end, plan.fte // len(plan.forums))
+
+    def _add_checklist(self, secondment_id: int, plan: _SecondmentPlan, start: date, planned_end: date) -> None:
+        """The office's default items, as a new secondment gets them; what fell due before the demo's date is done
+        (a few days early), except on a proposed secondment, whose on-boarding is still to do."""
+        ctx = self.ctx
+        direction = Direction.INWARD if plan.inward else Direction.OUTWARD
+        for index, seed in default_templates_for(direction, plan.stype):
+            due = due_date_of(seed.phase, seed.days_from_anchor, start, planned_end)
+            done = due is not None and due < ctx.as_at and plan.status is not SecondmentStatus.PROPOSED
+            ctx.insert(
+                ChecklistItem,
+                secondment_id=secondment_id,
+                template_id=ctx.ref.checklist_templates[index],
+                phase=seed.phase,
+                title=seed.title,
+                days_from_anchor=seed.days_from_anchor,
+                due_date=due,
+                # No draw from the generator: the rest of the demo stays as it was before checklists existed.
+                done_on=due - timedelta(days=3) if done and due else None,
+                done_by=self.person_names[self.office[1]] if done else "",
+                sort_order=index + 1,
+            )
 
     def _allocate(self, person: int, forums: Sequence[str | None], start: date, end: date, fte_each: int) -> None:
         for acronym in forums:

@@ -42,6 +42,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("export_pack", "Export meeting &pack…", "&File", tip="The next meeting's pack as Excel or PDF"),
     ActionSpec("export_budget", "Export bu&dget workbook…", "&File", tip="A fiscal year's budget workbook"),
     ActionSpec("import_budget", "Import bud&get lines…", "&File", tip="Check a budget sheet, then import it"),
+    ActionSpec("import_events", "Import forum e&vents…", "&File", tip="Check a calendar sheet, then import its events"),
+    ActionSpec("import_people", "Import peop&le…", "&File", tip="Check a sheet of people, then import them"),
     ActionSpec("settings", "&Settings…", "&File", QKeySequence.StandardKey.Preferences),
     ActionSpec("quit", "&Quit", "&File", QKeySequence.StandardKey.Quit),
     ActionSpec("search", "&Find anything…", "&Edit", "Ctrl+K", toolbar=True, tip="Search every register (Ctrl+K)"),

@@ -27,6 +27,7 @@ _KIND_LABELS = {
     "commitment_review": "Review",
     "briefing": "Briefing",
     "secondment_review": "Secondment review",
+    "checklist_item": "Checklist item",
 }
 # A large office has tens of thousands of lines; the view asks for more as it is scrolled (fetchMore), so that
 # sizing the columns and the first paint look at one page, not at every line.

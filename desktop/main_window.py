@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from core.db.engine import Database
     from core.reports.list_filters import ListLink
     from desktop.action_updates import ActionUpdateCommands
+    from desktop.calendar.imports import RegisterImportCommands
     from desktop.due_soon import DueSoonPanel
     from desktop.lists.register import RegisterView
     from desktop.resources.budget_commands import BudgetCommands
@@ -46,7 +47,7 @@ NAVIGATION: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Calendar", ("events",)),
     ("Forums", ("forums", "reference")),
     ("Resources", ("budget", "allocations")),
-    ("Secondments", ("secondments",)),
+    ("Secondments", ("secondments", "checklist_templates")),
     ("Commitments", ("commitments",)),
     ("Organisations & People", ("organisations", "people")),
     ("Audit", ("audit",)),
@@ -70,6 +71,7 @@ DATA_ACTIONS = (
     "prepare_next_meeting",
 )
 UPDATE_ACTIONS = ("export_action_updates", "import_action_updates", "export_budget", "import_budget", "budget_grid")
+REGISTER_IMPORTS = ("import_events", "import_people")
 
 
 # The page shown when an office opens: the Dashboard.
@@ -95,6 +97,7 @@ class MainWindow(QMainWindow):
         self.actions = ActionRegistry(self)
         self.actions.set_enabled(DATA_ACTIONS, False)
         self.actions.set_enabled(UPDATE_ACTIONS, False)
+        self.actions.set_enabled(REGISTER_IMPORTS, False)
 
         self._banner = QFrame(objectName="demoBanner")
         self._banner.setStyleSheet("#demoBanner { background: #fff4ce; border-bottom: 1px solid #d9b300; }")
@@ -169,6 +172,9 @@ class MainWindow(QMainWindow):
         self.actions.connect("export_budget", lambda: self.budget.export_workbook())
         self.actions.connect("import_budget", lambda: self.budget.import_lines())
         self.actions.connect("budget_grid", lambda: self.budget.show_grid())
+        self._register_imports: RegisterImportCommands | None = None
+        self.actions.connect("import_events", lambda: self.register_imports.import_events())
+        self.actions.connect("import_people", lambda: self.register_imports.import_people())
 
     @property
     def updates(self) -> ActionUpdateCommands:
@@ -190,6 +196,16 @@ class MainWindow(QMainWindow):
             self._budget = BudgetCommands(self)
             self._budget.sig_import_applied.connect(self._on_editor_record_saved)
         return self._budget
+
+    @property
+    def register_imports(self) -> RegisterImportCommands:
+        """The forum-event and people imports, built on first use like the budget commands."""
+        if self._register_imports is None:
+            from desktop.calendar.imports import RegisterImportCommands
+
+            self._register_imports = RegisterImportCommands(self)
+            self._register_imports.sig_import_applied.connect(self._on_editor_record_saved)
+        return self._register_imports
 
     # --- database ---------------------------------------------------------------------------------------
 
@@ -250,6 +266,7 @@ class MainWindow(QMainWindow):
         self.actions.set_enabled(("new_record", "prepare_next_meeting"), not db.readonly)
         self.actions.set_enabled(UPDATE_ACTIONS, True)
         self.actions.set_enabled(("import_action_updates", "import_budget"), not db.readonly)
+        self.actions.set_enabled(REGISTER_IMPORTS, not db.readonly)
         # The ambassador and managers open the app to the dashboard (issue 6); its charts follow its first frame.
         first = START_PAGE
         self._nav.setCurrentRow(first)

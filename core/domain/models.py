@@ -19,7 +19,7 @@ from core.domain.meetings import (
 from core.domain.organisations import Organisation, Person
 from core.domain.reference import CostCategory, Marking, Office, ReferenceItem
 from core.domain.resources import BudgetLine, BudgetMonth, BudgetRevision, StaffAllocation
-from core.domain.secondments import Secondment, SecondmentExtension
+from core.domain.secondments import ChecklistItem, ChecklistTemplate, Secondment, SecondmentExtension
 
 __all__ = [
     "Action",
@@ -30,6 +30,8 @@ __all__ = [
     "BudgetLine",
     "BudgetMonth",
     "BudgetRevision",
+    "ChecklistItem",
+    "ChecklistTemplate",
     "Commitment",
     "CostCategory",
     "Decision",

@@ -131,3 +131,45 @@ class SecondmentExtension(Versioned, Base):
     previous_end_date: Mapped[date] = mapped_column()
     new_end_date: Mapped[date] = mapped_column()
     reason: Mapped[str] = mapped_column(sa.String(4000), default="")
+
+
+class ChecklistPhase(LabelledEnum):
+    ONBOARDING = "ONBOARDING"
+    OFFBOARDING = "OFFBOARDING"
+
+
+class ChecklistTemplate(Versioned, Archivable, Base):
+    """An item the office wants on every secondment of a direction and type (blank: all of them), copied to a
+    secondment when it is recorded. Its due date falls `days_from_anchor` days after the start (on-boarding) or the
+    planned end (off-boarding); negative is before, blank means no due date."""
+
+    __tablename__ = "secondment_checklist_template"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phase: Mapped[ChecklistPhase] = mapped_column(enum_type(ChecklistPhase))
+    direction: Mapped[Direction | None] = mapped_column(enum_type(Direction))
+    secondment_type: Mapped[SecondmentType | None] = mapped_column(enum_type(SecondmentType))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    days_from_anchor: Mapped[int | None] = mapped_column()
+    source: Mapped[str] = mapped_column(sa.String(200), default="")
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+
+class ChecklistItem(Versioned, Base):
+    """One on- or off-boarding step of one secondment: ticked done with the date and who ticked it."""
+
+    __tablename__ = "secondment_checklist_item"
+    __table_args__ = (sa.UniqueConstraint("secondment_id", "template_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    secondment_id: Mapped[int] = fk("secondment.id", nullable=False, ondelete="CASCADE")
+    # Kept so that copying the templates again adds only what is missing; a deleted template leaves its copies.
+    template_id: Mapped[int | None] = fk("secondment_checklist_template.id", index=False)
+    phase: Mapped[ChecklistPhase] = mapped_column(enum_type(ChecklistPhase))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    days_from_anchor: Mapped[int | None] = mapped_column()
+    due_date: Mapped[date | None] = mapped_column(index=True)
+    done_on: Mapped[date | None] = mapped_column()
+    done_by: Mapped[str] = mapped_column(sa.String(200), default="")
+    note: Mapped[str] = mapped_column(sa.String(4000), default="")
+    sort_order: Mapped[int] = mapped_column(default=0)

@@ -4,7 +4,7 @@ Implementation sheet (one row per tag and record implementing it), styled and st
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -18,8 +18,8 @@ from core.domain.meetings import Action
 from core.domain.reference import Marking
 from core.io.errors import ExportError
 from core.io.table_export import write_tables_xlsx
-from core.reports.coverage import CoverageReport, TagCoverage, coverage
-from core.reports.lists import ColumnKind, ListColumn, ListContext
+from core.reports.coverage import CoverageItem, CoverageReport, TagCoverage, coverage
+from core.reports.lists import ColumnKind, ListColumn, ListContext, UnknownMarking, resolve_marking
 from core.services.office import load_settings
 
 __all__ = ["CoverageExportResult", "export_coverage"]
@@ -144,13 +144,57 @@ class CoverageExportResult:
         )
 
 
-def export_coverage(db: Database, fiscal_year: int, target: Path, *, as_at: date | None = None) -> CoverageExportResult:
-    """Write the coverage of `fiscal_year` to `target` (.xlsx) exactly; ExportError with a one-line message."""
+def _above(session: Session, report: CoverageReport, max_marking: str) -> CoverageReport:
+    """The report without the commitments and actions marked above `max_marking` (and what is listed only through
+    such a commitment); a tag left with nothing working shows as a gap, as it would to a reader of that marking."""
+    _, max_rank = resolve_marking(session, max_marking)
+    default = load_settings(session).default_marking
+    default_rank = session.scalar(sa.select(Marking.rank).where(Marking.label == default)) or 0
+    hidden: dict[str, set[int]] = {}
+    hidden_titles: set[str] = set()
+    for kind, model in (("commitment", Commitment), ("action", Action)):
+        title = Commitment.title if model is Commitment else Action.ref
+        rank = sa.func.coalesce(Marking.rank, default_rank)
+        rows = session.execute(
+            sa.select(model.id, title).outerjoin(Marking, model.marking_id == Marking.id).where(rank > max_rank)
+        ).all()
+        hidden[kind] = {row_id for row_id, _ in rows}
+        if kind == "commitment":
+            hidden_titles = {text for _, text in rows}
+
+    def keep(items: tuple[CoverageItem, ...]) -> tuple[CoverageItem, ...]:
+        return tuple(
+            i for i in items if i.row_id not in hidden.get(i.kind, set()) and (not i.via or i.via not in hidden_titles)
+        )
+
+    tags = tuple(
+        replace(
+            tag,
+            forums=keep(tag.forums),
+            actions=keep(tag.actions),
+            commitments=keep(tag.commitments),
+            budget_lines=keep(tag.budget_lines),
+        )
+        for tag in report.tags
+    )
+    return replace(report, tags=tags)
+
+
+def export_coverage(
+    db: Database, fiscal_year: int, target: Path, *, as_at: date | None = None, max_marking: str | None = None
+) -> CoverageExportResult:
+    """Write the coverage of `fiscal_year` to `target` (.xlsx) exactly; ExportError with a one-line message.
+    `max_marking` leaves out commitments and actions marked above it."""
     if target.suffix.lower() != ".xlsx":
         raise ExportError(f"Cannot export to {target.name}: the file name must end in .xlsx.", target)
     with db.read() as session:
         settings = load_settings(session)
         report: CoverageReport = coverage(session, fiscal_year)
+        if max_marking is not None:
+            try:
+                report = _above(session, report, max_marking)
+            except UnknownMarking as exc:
+                raise ExportError(f"Cannot export to {target.name}: {exc}", target) from exc
         marking = _highest_marking(session, report) or settings.default_marking
     write_tables_xlsx(
         target,

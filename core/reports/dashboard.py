@@ -29,6 +29,7 @@ from core.reports.list_filters import (
     commitment_overdue,
     secondment_end,
 )
+from core.reports.due_soon import SECONDMENT_ALERTS, alert_items
 from core.services.meetings import pack_deadline
 from core.services.office import load_settings
 
@@ -87,6 +88,10 @@ class Kpis:
     next_meeting_date: date | None
     pack_deadline: date | None
     working_days_to_pack: int | None
+    # Within the shortest window, from the due-soon panel's own queries: secondments with an alert besides their end
+    # (clearance, declaration, review, checklist) and forum-event briefings due.
+    secondments_with_alerts: int = 0
+    briefings_due: int = 0
 
     @property
     def spend_variance(self) -> Decimal:
@@ -220,6 +225,7 @@ def _kpis(session: Session, money: list[_ForumMoney], actions: _ActionCounts, as
         )
     ).one()
     overdue, at_risk = _commitment_risk(session, as_at, until)
+    alerts = alert_items(session, as_at=as_at, window_days=alert_days, kinds=(*SECONDMENT_ALERTS, "briefing"))
     meeting = next_scheduled_meeting(session, as_at)
     deadline = pack_deadline(meeting.meeting_date, meeting.pack_lead_days) if meeting is not None else None
     return Kpis(
@@ -236,6 +242,8 @@ def _kpis(session: Session, money: list[_ForumMoney], actions: _ActionCounts, as
         next_meeting_date=meeting.meeting_date if meeting is not None else None,
         pack_deadline=deadline,
         working_days_to_pack=working_days_between(as_at, deadline) if deadline is not None else None,
+        secondments_with_alerts=len({i.row_id for i in alerts if i.kind != "briefing"}),
+        briefings_due=sum(1 for i in alerts if i.kind == "briefing"),
     )
 
 

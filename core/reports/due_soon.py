@@ -16,12 +16,28 @@ from core.domain.commitments import Commitment, CommitmentStatus, Milestone
 from core.domain.forums import EventStatus, Forum, ForumEvent
 from core.domain.meetings import CARRIED_FORWARD, Action, EngagementGroup
 from core.domain.organisations import Organisation, Person
-from core.domain.secondments import ClearanceStatus, Secondment, SecondmentStatus, SecondmentType
+from core.domain.secondments import (
+    ChecklistItem,
+    ChecklistPhase,
+    ClearanceStatus,
+    Secondment,
+    SecondmentStatus,
+    SecondmentType,
+)
 from core.reports.lists import action_rag_case
 from core.services.office import load_settings
 from core.services.rag import DUE_SOON_DAYS, Rag, RagInput, rag
 
-__all__ = ["DUE_KINDS", "DueItem", "DueKind", "DueSoonReport", "due_soon"]
+__all__ = [
+    "DUE_KINDS",
+    "SECONDMENT_ALERTS",
+    "DueItem",
+    "DueKind",
+    "DueSoonReport",
+    "alert_items",
+    "due_soon",
+    "secondment_alerts",
+]
 
 DueKind = Literal[
     "action",
@@ -32,6 +48,7 @@ DueKind = Literal[
     "commitment_review",
     "briefing",
     "secondment_review",
+    "checklist_item",
 ]
 DUE_KINDS: tuple[DueKind, ...] = get_args(DueKind)
 
@@ -263,6 +280,23 @@ def _secondment_reviews(session: Session, as_at: date, until: date) -> Iterable[
         yield _item("secondment_review", "secondments", row, row.person, detail, as_at, _due_only(row))
 
 
+def _checklist_items(session: Session, as_at: date, until: date) -> Iterable[DueItem]:
+    """On- and off-boarding steps not yet ticked: on-boarding ones while the secondment is still to run or running,
+    off-boarding ones until ticked (a secondment that has ended still needs closing properly)."""
+    stmt = (
+        _secondment_select(ChecklistItem.due_date.label("due"), ChecklistItem.title, ChecklistItem.phase)
+        .join(ChecklistItem, ChecklistItem.secondment_id == Secondment.id)
+        .where(
+            ChecklistItem.done_on.is_(None),
+            ChecklistItem.due_date <= until,
+            sa.or_(ChecklistItem.phase == ChecklistPhase.OFFBOARDING, Secondment.status.in_(_LIVE_SECONDMENT)),
+        )
+    )
+    for row in session.execute(stmt):
+        detail = _text(row.phase, row.person, row.home)
+        yield _item("checklist_item", "secondments", row, row.title, detail, as_at, _due_only(row))
+
+
 _Source = Callable[[Session, date, date], Iterable[DueItem]]
 _SOURCES: tuple[_Source, ...] = (
     _actions,
@@ -273,6 +307,7 @@ _SOURCES: tuple[_Source, ...] = (
     _commitment_reviews,
     _briefings,
     _secondment_reviews,
+    _checklist_items,
 )
 _KIND_ORDER = {kind: i for i, kind in enumerate(DUE_KINDS)}
 
@@ -280,8 +315,8 @@ _KIND_ORDER = {kind: i for i, kind in enumerate(DUE_KINDS)}
 def due_soon(session: Session, *, as_at: date, window_days: int | None = None) -> DueSoonReport:
     """Everything overdue or due soon as at `as_at`: open actions overdue or due within 14 days, and within the
     alert window (default: the office's shortest, 30 days; both ends inclusive) secondment ends, clearance
-    expiries, industry loans starting without declarations, milestones, commitment reviews, briefings and
-    secondment reviews.
+    expiries, industry loans starting without declarations, milestones, commitment reviews, briefings,
+    secondment reviews and on/off-boarding checklist items.
     One indexed query per kind; archived rows are left out."""
     if window_days is None:
         window_days = load_settings(session).shortest_alert_days
@@ -291,3 +326,56 @@ def due_soon(session: Session, *, as_at: date, window_days: int | None = None) -
     items = [item for source in _SOURCES for item in source(session, as_at, until)]
     items.sort(key=lambda i: (i.due or date.max, _KIND_ORDER[i.kind], i.title.casefold(), i.row_id))
     return DueSoonReport(as_at=as_at, window_days=window_days, items=tuple(items))
+
+
+# The secondment alerts besides its end, which lists of secondments show in their own columns.
+SECONDMENT_ALERTS: tuple[DueKind, ...] = (
+    "clearance_expiry",
+    "missing_declaration",
+    "secondment_review",
+    "checklist_item",
+)
+
+
+def alert_items(session: Session, *, as_at: date, window_days: int, kinds: tuple[DueKind, ...]) -> tuple[DueItem, ...]:
+    """The report's items of `kinds` only, soonest first: one query per kind asked for, none for the others (the
+    dashboard and the pack need a few kinds, not the tens of thousands of overdue actions of a large office)."""
+    until = as_at + timedelta(days=window_days)
+    wanted = set(kinds)
+    items = [
+        item
+        for kind, source in zip(DUE_KINDS, _SOURCES, strict=True)
+        if kind in wanted
+        for item in source(session, as_at, until)
+    ]
+    items.sort(key=lambda i: (i.due or date.max, _KIND_ORDER[i.kind], i.title.casefold(), i.row_id))
+    return tuple(items)
+
+
+def _when(days: int, soon: str, late: str) -> str:
+    if days < 0:
+        return late.format(n=-days, s="s" if days != -1 else "")
+    return soon.format(n=days, s="s" if days != 1 else "") if days else soon.split(" in ")[0] + " today"
+
+
+def secondment_alerts(session: Session, *, as_at: date, window_days: int) -> dict[int, tuple[str, ...]]:
+    """Per secondment, the alerts of this report other than its end (which lists of secondments show already):
+    clearance expiry, missing declarations, the next review and checklist items due, as short phrases."""
+    phrases: dict[int, list[str]] = {}
+    checklist: dict[int, int] = {}
+    for item in alert_items(session, as_at=as_at, window_days=window_days, kinds=SECONDMENT_ALERTS):
+        if item.kind == "clearance_expiry":
+            text = _when(item.days, "Clearance expires in {n} day{s}", "Clearance expired {n} day{s} ago")
+        elif item.kind == "missing_declaration":
+            text = item.detail.split(" · ")[0]
+        elif item.kind == "secondment_review":
+            text = _when(item.days, "Review in {n} day{s}", "Review {n} day{s} overdue")
+        elif item.kind == "checklist_item":
+            checklist[item.row_id] = checklist.get(item.row_id, 0) + 1
+            continue
+        else:
+            continue
+        phrases.setdefault(item.row_id, []).append(text)
+    for row_id, count in checklist.items():
+        phrases.setdefault(row_id, []).append(f"{count} checklist item{'s' if count != 1 else ''} due")
+    return {row_id: tuple(texts) for row_id, texts in phrases.items()}

@@ -36,7 +36,7 @@ from core.domain.meetings import (
 from core.domain.organisations import Organisation, Person
 from core.domain.reference import CostCategory, Marking, ReferenceItem
 from core.domain.resources import BudgetLine, BudgetMonth, StaffAllocation, budget_line_tag
-from core.domain.secondments import Secondment
+from core.domain.secondments import ChecklistTemplate, Secondment
 from core.domain.text import name_key
 from core.reports.list_filters import ListFilter, filter_clause, next_open_milestone
 from core.services.commitments import commitment_rag_input
@@ -78,6 +78,7 @@ LIST_ENTITIES: tuple[str, ...] = (
     "secondments",
     "commitments",
     "audit",
+    "checklist_templates",
 )
 
 ColumnKind = Literal["text", "int", "date", "datetime", "money", "bool", "fte", "rag"]
@@ -765,6 +766,24 @@ def _build_specs() -> dict[str, ListSpec]:
             (("id", True),),
             # The changes hold old and new values of every field, secondment and clearance details included.
             personal_data=True,
+        ),
+        ListSpec(
+            "checklist_templates",
+            "Secondment checklist items",
+            ("checklist item", "checklist items"),
+            ChecklistTemplate.__table__,
+            ChecklistTemplate.id,
+            (
+                _text("phase", "Stage", ChecklistTemplate.phase),
+                _text("direction", "Direction (blank: all)", ChecklistTemplate.direction),
+                _text("type", "Type (blank: all)", ChecklistTemplate.secondment_type, 20),
+                _text("title", "Item", ChecklistTemplate.title, 50),
+                _col("days", "Due (days from start or end)", "int", ChecklistTemplate.days_from_anchor),
+                _text("source", "Source", ChecklistTemplate.source, 24),
+                _col("sort_order", "Order", "int", ChecklistTemplate.sort_order),
+            ),
+            (("phase", False), ("sort_order", False)),
+            archived=ChecklistTemplate.archived,
         ),
     )
     return {spec.entity: spec for spec in specs}

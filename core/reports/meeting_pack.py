@@ -30,6 +30,7 @@ from core.domain.organisations import Organisation, Person
 from core.domain.reference import Marking
 from core.domain.secondments import Secondment, SecondmentStatus
 from core.reports.budget import BudgetByForum, budget_by_forum
+from core.reports.due_soon import secondment_alerts
 from core.reports.lists import UnknownMarking, resolve_marking
 from core.reports.meetings import AttendanceMatrix, attendance_matrix
 from core.services.office import OfficeSettings, load_settings
@@ -784,6 +785,8 @@ class _Builder:
             )
             .order_by(end, Person.full_name)
         ).all()
+        # Clearances, declarations, reviews and checklist items: the due-soon panel's alerts, over the same window.
+        others = secondment_alerts(self.session, as_at=self.as_at, window_days=self.settings.longest_alert_days)
         rows = []
         for secondment, name in found:
             ends = secondment.actual_end_date or secondment.planned_end_date
@@ -794,6 +797,7 @@ class _Builder:
                 alert = _in_days("Ends", (ends - self.as_at).days)
             elif ends < self.as_at:
                 alert = "Past its end date"
+            alert = "; ".join(part for part in (alert, *others.get(secondment.id, ())) if part)
             rows.append(
                 (
                     self.default_rank,

@@ -151,6 +151,17 @@ def _commitment_rules(session: Session, values: Mapping[str, Any], row_id: int |
     return commitment_db_problems(session, values, row_id)
 
 
+def _secondment_created(session: Session, secondment: Base) -> None:
+    # Imported when called, as for the rules above.
+    from core.services.checklists import copy_checklist
+
+    assert isinstance(secondment, Secondment)
+    copy_checklist(session, secondment.id)
+
+
+# What a new record brings with it, in the same transaction (a secondment: the office's checklist items).
+AFTER_CREATE: dict[type[Base], Callable[[Session, Base], None]] = {Secondment: _secondment_created}
+
 DB_CHECKS: dict[type[Base], list[DbCheck]] = {
     Action: [_owner_agency_is_member],
     Meeting: [_one_meeting_a_quarter, _confirmed_minutes_locked],
@@ -291,6 +302,9 @@ def create_record(session: Session, model: type[M], values: Mapping[str, Any]) -
     obj = model(**full)
     session.add(obj)
     session.flush()
+    after = AFTER_CREATE.get(model)
+    if after is not None:
+        after(session, obj)
     return obj
 
 

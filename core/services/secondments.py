@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from core.domain.secondments import Secondment, SecondmentExtension, SecondmentStatus
+from core.services.checklists import move_offboarding_due_dates
 from core.services.validation import ValidationError, transition_problem, validate_values
 
 __all__ = [
@@ -152,4 +153,5 @@ def extend_secondment(
     )
     session.add(extension)
     session.flush()
+    move_offboarding_due_dates(session, secondment_id, new_end_date)
     return extension

@@ -13,11 +13,12 @@ import sqlalchemy as sa
 from core.domain.audit import append_batch_entry
 from core.domain.base import Base, Money, utcnow
 from core.domain.forums import Forum, forum_tag
-from core.domain.models import CostCategory, Marking, Office, Organisation, ReferenceItem
+from core.domain.models import ChecklistTemplate, CostCategory, Marking, Office, Organisation, ReferenceItem
 from core.domain.organisations import OrgType
 from core.domain.reference import ReferenceKind
 from core.domain.text import name_key
 from core.services import seed_data
+from core.services.checklists import default_template_rows
 from core.services.seed_data import FORUMS, ForumSeed
 from core.services.validation import ValidationError, validate_values
 
@@ -171,6 +172,7 @@ class ReferenceIds:
     categories: dict[str, int] = field(default_factory=dict)
     agencies: dict[str, int] = field(default_factory=dict)
     forums: dict[str, int] = field(default_factory=dict)
+    checklist_templates: list[int] = field(default_factory=list)  # in the order of checklists.DEFAULT_TEMPLATES
 
     def item(self, kind: ReferenceKind, code: str) -> int:
         return self.items[(kind, code)]
@@ -248,6 +250,9 @@ def add_reference_data(writer: BulkWriter, *, at: datetime) -> ReferenceIds:
             ),
         )
     ids.forums = add_forums(writer, ids, FORUMS, at=at)
+    for row in default_template_rows():
+        ids.checklist_templates.append(row_id := writer.new_id(ChecklistTemplate))
+        writer.add(ChecklistTemplate, {"id": row_id, **row})
     return ids
 
 

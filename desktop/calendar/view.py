@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.calendar.month import MonthView
+from desktop.editing.fields import DateField
 from desktop.exports import ICS_FILTER, ExportFlow
 from desktop.lists.register import RegisterView
 
@@ -19,11 +21,19 @@ if TYPE_CHECKING:
 
 
 class CalendarExportFlow(ExportFlow):
-    """The current and next fiscal year's forum events and group meetings to an .ics file."""
+    """Forum events and group meetings to an .ics file: this and next fiscal year, or the dates chosen."""
 
-    def __init__(self, *args: Any, skip_tbc: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        skip_tbc: bool = False,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._skip_tbc = skip_tbc
+        self._range = (date_from, date_to)
 
     FORMATS: ClassVar[dict[str, str]] = {ICS_FILTER: ".ics"}
 
@@ -31,13 +41,22 @@ class CalendarExportFlow(ExportFlow):
         return self.tr("Forward calendar")
 
     def job(self, target: Path) -> JobFn:
-        db, as_at, skip_tbc = self._db, self._as_at, self._skip_tbc
+        db, as_at, skip_tbc, (date_from, date_to) = self._db, self._as_at, self._skip_tbc, self._range
 
         def export(progress: ProgressSink, cancel: CancelToken) -> Any:
             # Runs on a pool thread: the queries and the file stay off the GUI thread.
             from core.io.ics import export_calendar
 
-            return export_calendar(db, target, as_at=as_at, skip_tbc=skip_tbc, progress=progress, cancel=cancel)
+            return export_calendar(
+                db,
+                target,
+                as_at=as_at,
+                date_from=date_from,
+                date_to=date_to,
+                skip_tbc=skip_tbc,
+                progress=progress,
+                cancel=cancel,
+            )
 
         return export
 
@@ -53,14 +72,29 @@ class CalendarPage(RegisterView):
             self.tr("Forum events and group meetings of this and next fiscal year, for Outlook or any calendar program")
         )
         self.skip_tbc = QCheckBox(self.tr("Leave out events whose dates are still to be confirmed"))
+        # Blank (None ticked) means the default: from the start of this fiscal year to the end of the next.
+        self.date_from, self.date_to = DateField(optional=True), DateField(optional=True)
+        for field, name in ((self.date_from, self.tr("Export from")), (self.date_to, self.tr("Export to"))):
+            field.set_field_value(None)
+            field.set_accessible_name(name)
+            field.sig_value_changed.connect(self._on_range_changed)
+        self.range_message = QLabel()
+        self.range_message.setStyleSheet("color: #b00020;")
+        self.range_message.hide()
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 6, 6, 0)
         bar.addWidget(self.export_button)
+        for caption, field in ((self.tr("From"), self.date_from), (self.tr("To"), self.date_to)):
+            label = QLabel(caption)
+            label.setBuddy(field.focus_widgets()[0])
+            bar.addWidget(label)
+            bar.addWidget(field)
         bar.addWidget(self.skip_tbc)
         bar.addStretch(1)
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.insertLayout(0, bar)
+        layout.insertWidget(1, self.range_message)
         self.month = MonthView(db)
         self.month.sig_record_opened.connect(self.sig_record_opened)
         self.add_tab(self.month, self.tr("Month"))
@@ -79,13 +113,37 @@ class CalendarPage(RegisterView):
             self.month.reload()
 
     def export_calendar(self, runner: JobRunner, settings: AppSettings, **injected: Any) -> CalendarExportFlow | None:
-        """Ask where, then write the .ics in the background; None if the user cancelled the file dialog."""
-        flow = CalendarExportFlow(self, self._db, runner, settings, skip_tbc=self.skip_tbc.isChecked(), **injected)
+        """Ask where, then write the .ics in the background; None if the user cancelled the file dialog or the
+        dates chosen are the wrong way round (said next to them)."""
+        date_from, date_to = self.date_from.field_value(), self.date_to.field_value()
+        if not self._range_ok():
+            self.date_to.setFocus()
+            return None
+        flow = CalendarExportFlow(
+            self,
+            self._db,
+            runner,
+            settings,
+            skip_tbc=self.skip_tbc.isChecked(),
+            date_from=date_from,
+            date_to=date_to,
+            **injected,
+        )
         if not flow.start():
             flow.deleteLater()
             return None
         self.flow = flow
         return flow
+
+    def _range_ok(self) -> bool:
+        date_from, date_to = self.date_from.field_value(), self.date_to.field_value()
+        wrong = date_from is not None and date_to is not None and date_to < date_from
+        self.range_message.setText(self.tr("The last day must be on or after the first day.") if wrong else "")
+        self.range_message.setVisible(wrong)
+        return not wrong
+
+    def _on_range_changed(self) -> None:
+        self._range_ok()
 
     def _on_export_button_clicked(self) -> None:
         from desktop.jobs import JobRunner

@@ -254,11 +254,14 @@ class DashboardView(QWidget):
             self.tr("of {0} planned to date").format(money(k.planned_to_date)),
         )
         self.tiles["actions"].show_figure(
-            self.tr("Actions: {0} open").format(k.open_actions), self.tr("{0} overdue").format(k.overdue_actions)
+            self.tr("Actions: {0} open").format(k.open_actions),
+            self.tr("{0} overdue · {1} briefings due").format(k.overdue_actions, k.briefings_due),
         )
         self.tiles["secondments"].show_figure(
             self.tr("Secondments: {0} active").format(k.active_secondments),
-            self.tr("{0} ending within {1} days").format(k.secondments_ending_soon, k.alert_days),
+            self.tr("{0} ending within {1} days · {2} with other alerts").format(
+                k.secondments_ending_soon, k.alert_days, k.secondments_with_alerts
+            ),
         )
         self.tiles["commitments"].show_figure(
             self.tr("Commitments: {0} overdue").format(k.commitments_overdue),

@@ -43,6 +43,8 @@ from core.domain.reference import ReferenceItem, ReferenceKind
 from core.domain.resources import BudgetLine, FundingType, StaffAllocation
 from core.domain.secondments import (
     AgreementType,
+    ChecklistPhase,
+    ChecklistTemplate,
     ClearanceLevel,
     ClearanceStatus,
     CoiStatus,
@@ -488,6 +490,31 @@ EDITORS: dict[str, EditorSpec] = {
         {"kind": ReferenceKind.TAG, "sort_order": 0},
         title_key="label",
     ),
+    "checklist_templates": EditorSpec(
+        ChecklistTemplate,
+        QT_TRANSLATE_NOOP("RecordEditorDialog", "Checklist item"),
+        (
+            _enum("phase", QT_TRANSLATE_NOOP("FieldSpec", "Stage"), ChecklistPhase),
+            _enum("direction", QT_TRANSLATE_NOOP("FieldSpec", "Direction (blank: all)"), Direction, required=False),
+            _enum(
+                "secondment_type", QT_TRANSLATE_NOOP("FieldSpec", "Type (blank: all)"), SecondmentType, required=False
+            ),
+            _f("title", QT_TRANSLATE_NOOP("FieldSpec", "Item"), required=True),
+            _f(
+                "days_from_anchor",
+                QT_TRANSLATE_NOOP("FieldSpec", "Due (days from start or end)"),
+                "int",
+                help=QT_TRANSLATE_NOOP(
+                    "FieldSpec",
+                    "Days after the start (on-boarding) or the planned end (off-boarding); negative: before",
+                ),
+            ),
+            _f("source", QT_TRANSLATE_NOOP("FieldSpec", "Source")),
+            _f("sort_order", QT_TRANSLATE_NOOP("FieldSpec", "Sort order"), "int"),
+        ),
+        {"phase": ChecklistPhase.ONBOARDING, "days_from_anchor": 0, "sort_order": 0},
+        title_key="title",
+    ),
 }
 
 
@@ -495,6 +522,7 @@ EDITORS: dict[str, EditorSpec] = {
 EDITOR_CLASSES = {
     "secondments": "desktop.secondments.editor:SecondmentEditorDialog",
     "commitments": "desktop.commitments.editor:CommitmentEditorDialog",
+    "events": "desktop.calendar.editor:EventEditorDialog",
 }
 
 

@@ -26,6 +26,7 @@ TAB_TITLES = {
     "secondments": QT_TRANSLATE_NOOP("RegisterView", "Secondments"),
     "commitments": QT_TRANSLATE_NOOP("RegisterView", "Commitments"),
     "audit": QT_TRANSLATE_NOOP("RegisterView", "Audit trail"),
+    "checklist_templates": QT_TRANSLATE_NOOP("RegisterView", "Checklist items"),
 }
 
 

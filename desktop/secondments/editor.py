@@ -1,4 +1,4 @@
-"""The secondment editor: the register's form, plus Extend… and the history of extensions."""
+"""The secondment editor: the register's form, plus Extend…, the history of extensions and the checklist."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from core.services.validation import ValidationError
 from desktop.editing.fields import DateField, TextAreaField, with_message_line
 from desktop.editing.links import LinkedSetsEditorDialog
 from desktop.editing.tables import fill_rows, read_only_table
+from desktop.secondments.checklist import ChecklistPanel
 
 if TYPE_CHECKING:
     from core.db.engine import Database
@@ -148,6 +149,20 @@ class SecondmentEditorDialog(LinkedSetsEditorDialog):
         self.add_link_tab(SECONDMENT_FORUMS, self.tr("Forums assigned"), 1)
         self._extensions_tab = self.tabs.indexOf(tab)
         self._load_extensions()
+        # A new secondment gets the office's items when first saved, so the tab exists only for a saved one.
+        self.checklist: ChecklistPanel | None = None
+        if self._snapshot is not None:
+            self.checklist = ChecklistPanel(db, self._snapshot.row_id)
+            self.checklist.sig_checklist_changed.connect(self._update_checklist_title)
+            self.tabs.addTab(self.checklist, self.tr("Checklist"))
+            self._update_checklist_title()
+
+    def _update_checklist_title(self) -> None:
+        panel = self.checklist
+        if panel is not None:
+            self.tabs.setTabText(
+                self.tabs.indexOf(panel), self.tr("Checklist ({0}/{1})").format(panel.done_count, len(panel.rows))
+            )
 
     def _button_row(self) -> QHBoxLayout | None:
         layout = self.layout()
@@ -218,5 +233,7 @@ class SecondmentEditorDialog(LinkedSetsEditorDialog):
     def _on_extend_dialog_accepted(self) -> None:
         assert self._snapshot is not None
         self._reload()
+        if self.checklist is not None:  # off-boarding items now fall due by the new end date
+            self.checklist.load()
         self.show_message(self.tr("Extended; the new end date and the reason are in the Extensions tab."), error=False)
         self.sig_record_saved.emit("secondment", self._snapshot.row_id)

@@ -43,7 +43,10 @@ def test_tiles_and_charts_on_the_demo_office(qtbot: QtBot, demo_db: Database) ->
     dash = view.dashboard
     assert dash is not None and view.status.text() == "2025–26 as at 2025-08-15"
     k = dash.kpis
-    assert view.tiles["actions"].text() == f"Actions: {k.open_actions} open\n{k.overdue_actions} overdue"
+    assert view.tiles["actions"].text() == (
+        f"Actions: {k.open_actions} open\n{k.overdue_actions} overdue · {k.briefings_due} briefings due"
+    )
+    assert view.tiles["secondments"].text().endswith(f"· {k.secondments_with_alerts} with other alerts")
     assert k.overdue_actions > 0
     spend = view.tiles["spend"].text()
     assert format_money(k.spend_to_date, currency=dash.currency) in spend and "planned to date" in spend
@@ -59,7 +62,7 @@ def test_tiles_and_charts_on_the_demo_office(qtbot: QtBot, demo_db: Database) ->
 def test_an_empty_office_renders_without_warnings(qtbot: QtBot, empty_db: Database) -> None:
     view = _dashboard(qtbot, empty_db)
     assert view.tiles["meeting"].text() == "No meeting scheduled\nPlan the next one"
-    assert view.tiles["actions"].text() == "Actions: 0 open\n0 overdue"
+    assert view.tiles["actions"].text() == "Actions: 0 open\n0 overdue · 0 briefings due"
     from desktop.dashboard.charts import BudgetByForumChart, CumulativeSpendChart
 
     assert view.chart(BudgetByForumChart).table_model.rowCount() == 0

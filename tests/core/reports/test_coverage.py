@@ -213,3 +213,38 @@ def test_user_text_stays_text_in_the_workbook(db: Database, office: dict[str, An
 def test_coverage_export_needs_an_xlsx_name(db: Database, tmp_path: Path) -> None:
     with pytest.raises(ExportError, match=r"must end in \.xlsx"):
         export_coverage(db, FY, tmp_path / "coverage.csv")
+
+
+def test_the_cli_exports_coverage_leaving_out_what_is_marked_above_the_limit(
+    db: Database, office: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from core.cli import run
+    from core.domain.reference import Marking
+
+    with db.write() as s:
+        sensitive = s.scalar(sa.select(Marking.id).where(Marking.label == "OFFICIAL: Sensitive"))
+        mou = s.get(Commitment, office["mou"])
+        assert mou is not None
+        mou.marking_id = sensitive
+    db_path = str(db.path)
+    db.close()
+    full, limited = tmp_path / "full.xlsx", tmp_path / "official.xlsx"
+    assert run(["--db", db_path, "export", "coverage", "--fy", "2024-25", "-o", str(full)]) == 0
+    assert "(marking OFFICIAL: Sensitive)" in capsys.readouterr().out
+    args = ["--db", db_path, "export", "coverage", "--fy", "FY2025", "-o", str(limited), "--max-marking", "official"]
+    assert run(args) == 0
+    assert "(marking OFFICIAL)" in capsys.readouterr().out
+
+    def norm_rows(path: Path) -> dict[str, Any]:
+        sheet = load_workbook(path)["Coverage"]
+        return {row[1]: row for row in sheet.iter_rows(values_only=True) if str(row[1]).startswith("NORM-")}
+
+    assert norm_rows(full)["NORM-C"][9] is None
+    limited_rows = norm_rows(limited)
+    assert limited_rows["NORM-C"][9] == "Gap"  # to an OFFICIAL reader nothing implements it
+    texts = [str(c) for row in load_workbook(limited)["Implementation"].iter_rows(values_only=True) for c in row]
+    assert not any("Home State–Partner MOU" in text for text in texts)
+    assert run(["--db", db_path, "export", "coverage", "--fy", "20x5", "-o", str(full)]) == 2
+    assert run(["--db", db_path, "export", "coverage", "--fy", "2025", "-o", str(full), "--max-marking", "SECRET"]) == 1
+    err = capsys.readouterr().err
+    assert "Unknown marking 'SECRET'" in err and err.count("\n") == 2  # one line for each refusal

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -406,3 +406,32 @@ def test_marking_ceiling_leaves_out_what_is_above_it_and_says_how_much(office: P
         s.execute(sa.update(Meeting).where(Meeting.id == office.meetings[3]).values(marking_id=office.sensitive))
     with pytest.raises(PackError, match="is marked OFFICIAL: Sensitive, above OFFICIAL"):
         pack_of(office, max_marking="OFFICIAL")
+
+
+def test_secondment_alerts_of_the_due_soon_panel_reach_the_pack_over_the_longest_window(office: PackOffice) -> None:
+    from core.domain.secondments import ClearanceStatus
+    from core.services.checklists import copy_checklist
+
+    with office.db.write() as s:
+        robin = s.scalars(
+            sa.select(Secondment).join(Person, Person.id == Secondment.person_id).where(Person.full_name == "Robin Law")
+        ).one()
+        robin.clearance_status = ClearanceStatus.GRANTED
+        robin.clearance_expiry = AS_AT + timedelta(days=90)  # the last day of the longest alert window
+        robin.next_review_date = AS_AT - timedelta(days=1)
+        sam = s.scalars(
+            sa.select(Secondment.id)
+            .join(Person, Person.id == Secondment.person_id)
+            .where(Person.full_name == "Sam Deputy")
+        ).one()
+        assert copy_checklist(s, sam) == 5  # three on-boarding items (due at the start), two off-boarding (a year on)
+    alerts = {x.person: x.alert for x in pack_of(office).secondments}
+    assert alerts == {
+        "Robin Law": "Ends in 77 days; Review 1 day overdue; Clearance expires in 90 days",  # soonest first
+        "Sam Deputy": "Starts in 17 days; 3 checklist items due",
+    }
+    with office.db.write() as s:
+        row = s.get(Secondment, robin.id)
+        assert row is not None
+        row.clearance_expiry = AS_AT + timedelta(days=91)
+    assert "Clearance" not in {x.person: x.alert for x in pack_of(office).secondments}["Robin Law"]

@@ -72,6 +72,7 @@ def test_reference_data_counts_per_table(seeded: tuple[Database, dict[str, int]]
         "reference_item": 76,
         "forum": 32,
         "forum_tag": sum(len(seed_data.issue_area_codes(f)) for f in seed_data.FORUMS),
+        "secondment_checklist_template": 12,
     }
     with db.read() as session:
         kinds = Counter(session.scalars(sa.select(ReferenceItem.kind)))
