@@ -41,3 +41,7 @@ class DatabaseBusy(DatabaseError):
 
 class ReadOnlyDatabase(DatabaseError):
     pass
+
+
+class DatabaseUnreachable(DatabaseError):
+    """The office database server could not be reached or refused the login."""
