@@ -2,6 +2,7 @@
 
     python dev.py start    set up, build the demo office if needed, open the application on it
     python dev.py check    set up, then ruff, mypy, import-linter, pytest with coverage, and a packaging check
+    python dev.py postgres start a throw-away PostgreSQL on loopback for the tests and print its URL (Ctrl+C stops it)
 
 Only the standard library is used here: this script runs before anything is installed.
 """
@@ -9,20 +10,25 @@ Only the standard library is used here: this script runs before anything is inst
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tarfile
 import tempfile
 import time
 import venv
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 MIN_PYTHON = (3, 11)
+# The URL of a PostgreSQL database the tests may fill and empty; tests/core/conftest.py reads it.
+PG_URL_VARIABLE = "CYBERDESK_TEST_PG_URL"
 
 
 def venv_bin(env_dir: Path, name: str) -> Path:
@@ -98,10 +104,17 @@ def demo_database_path(python: Path) -> Path:
 
 
 def check(args: argparse.Namespace) -> None:
-    python = ensure_venv("test")
+    python = ensure_venv("test,postgres")
+    with test_postgres() as pg_url:
+        run_checks(args, python, pg_url)
+
+
+def run_checks(args: argparse.Namespace, python: Path, pg_url: str | None) -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     if os.environ.get("CI"):
         env["HYPOTHESIS_PROFILE"] = "ci"
+    if pg_url:
+        env[PG_URL_VARIABLE] = pg_url
     tools = VENV / ("Scripts" if os.name == "nt" else "bin")
     run([python, "-m", "ruff", "check", "."], cwd=ROOT)
     run([python, "-m", "ruff", "format", "--check", "."], cwd=ROOT)
@@ -170,6 +183,103 @@ def frozen_app_check(fresh_python: Path, wheel: Path, tmp: Path) -> None:
     )
 
 
+def _is_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _pg_bin_dir() -> Path | None:
+    """Where initdb and pg_ctl are: on PATH, or Debian's versioned folder (not on PATH there)."""
+    found = shutil.which("initdb")
+    if found:
+        # Resolved: Debian links initdb onto PATH but not createdb's siblings.
+        return Path(found).resolve().parent
+    debian = Path("/usr/lib/postgresql")
+    versions = sorted(debian.glob("*/bin/initdb"), key=lambda p: int(p.parts[-3])) if debian.is_dir() else []
+    return versions[-1].parent if versions else None
+
+
+def _install_postgres() -> None:
+    """The distribution's PostgreSQL, where this is a root shell on a Debian-like system (a fresh CI machine)."""
+    if os.name != "posix" or os.geteuid() != 0 or shutil.which("apt-get") is None:
+        return
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    print("PostgreSQL is not installed: installing it from the distribution's packages ...", flush=True)
+    run(["apt-get", "update", "-q"], env=env)
+    run(["apt-get", "install", "-y", "-q", "--no-install-recommends", "postgresql"], env=env)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def test_postgres() -> Iterator[str | None]:
+    """The URL of a throw-away PostgreSQL database for the tests, or None (tests then say why they skip).
+
+    An URL already in CYBERDESK_TEST_PG_URL is used as it is. Otherwise a cluster is made in a temporary folder and
+    served on a free loopback port for as long as the block runs. initdb and the server refuse to run as root: as
+    root they run as the `postgres` user the package creates. In CI (CI=true) having no server is an error."""
+    if os.environ.get(PG_URL_VARIABLE):
+        yield os.environ[PG_URL_VARIABLE]
+        return
+    bin_dir = _pg_bin_dir()
+    if bin_dir is None:
+        _install_postgres()
+        bin_dir = _pg_bin_dir()
+    if bin_dir is None:
+        reason = "PostgreSQL is not installed (no initdb found) and could not be installed here"
+        if _is_ci():
+            sys.exit(f"CI needs PostgreSQL for the shared-office tests: {reason}.")
+        print(f"Note: {reason}; the PostgreSQL tests will be skipped.", flush=True)
+        yield None
+        return
+    as_root = os.name == "posix" and os.geteuid() == 0
+    prefix: list[str] = ["runuser", "-u", "postgres", "--"] if as_root else []
+    folder = Path(tempfile.mkdtemp(prefix="cyberdesk-pg-"))
+    data = folder / "data"
+    if as_root:
+        shutil.chown(folder, "postgres")
+    port = _free_port()
+    started = False
+    try:
+        quiet = {"stdout": subprocess.DEVNULL}
+        run(
+            [*prefix, bin_dir / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"],
+            **quiet,
+        )
+        # Throw-away data: no fsync, and the socket in our own folder (the system's may not be writable).
+        options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+        run(
+            [*prefix, bin_dir / "pg_ctl", "-D", data, "-l", folder / "server.log", "-o", options, "-w", "start"],
+            **quiet,
+        )
+        started = True
+        run([*prefix, bin_dir / "createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "cyberdesk_test"])
+        url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/cyberdesk_test"
+        print(f"PostgreSQL for the tests: {url}", flush=True)
+        yield url
+    finally:
+        if started:
+            subprocess.run(
+                [*prefix, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                check=False,
+                stdout=subprocess.DEVNULL,
+            )
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def postgres(_: argparse.Namespace) -> None:
+    with test_postgres() as url:
+        if url is None:
+            sys.exit("No PostgreSQL available.")
+        print(f"export {PG_URL_VARIABLE}={url}\nRunning until Ctrl+C.", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            while True:
+                time.sleep(3600)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -178,6 +288,7 @@ def main() -> None:
     p_check.add_argument("--skip-packaging", action="store_true", help="skip the wheel build and install")
     p_check.add_argument("pytest_args", nargs="*", help="extra arguments passed to pytest")
     p_check.set_defaults(func=check)
+    sub.add_parser("postgres", help="serve a throw-away PostgreSQL for the tests").set_defaults(func=postgres)
     args = parser.parse_args()
     args.func(args)
 

@@ -24,6 +24,7 @@ MENUS = ("&File", "&Edit", "&View", "&Help")
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("new_office", "&New office…", "&File", QKeySequence.StandardKey.New, tip="Create a new, empty office"),
     ActionSpec("open_office", "&Open…", "&File", QKeySequence.StandardKey.Open, tip="Open an office database"),
+    ActionSpec("connect_office", "&Connect to office database…", "&File", tip="Open a shared office on a server"),
     ActionSpec("backup", "&Back up now", "&File", tip="Back up the database beside it"),
     ActionSpec("restore_backup", "&Restore from backup…", "&File", tip="Replace the office with one of its backups"),
     ActionSpec("export_list", "&Export this list…", "&File", "Ctrl+E", toolbar=True, tip="Export to Excel or CSV"),

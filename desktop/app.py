@@ -56,7 +56,9 @@ def run_gui(argv: list[str]) -> int:
     window = MainWindow(settings)
     settings.restore_window(window)
     window.show()
-    target = Path(args.db).expanduser() if args.db else None
+    target: Path | str | None = None
+    if args.db:  # a server URL stays a string; Path() would fold its "//"
+        target = args.db if "://" in args.db else Path(args.db).expanduser()
     after_first_frame(window, lambda: open_initial_database(window, target))
     if os.environ.get("CYBERDESK_BENCH_EXIT"):
         _report_bench_marks(app, window)
@@ -132,7 +134,7 @@ def _report_bench_marks(app: QApplication, window: QWidget) -> None:
     window.sig_database_opened.connect(on_opened)  # type: ignore[attr-defined]
 
 
-def open_initial_database(window: object, target: Path | None) -> None:
+def open_initial_database(window: object, target: Path | str | None) -> None:
     """--db opens that file directly; otherwise the last or default office, or the first-run choice."""
     from core.db.paths import default_database_path, demo_database_path
     from desktop.main_window import MainWindow

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from desktop.calendar.imports import RegisterImportCommands
     from desktop.due_soon import DueSoonPanel
     from desktop.lists.register import RegisterView
+    from desktop.live_refresh import LiveRefresh
     from desktop.resources.budget_commands import BudgetCommands
 
 # (navigation label, the lists shown there); an empty tuple is a page still to be built.
@@ -163,6 +164,8 @@ class MainWindow(QMainWindow):
         self.actions.connect("backup", self.files.back_up_now)
         self.actions.connect("open_office", self.files.choose_and_open)
         self.actions.connect("new_office", self.files.create_new_office)
+        self.actions.connect("connect_office", self.show_connect_dialog)
+        self.live_refresh: LiveRefresh | None = None
         self.start_real_office.clicked.connect(self.files.create_new_office)
         self._updates: ActionUpdateCommands | None = None
         self.actions.connect("export_action_updates", lambda: self.updates.export_for_agency())
@@ -209,12 +212,18 @@ class MainWindow(QMainWindow):
 
     # --- database ---------------------------------------------------------------------------------------
 
-    def open_database(self, path: Path | None) -> bool:
+    def open_database(self, path: Path | str | None) -> bool:
         from core.db.engine import open_database
         from core.db.errors import DatabaseError, ReadOnlyLocation
         from core.db.lock import DatabaseLocked
         from core.db.paths import default_database_path
+        from desktop.connect_dialog import connect_in_background, is_server_url
 
+        if path is not None and is_server_url(path):
+            if not self.guard_unsaved_edits():
+                return False
+            connect_in_background(self, str(path))  # a server may take seconds to answer, or never
+            return True
         target = path or default_database_path()
         if not self.guard_unsaved_edits():
             return False
@@ -274,7 +283,18 @@ class MainWindow(QMainWindow):
         if db.path is not None:
             self.settings.add_recent_database(db.path)
             self.settings.last_database = db.path
+        else:  # a shared office: other clients save too, and what is open follows them
+            from desktop.live_refresh import LiveRefresh
+
+            self.live_refresh = LiveRefresh(db, self.jobs, self)
+            self.live_refresh.sig_changed.connect(lambda: self._on_editor_record_saved("", 0))
+            self.live_refresh.start()
         self.sig_database_opened.emit(db.name)
+
+    def show_connect_dialog(self) -> QWidget:
+        from desktop.connect_dialog import show_connect_dialog
+
+        return show_connect_dialog(self)
 
     def _after_first_list(self, db: Database, panel: DueSoonPanel) -> None:
         if self.db is not db:
@@ -326,6 +346,10 @@ class MainWindow(QMainWindow):
         self.location_banner.setVisible(False)
 
     def _close_database(self) -> None:
+        if self.live_refresh is not None:
+            self.live_refresh.stop()
+            self.live_refresh.deleteLater()
+            self.live_refresh = None
         for page in self._pages.values():
             index = self._stack.indexOf(page)
             placeholder = QWidget()

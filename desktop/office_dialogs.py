@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,22 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December")  # fmt: skip
 
 
+def add_field_rows(form: QFormLayout, rows: Iterable[tuple[str, str, QWidget]]) -> dict[str, QLabel]:
+    """A form row per (key, translated label, widget) with a hidden message line under the widget; the labels by key."""
+    messages: dict[str, QLabel] = {}
+    for key, label, widget in rows:
+        widget.setAccessibleName(label)
+        message = QLabel(styleSheet="color: #b00020;")
+        message.setObjectName(f"{key}Message")
+        message.setVisible(False)
+        messages[key] = message
+        column = QVBoxLayout()
+        column.addWidget(widget)
+        column.addWidget(message)
+        form.addRow(label, column)
+    return messages
+
+
 class NewOfficeDialog(QDialog):
     """Name, currency and fiscal-year start of a new office; validated by the same core rule as `init`."""
 
@@ -52,21 +69,15 @@ class NewOfficeDialog(QDialog):
         path_row = QHBoxLayout()
         path_row.addWidget(self.path, 1)
         path_row.addWidget(browse)
-        self.messages: dict[str, QLabel] = {}
         form = QFormLayout()
-        for key, label, widget in (
-            ("name", "Office name", self.name),
-            ("currency", "Currency (ISO code)", self.currency),
-            ("fy_start_month", "Fiscal year starts in", self.fy_start),
-        ):
-            widget.setAccessibleName(self.tr(label))
-            message = QLabel(styleSheet="color: #b00020;")
-            message.setVisible(False)
-            self.messages[key] = message
-            column = QVBoxLayout()
-            column.addWidget(widget)
-            column.addWidget(message)
-            form.addRow(self.tr(label), column)
+        self.messages = add_field_rows(
+            form,
+            (
+                ("name", self.tr("Office name"), self.name),
+                ("currency", self.tr("Currency (ISO code)"), self.currency),
+                ("fy_start_month", self.tr("Fiscal year starts in"), self.fy_start),
+            ),
+        )
         form.addRow(self.tr("Database file"), path_row)
         note = QLabel(self.tr("Currency and fiscal-year start can change only until the first budget line exists."))
         note.setWordWrap(True)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.db import backup as backups
 from core.db import paths
+from core.db import postgres as pg
 from core.db import sqlite as sqlite_db
 from core.db.errors import (
     CorruptDatabase,
@@ -24,6 +25,7 @@ from core.db.errors import (
     DatabaseError,
     DatabaseMissing,
     DatabaseUnavailable,
+    DatabaseUnreachable,
     EmptyDatabase,
     MigrationFailed,
     NewerSchema,
@@ -35,6 +37,8 @@ from core.db.lock import DatabaseLock
 from core.db.migrate import current_revisions, head_revision, known_revisions, upgrade_to_head
 from core.db.text_index import reconcile_text_index
 from core.domain.audit import audit_flush
+from core.domain.audit import AuditEntry, audit_flush, current_actor
+from core.domain.models import Base
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +59,8 @@ class Database:
     backup_taken: Path | None = None
     integrity_pending: bool = False
     """Opened before its pages were checked (open_database(defer_integrity_check=True)): see check_integrity()."""
+    login: str | None = None
+    """The server login (PostgreSQL current_user); None for a file. The audit trail records it beside the actor."""
     _write_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _integrity_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _damage: CorruptDatabase | None = field(default=None, repr=False)
@@ -66,6 +72,10 @@ class Database:
         self._read_factory = sessionmaker(bind=self.engine, expire_on_commit=False, autoflush=False)
         write_engine = self.engine.execution_options(**{sqlite_db.WRITE_OPTION: True})
         self._write_factory = sessionmaker(bind=write_engine, expire_on_commit=False)
+        if not self.is_sqlite:
+            # What BEGIN IMMEDIATE is on SQLite: one writer at a time across every client, so the audit chain is
+            # appended in order and every read inside a write sees the latest committed rows.
+            event.listen(self._write_factory, "after_begin", _take_write_lock)
         event.listen(self._write_factory, "after_flush", audit_flush)
         self._identity = paths.file_identity(self.path) if self.path is not None else None
 
@@ -82,6 +92,20 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
+
+    def recorded_actor(self, actor: str | None) -> str | None:
+        """Who the audit trail names when the caller names no one: on a file, the OS user (audit_flush's default);
+        on a server, the login too, as the OS name alone says little across an office's machines."""
+        if actor or self.login is None:
+            return actor
+        person = current_actor()
+        return person if person == self.login else f"{person} ({self.login})"
+
+    def change_counter(self) -> int:
+        """A number that grows with every committed change by any client (the newest audit entry's id): cheap
+        enough to poll every second, so an open list can refresh when someone else saved."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(AuditEntry.id), 0))).scalar_one())
 
     @property
     def damaged(self) -> bool:
@@ -121,6 +145,7 @@ class Database:
         self._check_reachable()
         with self._write_lock:
             session = self._write_factory()
+            actor = self.recorded_actor(actor)
             if actor:
                 session.info["actor"] = actor
             session.info.update(info)
@@ -161,7 +186,13 @@ class Database:
             self._write_lock,
             self.engine.execution_options(**{sqlite_db.WRITE_OPTION: True}).begin() as conn,
         ):
+            if self.is_sqlite:
+                yield conn
+                return
+            pg.advisory_xact_lock(conn, pg.WRITE_LOCK)
             yield conn
+            # Bulk writers choose ids themselves; the sequences must not hand the same ids out again.
+            pg.reset_sequences(conn, Base.metadata.sorted_tables)
 
     def backup(self, reason: str = "manual", dest: Path | None = None) -> Path:
         if self.path is None:
@@ -210,18 +241,48 @@ def open_database(
     return _open_sqlite(path, create, readonly, migrate, take_lock, defer_integrity_check)
 
 
+def _take_write_lock(session: Session, transaction: Any, connection: sa.Connection) -> None:
+    pg.advisory_xact_lock(connection, pg.WRITE_LOCK)
+
+
 def _open_server(url: str, *, readonly: bool, migrate: bool) -> Database:
-    engine = sa.create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
-    with engine.connect() as conn:
-        found = current_revisions(conn)
-    _refuse_unknown(found, engine.url.render_as_string(hide_password=True))
-    if migrate and not readonly and found != {head_revision()}:
+    engine = pg.create_server_engine(url)
+    name = engine.url.render_as_string(hide_password=True)
+    try:
         try:
-            with engine.begin() as conn:
+            with engine.connect() as conn:
+                found = current_revisions(conn)
+                login = pg.current_login(conn)
+        except sa.exc.OperationalError as exc:
+            raise DatabaseUnreachable(pg.unreachable_message(engine.url, exc)) from exc
+        _refuse_unknown(found, name)
+        if found != {head_revision()}:
+            if readonly:
+                raise ReadOnlyDatabase(f"{name} needs updating to this version; open it for writing once.")
+            if not migrate:
+                raise DatabaseError(f"{name} needs updating to this version of Cyber Affairs Desk.")
+            _migrate_server(engine, name)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Database(engine=engine, path=None, readonly=readonly, login=login)
+
+
+def _migrate_server(engine: Engine, name: str) -> None:
+    """Under the migration lock, so that of two clients starting together one migrates and the other then finds
+    the database up to date; in one transaction (PostgreSQL's DDL is transactional), so a failure changes nothing.
+    Back up a server database with pg_dump before installing a new version: this does not take a copy."""
+    try:
+        with engine.begin() as conn:
+            pg.advisory_xact_lock(conn, pg.MIGRATION_LOCK)
+            found = current_revisions(conn)
+            _refuse_unknown(found, name)
+            if found != {head_revision()}:
                 upgrade_to_head(conn)
-        except Exception as exc:
-            raise MigrationFailed(f"Updating the database failed and was rolled back: {exc}") from exc
-    return Database(engine=engine, path=None, readonly=readonly)
+    except DatabaseError:
+        raise
+    except Exception as exc:
+        raise MigrationFailed(f"Updating {name} failed and was rolled back: {exc}") from exc
 
 
 def _refuse_unknown(found: frozenset[str], name: str) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from core.db import postgres as pg
 from core.db import sqlite as sqlite_db
 from core.db.engine import is_url
 from core.db.errors import DatabaseMissing, EmptyDatabase, NewerSchema, NotAnOfficeDatabase
@@ -39,7 +40,7 @@ def check_database(value: str | Path) -> HealthReport:
     """Read-only from start to end: a check never changes the file it checks."""
     text = str(value)
     if is_url(text) and not text.startswith("sqlite"):
-        engine = sa.create_engine(text, pool_pre_ping=True)
+        engine = pg.create_server_engine(text)
         integrity = "not applicable (server database)"
         name = engine.url.render_as_string(hide_password=True)
     else:

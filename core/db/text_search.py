@@ -11,8 +11,11 @@ Reports ask two things here and never name a dialect themselves:
 On SQLite the index is an FTS5 table with the trigram tokenizer (SQLite 3.34 or newer) kept in step with its table by
 triggers (migration 0003_text_search). It is `detail=none`, without positions: a fifth of the size of a full index
 and ten times quicker to build, which is all a pre-filter needs. A text of n characters is looked up as the rows
-holding all its trigrams; texts shorter than three characters have no trigram and are left to LIKE. Other databases
-get no narrowing (None): PostgreSQL's pg_trgm GIN index on the same columns is the seam for later.
+holding all its trigrams; texts shorter than three characters have no trigram and are left to LIKE.
+
+On PostgreSQL the same migration makes a pg_trgm GIN index per column where the extension can be created; the
+planner uses it for the callers' own ILIKE '%text%', so no narrowing condition is needed there (None). Without the
+extension ILIKE reads every row, which is what SQLite does without FTS5.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ __all__ = [
     "contains_matcher",
     "escape_like",
     "is_text_index_table",
+    "pg_trigram_index_names",
     "text_index_name",
     "text_index_narrowing",
 ]
@@ -59,6 +63,11 @@ _GRAM_STEP = 3
 
 def text_index_name(table: str) -> str:
     return table + _INDEX_SUFFIX
+
+
+def pg_trigram_index_names() -> frozenset[str]:
+    """The PostgreSQL trigram indexes of migration 0003: GIN indexes the models do not declare."""
+    return frozenset(f"ix_{table}_{column}_trgm" for table, columns in TEXT_INDEXES.items() for column in columns)
 
 
 def is_text_index_table(name: str) -> bool:

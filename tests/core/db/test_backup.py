@@ -31,6 +31,7 @@ def count_orgs(path: Path) -> int:
         conn.close()
 
 
+@pytest.mark.sqlite_only
 def test_backup_during_concurrent_writes_is_consistent(schema_db: Database, tmp_path: Path) -> None:
     assert schema_db.path is not None
     stop = threading.Event()
@@ -83,6 +84,7 @@ def test_rotation_keeps_recent_daily_weekly_monthly() -> None:
     assert min(kept_times) >= now - timedelta(days=12 * 31)
 
 
+@pytest.mark.sqlite_only
 def test_take_backup_rotates_the_folder(schema_db: Database, tmp_path: Path) -> None:
     assert schema_db.path is not None
     folder = tmp_path / "rot"
@@ -94,6 +96,7 @@ def test_take_backup_rotates_the_folder(schema_db: Database, tmp_path: Path) -> 
     assert names[0].taken_at == start + timedelta(days=39)
 
 
+@pytest.mark.sqlite_only
 def test_copy_into_replaces_contents_of_a_live_wal_database(schema_db: Database, tmp_path: Path) -> None:
     assert schema_db.path is not None
     with schema_db.write() as session:

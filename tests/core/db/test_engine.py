@@ -65,6 +65,7 @@ def test_text_file_refused_and_unchanged(tmp_path: Path) -> None:
     assert not (tmp_path / "notes.cyberdesk.lock").exists()
 
 
+@pytest.mark.sqlite_only
 def test_truncated_database_refused_and_unchanged(schema_db: Database, tmp_path: Path) -> None:
     add_org(schema_db, "Agency")
     source = schema_db.path
@@ -79,6 +80,7 @@ def test_truncated_database_refused_and_unchanged(schema_db: Database, tmp_path:
     assert digest(broken) == before
 
 
+@pytest.mark.sqlite_only
 def test_scribbled_page_is_reported_as_damaged(schema_db: Database, tmp_path: Path) -> None:
     for i in range(300):
         add_org(schema_db, f"Agency {i}")
@@ -100,6 +102,7 @@ def test_scribbled_page_is_reported_as_damaged(schema_db: Database, tmp_path: Pa
     assert digest(damaged) == before
 
 
+@pytest.mark.sqlite_only
 def test_newer_schema_refused_with_bytes_unchanged(schema_db: Database) -> None:
     path = schema_db.path
     assert path is not None
@@ -131,6 +134,7 @@ def test_foreign_sqlite_and_empty_files_refused(tmp_path: Path) -> None:
     assert empty.stat().st_size == 0
 
 
+@pytest.mark.sqlite_only
 def test_pragmas_and_foreign_keys_enforced(schema_db: Database) -> None:
     with schema_db.read() as session:
         conn = session.connection()
@@ -147,6 +151,7 @@ def test_pragmas_and_foreign_keys_enforced(schema_db: Database) -> None:
         )
 
 
+@pytest.mark.sqlite_only
 def test_second_writer_refused_while_first_holds_the_lock(schema_db: Database) -> None:
     assert schema_db.path is not None
     with pytest.raises(DatabaseLocked) as info:
@@ -157,6 +162,7 @@ def test_second_writer_refused_while_first_holds_the_lock(schema_db: Database) -
         reader.write().__enter__()
 
 
+@pytest.mark.sqlite_only
 def test_busy_database_gives_a_friendly_error_and_keeps_data(schema_db: Database) -> None:
     add_org(schema_db, "Before")
     assert schema_db.path is not None
@@ -234,6 +240,7 @@ def test_sqlite_url_is_accepted(tmp_path: Path) -> None:
         assert add_org(db, "Agency") == 1
 
 
+@pytest.mark.sqlite_only
 def test_read_only_database_refuses_every_write_path(schema_db: Database, tmp_path: Path) -> None:
     assert schema_db.path is not None
     reader = open_database(schema_db.path, readonly=True)
@@ -247,6 +254,7 @@ def test_read_only_database_refuses_every_write_path(schema_db: Database, tmp_pa
         reader.close()
 
 
+@pytest.mark.sqlite_only
 def test_older_schema_without_migrate_is_refused(schema_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     from core.db import engine as engine_module
     from core.db.errors import DatabaseError
@@ -283,6 +291,7 @@ def wal_office_with_orgs(schema_db: Database, count: int) -> Path:
     return path
 
 
+@pytest.mark.sqlite_only
 def test_deferred_check_finds_damage_after_opening_and_refuses_writes(schema_db: Database, tmp_path: Path) -> None:
     source = wal_office_with_orgs(schema_db, 300)
     damaged = tmp_path / "damaged.cyberdesk"
@@ -303,6 +312,7 @@ def test_deferred_check_finds_damage_after_opening_and_refuses_writes(schema_db:
     assert digest(damaged) == before
 
 
+@pytest.mark.sqlite_only
 def test_a_write_before_the_deferred_check_runs_it_first(schema_db: Database) -> None:
     path = wal_office_with_orgs(schema_db, 3)
     with open_database(path, defer_integrity_check=True) as db:
@@ -311,6 +321,7 @@ def test_a_write_before_the_deferred_check_runs_it_first(schema_db: Database) ->
         assert not db.integrity_pending and not db.damaged
 
 
+@pytest.mark.sqlite_only
 def test_deferred_check_is_not_deferred_when_opening_would_write(schema_db: Database, tmp_path: Path) -> None:
     # Not yet in WAL mode: opening switches it, so the pages are checked before that write, as without deferral.
     source = wal_office_with_orgs(schema_db, 300)
@@ -327,6 +338,7 @@ def test_deferred_check_is_not_deferred_when_opening_would_write(schema_db: Data
         assert not db.integrity_pending
 
 
+@pytest.mark.sqlite_only
 def test_deferred_check_still_refuses_newer_schema_and_foreign_files(schema_db: Database, tmp_path: Path) -> None:
     path = wal_office_with_orgs(schema_db, 1)
     conn = sqlite3.connect(path)

@@ -90,6 +90,7 @@ def test_the_demo_office_is_indexed_and_the_index_follows_every_change(tmp_path:
             integrity_check(conn)
 
 
+@pytest.mark.sqlite_only
 def test_the_migration_drops_the_index_and_builds_it_again(schema_db: Database) -> None:
     with schema_db.write() as session:
         conn = session.connection()

@@ -27,7 +27,7 @@ def _has_trigram_fts5() -> bool:
     """SQLite 3.34+ built with FTS5 (every Python since 3.11 on Windows and macOS; some Linux systems lack it)."""
     bind = op.get_bind()
     if bind.dialect.name != "sqlite":
-        return False  # PostgreSQL: pg_trgm, a later step
+        return False  # other databases: no index; PostgreSQL has its own branch
     try:
         bind.execute(sa.text("CREATE VIRTUAL TABLE temp._trigram_probe USING fts5(t, tokenize='trigram')"))
     except sa.exc.OperationalError:
@@ -36,7 +36,31 @@ def _has_trigram_fts5() -> bool:
     return True
 
 
+def _pg_trigram_index_name(table: str, column: str) -> str:
+    return f"ix_{table}_{column}_trgm"
+
+
+def _upgrade_postgresql() -> None:
+    """PostgreSQL: GIN trigram indexes that its planner uses for ILIKE '%text%' by itself, where the pg_trgm
+    extension can be created (it needs the right on the database, or an administrator who created it already).
+    Without it searching reads every row, as SQLite does without FTS5."""
+    bind = op.get_bind()
+    try:
+        with bind.begin_nested():
+            bind.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+    except sa.exc.DBAPIError:
+        return
+    for table, columns in INDEXES.items():
+        for column in columns:
+            op.execute(
+                f"CREATE INDEX {_pg_trigram_index_name(table, column)} ON {table} USING gin ({column} gin_trgm_ops)"
+            )
+
+
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        _upgrade_postgresql()
+        return
     if not _has_trigram_fts5():
         return
     for table, columns in INDEXES.items():
@@ -67,6 +91,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for table, columns in INDEXES.items():
+            for column in columns:
+                op.execute(f"DROP INDEX IF EXISTS {_pg_trigram_index_name(table, column)}")
+        return
     if op.get_bind().dialect.name != "sqlite":
         return
     for table in INDEXES:
