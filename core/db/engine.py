@@ -36,7 +36,6 @@ from core.db.errors import (
 from core.db.lock import DatabaseLock
 from core.db.migrate import current_revisions, head_revision, known_revisions, upgrade_to_head
 from core.db.text_index import reconcile_text_index
-from core.domain.audit import audit_flush
 from core.domain.audit import AuditEntry, audit_flush, current_actor
 from core.domain.models import Base
 

@@ -49,5 +49,7 @@ class ReadOnlyLocation(ReadOnlyDatabase):
 
 class DatabaseUnavailable(DatabaseError):
     """The file vanished or became unreachable while open (a network drive or USB disk gone)."""
+
+
 class DatabaseUnreachable(DatabaseError):
     """The office database server could not be reached or refused the login."""

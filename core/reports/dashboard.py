@@ -20,6 +20,7 @@ from core.domain.organisations import Organisation, Person
 from core.domain.resources import BudgetLine, BudgetMonth, StaffAllocation
 from core.domain.secondments import Secondment, SecondmentExtension, SecondmentStatus
 from core.reports.budget import NO_FORUM
+from core.reports.due_soon import SECONDMENT_ALERTS, alert_items
 from core.reports.list_filters import (
     CLOSED_COMMITMENT,
     LIVE_SECONDMENT,
@@ -29,7 +30,6 @@ from core.reports.list_filters import (
     commitment_overdue,
     secondment_end,
 )
-from core.reports.due_soon import SECONDMENT_ALERTS, alert_items
 from core.services.meetings import pack_deadline
 from core.services.office import load_settings
 
