@@ -183,6 +183,9 @@ class RestoreBackupDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.restore_button = self.buttons.addButton(self.tr("Restore…"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.restore_button.setEnabled(False)
+        # A backup written elsewhere (`cyberdesk backup -o FILE`, a copy on a USB stick) is added to the list.
+        self.other_button = self.buttons.addButton(self.tr("Other file…"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.other_button.clicked.connect(self._on_other_button_clicked)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -215,6 +218,7 @@ class RestoreBackupDialog(QDialog):
         first_good = next((row for row, b in enumerate(self.backups) if b.verified), None)
         if first_good is not None:
             self.table.selectRow(first_good)
+        self._on_selection_changed()  # the rows changed under a selection that may not have
 
     def chosen(self) -> CheckedBackup | None:
         rows = {index.row() for index in self.table.selectionModel().selectedRows()}
@@ -225,3 +229,18 @@ class RestoreBackupDialog(QDialog):
 
     def _on_selection_changed(self) -> None:
         self.restore_button.setEnabled(self.chosen() is not None)
+
+    def _on_other_button_clicked(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Restore from a backup file"), "", self.tr("Offices and backups (*.cyberdesk);;All files (*)")
+        )
+        if chosen:
+            self.add_backup_file(Path(chosen))
+
+    def add_backup_file(self, path: Path) -> None:
+        """Check `path` as a backup (a page check: small files only are expected here) and list it first."""
+        from core.db.recovery import check_backup_file
+
+        self.set_backups([check_backup_file(path), *self.backups])
+        self.table.selectRow(0)
+        self._on_selection_changed()

@@ -81,6 +81,15 @@ def latest_verified_backup(db_path: Path) -> CheckedBackup | None:
     return None
 
 
+def check_backup_file(path: Path) -> CheckedBackup:
+    """Any file offered as a backup (one written elsewhere with `backup -o`), checked like those beside the office."""
+    try:
+        taken = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    except OSError:
+        taken = datetime.now(UTC)
+    return _checked(backups.BackupFile(path, taken, "chosen file"))
+
+
 def _checked(found: backups.BackupFile) -> CheckedBackup:
     try:
         size = found.path.stat().st_size

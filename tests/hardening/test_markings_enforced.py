@@ -142,3 +142,28 @@ def test_the_editor_says_so_next_to_the_marking(qtbot: QtBot, db: Database, edit
     )
     with db.read() as session:
         assert session.get_one(ForumEvent, event_id).notes == ""
+
+
+def test_the_settings_dialog_refuses_a_lower_ceiling_next_to_it_with_the_count(
+    qtbot: QtBot, db: Database, tmp_path: Path
+) -> None:
+    from desktop.settings import AppSettings
+    from desktop.settings_dialog import SettingsDialog
+
+    official, protected = marking(db, "OFFICIAL"), marking(db, "PROTECTED")
+    with db.write() as session:
+        set_default_and_ceiling(session, load_settings(session).version, official, protected)
+    for i in range(3):
+        new_event(db, f"Protected {i}", protected)
+    dialog = SettingsDialog(db, AppSettings(tmp_path / "settings.ini"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.max_picker.setCurrentIndex(dialog.max_picker.findText(SENSITIVE))
+    with qtbot.assertNotEmitted(dialog.sig_settings_saved):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.message_for("max_marking_id") == (
+        "3 records are marked above “OFFICIAL: Sensitive”; lower their markings first."
+    )
+    with db.read() as session:
+        assert load_settings(session).max_marking == "PROTECTED"

@@ -21,6 +21,15 @@ from tests.core.db.test_engine import scribble
 from tests.hardening.test_recovery import digest
 
 
+def open_office_names(window: MainWindow) -> set[str]:
+    """The organisations of the office open in the window (after a restore: the restored one's)."""
+    from core.domain.organisations import Organisation
+
+    assert window.db is not None
+    with window.db.read() as session:
+        return set(session.scalars(Organisation.__table__.select().with_only_columns(Organisation.name)))
+
+
 @pytest.fixture
 def answers_yes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     asked: list[str] = []
@@ -111,11 +120,7 @@ def test_file_restore_lists_backups_with_date_size_and_verified_and_restores_the
     assert dialog.restore_button.isEnabled()
     dialog.restore_button.click()
 
-    assert window.db is not None
-    with window.db.read() as session:
-        from core.domain.organisations import Organisation
-
-        names = set(session.scalars(Organisation.__table__.select().with_only_columns(Organisation.name)))
+    names = open_office_names(window)
     assert "After the backups" not in names and "Agency 1" in names
     # The office that was replaced was sound, so it was backed up first, with the new row in it.
     assert any(b.reason == "before-restore" for b in list_backups(backup_dir_for(office)))
@@ -132,3 +137,37 @@ def test_the_start_up_backup_is_taken_after_the_first_paint(qtbot: QtBot, window
     assert window.open_database(office)
     qtbot.wait(200)
     assert sum(b.reason == DAILY_REASON for b in list_backups(backup_dir_for(office))) == 1
+
+
+def test_a_backup_written_elsewhere_can_be_chosen_and_a_bad_one_cannot(
+    window: MainWindow, office: Path, tmp_path: Path, answers_yes: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from core.db.backup import backup_to
+
+    elsewhere = backup_to(office, tmp_path / "usb" / "office-copy.cyberdesk")
+    notes = tmp_path / "usb" / "notes.cyberdesk"
+    notes.write_text("not a backup\n" * 30, encoding="utf-8")
+    assert window.open_database(office)
+    with window.db.write() as session:  # type: ignore[union-attr]
+        from core.domain.organisations import Organisation, OrgType
+
+        session.add(Organisation(name="After the copy", name_key="after the copy", org_type=OrgType.AGENCY))
+    window.actions["restore_backup"].trigger()
+    dialog = window.files.restore_dialog
+    assert dialog is not None
+
+    picked = iter([str(notes), str(elsewhere)])
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (next(picked), ""))
+    dialog.other_button.click()
+    assert dialog.table.item(0, 3).text() == "no" and not dialog.restore_button.isEnabled()
+    assert "not a Cyber Affairs Desk backup" in dialog.table.item(0, 3).toolTip()
+    dialog.other_button.click()
+    assert dialog.table.item(0, 1).text() == "chosen file" and dialog.table.item(0, 3).text() == "yes"
+    assert dialog.restore_button.isEnabled()
+    dialog.restore_button.click()
+
+    names = open_office_names(window)
+    assert "After the copy" not in names and "Agency 299" in names
+    assert elsewhere.exists()  # the chosen file is read, never moved
