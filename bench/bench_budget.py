@@ -7,6 +7,12 @@ Side by side, each in a fresh process so that its peak memory is its own, altern
   formula with its stored value, the chart.
 Target (issue 5): export time within 1.3x the baseline's, peak memory under 200 MB. The benchmark database is
 built with bench/make_bench_dbs.py when bench/out/budget-100k.cyberdesk is missing.
+
+With --what import, the same side by side for budget import of a 100,000-row workbook (written once, untimed):
+- baseline: openpyxl's read-only mode reading every cell of the file (values only), nothing else;
+- import: `run_import` as `cyberdesk import budget FILE` runs it into a copy of the demo office: pre-check, read,
+  validate, the backup before writing, and the commit of 100,000 lines and their 1.2 million months.
+Target (issue 5): import within 1.5x the baseline.
 """
 
 from __future__ import annotations
@@ -109,7 +115,65 @@ def _export(db_path: Path, target: Path) -> float:
     return time.perf_counter() - started
 
 
+IMPORT_ROWS = 100_000
+IMPORT_TARGET = 1.5
+
+
+def _write_import_file(path: Path, rows: int) -> None:
+    """A colleague's workbook of `rows` new lines for the demo office's 2025-26, in write-only mode."""
+    from openpyxl import Workbook
+
+    forums = ["IGF", "IETF", "GFCE", ""]
+    categories = ["Travel", "Secondment costs", "Other operating costs", "Training and education"]
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Budget lines")
+    ws.append(["Reference", "Fiscal year", "Forum", "Category", "Description", "Revised", "Actual", "Notes"])
+    for i in range(rows):
+        ws.append(
+            [
+                f"BENCH-{i:06d}",
+                "2025-26",
+                forums[i % 4],
+                categories[i % 4],
+                f"Bench line {i}",
+                1000 + i % 5000,
+                (i % 700) + 0.5,
+                "" if i % 3 else "note",
+            ]
+        )
+    wb.save(path)
+
+
+def _read_baseline(_db: Path, source: Path) -> float:
+    from openpyxl import load_workbook
+
+    started = time.perf_counter()
+    wb = load_workbook(source, read_only=True, data_only=True)
+    count = sum(1 for _ in wb["Budget lines"].iter_rows(values_only=True))
+    wb.close()
+    assert count == IMPORT_ROWS + 1
+    return time.perf_counter() - started
+
+
+def _import(office: Path, source: Path) -> float:
+    from core.db.engine import open_database
+    from core.io.imports.budget import BudgetImporter
+    from core.io.imports.pipeline import run_import
+
+    started = time.perf_counter()
+    with open_database(office) as db:
+        result = run_import(db, source, BudgetImporter(), dry_run=False)
+    elapsed = time.perf_counter() - started
+    assert result.plan.summary == {"added": IMPORT_ROWS, "updated": 0}, result.summary()
+    return elapsed
+
+
 def _child(kind: str, db_path: Path, target: Path) -> None:
+    if kind in ("read", "import"):
+        seconds = (_read_baseline if kind == "read" else _import)(db_path, target)
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "bytes": target.stat().st_size}))
+        return
     seconds = (_baseline if kind == "baseline" else _export)(db_path, target)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "bytes": target.stat().st_size}))
@@ -129,11 +193,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--db", type=Path, default=DB)
-    parser.add_argument("--child", choices=["baseline", "export"])
+    parser.add_argument("--child", choices=["baseline", "export", "read", "import"])
     parser.add_argument("--target", type=Path)
+    parser.add_argument("--what", choices=["export", "import"], default="export")
     args = parser.parse_args()
     if args.child:
         _child(args.child, args.db, args.target)
+        return
+    if args.what == "import":
+        _main_import(args.runs)
         return
     if not args.db.exists():
         print(f"Building {args.db} (bench/make_bench_dbs.py) ...", flush=True)
@@ -158,6 +226,33 @@ def main() -> None:
     print(f"{'export budget':<14}{export:>9.2f} {peak:>8.0f}")
     verdict = "ok" if ratio <= TARGET_RATIO and peak < TARGET_MB else "OVER"
     print(f"ratio {ratio:.2f} (target {TARGET_RATIO}), peak {peak:.0f} MB (target {TARGET_MB}): {verdict}")
+
+
+def _main_import(runs: int) -> None:
+    from core.db.backup import backup_to
+    from core.db.engine import open_database
+    from core.demo import build_demo
+
+    results: dict[str, list[dict[str, float]]] = {"read": [], "import": []}
+    with tempfile.TemporaryDirectory() as folder:
+        source, office = Path(folder) / "budget-import.xlsx", Path(folder) / "demo.cyberdesk"
+        _write_import_file(source, IMPORT_ROWS)
+        with open_database(office, create=True) as db:
+            build_demo(db, as_at=AS_AT)
+        for run in range(runs):
+            copy = Path(folder) / f"office{run}.cyberdesk"
+            backup_to(office, copy)
+            for kind, db_path in (("read", office), ("import", copy)):
+                result = _run(kind, db_path, source)
+                results[kind].append(result)
+                print(
+                    f"run {run + 1} {kind:<8} {result['seconds']:7.2f} s  peak {result['peak_mb']:6.0f} MB", flush=True
+                )
+    read = statistics.median(r["seconds"] for r in results["read"])
+    imported = statistics.median(r["seconds"] for r in results["import"])
+    ratio = imported / read
+    print(f"openpyxl read-only read {read:.2f} s, import budget {imported:.2f} s (median of {runs})")
+    print(f"ratio {ratio:.2f} (target {IMPORT_TARGET}): {'ok' if ratio <= IMPORT_TARGET else 'OVER'}")
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ from core.domain.audit import (
     encode_changes,
 )
 from core.domain.base import utcnow
-from core.domain.fiscal import FiscalYearError
+from core.domain.fiscal import FiscalCalendar, FiscalYearError
 from core.domain.forums import Forum
 from core.domain.money import MoneyError, from_cents, parse_money, to_cents
 from core.domain.reference import CostCategory
@@ -40,7 +40,7 @@ from core.domain.resources import BudgetLine, BudgetMeasure, BudgetMonth, Budget
 from core.domain.text import name_key
 from core.io.imports.errors import ImportRejected
 from core.io.imports.pipeline import FieldChange, ImportPlan, RowChange, SourceFile
-from core.io.imports.reader import ColumnSpec, Problem, SheetSpec, SourceRow, WorkbookRead
+from core.io.imports.reader import ColumnSpec, Problem, SheetSpec, SourceRow, Table, WorkbookRead
 from core.reports.budget import MONTHS, NO_FORUM
 from core.services.office import load_settings
 from core.services.validation import ValidationError, validate_values
@@ -159,6 +159,18 @@ class _Lookups:
             self.existing[(fy, ref)] = _Existing(line_id, version, int(cents or 0))
 
 
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    problems: tuple[tuple[str, str], ...]  # (column key, message)
+    ref: str
+    fy: int
+    forum_text: str
+    category_text: str
+    cents: dict[str, int]
+    revised_months: list[int] | None
+    values: dict[str, Any]  # the line's own fields (the forum and category are resolved per plan)
+
+
 class BudgetImporter:
     """Budget lines from xlsx or csv: new references are added, known ones (same fiscal year) updated."""
 
@@ -167,6 +179,11 @@ class BudgetImporter:
     metadata_sheet: str | None = None
     accepts_csv = True
 
+    def __init__(self) -> None:
+        # The rows as parsed for the dry run, kept for the re-plan inside the write transaction: the file is the
+        # same, only the database may have moved on, so only the lookups are done again.
+        self._parsed: tuple[Table, FiscalCalendar, dict[int, _Parsed]] | None = None
+
     def plan(self, session: Session, read: WorkbookRead, source: SourceFile, today: date) -> ImportPlan:
         table = read.tables[BUDGET_IMPORT_SHEET]
         lookups = _Lookups(session)
@@ -174,11 +191,11 @@ class BudgetImporter:
         bad_rows = {p.row for p in table.problems}
         changes: list[RowChange] = []
         seen: dict[tuple[int, str], int] = {}
-        letters = table.columns
+        parsed = self._parse_rows(table, lookups)
         for row in table.rows:
             if row.number in bad_rows:
                 continue
-            outcome = self._plan_row(row, table.sheet, letters, lookups, seen)
+            outcome = self._plan_row(row.number, parsed[row.number], table, lookups, seen)
             if isinstance(outcome, RowChange):
                 changes.append(outcome)
             else:
@@ -195,18 +212,74 @@ class BudgetImporter:
             summary={"added": added, "updated": len(changes) - added},
         )
 
+    def _parse_rows(self, table: Table, lookups: _Lookups) -> dict[int, _Parsed]:
+        cached = self._parsed
+        if cached is not None and cached[0] is table and cached[1] == lookups.calendar:
+            return cached[2]
+        bad_rows = {p.row for p in table.problems}
+        parsed = {
+            row.number: self._parse_row(row, table.columns, lookups) for row in table.rows if row.number not in bad_rows
+        }
+        self._parsed = (table, lookups.calendar, parsed)
+        return parsed
+
     def _plan_row(
-        self,
-        row: SourceRow,
-        sheet: str,
-        letters: Mapping[str, str],
-        lookups: _Lookups,
-        seen: dict[tuple[int, str], int],
+        self, number: int, parsed: _Parsed, table: Table, lookups: _Lookups, seen: dict[tuple[int, str], int]
     ) -> RowChange | list[Problem]:
-        problems: list[Problem] = []
+        problems = [
+            Problem(table.sheet, number, table.columns.get(key, ""), message) for key, message in parsed.problems
+        ]
 
         def problem(key: str, message: str) -> None:
-            problems.append(Problem(sheet, row.number, letters.get(key, ""), message))
+            problems.append(Problem(table.sheet, number, table.columns.get(key, ""), message))
+
+        forum_text, category_text = parsed.forum_text, parsed.category_text
+        forum_id = lookups.forums.get(name_key(forum_text)) if forum_text else None
+        if forum_text and name_key(forum_text) not in lookups.forums:
+            problem("forum", f"No forum is called {forum_text!r}; use its acronym, its full name or leave it blank.")
+        category_id = lookups.categories.get(name_key(category_text)) if category_text else None
+        if category_id is None:
+            problem("category", f"Choose a cost category (its label or code), not {category_text!r}.")
+        ref, fy = parsed.ref, parsed.fy
+        line_key = (fy, ref)
+        if ref and fy and line_key in seen:
+            also = seen[line_key]
+            problem("ref", f"The reference {ref!r} is used twice for {lookups.calendar.label(fy)} (also row {also}).")
+        seen.setdefault(line_key, number)
+        if problems:
+            return problems
+        existing = lookups.existing.get(line_key)
+        revised = parsed.cents["revised"]
+        fields = [
+            FieldChange(
+                "Revised", "" if existing is None else str(from_cents(existing.revised)), str(from_cents(revised))
+            )
+        ]
+        return RowChange(
+            sheet=table.sheet,
+            row=number,
+            ref=ref,
+            title=parsed.values["description"],
+            fields=tuple(fields),
+            table="budget_line",
+            record_id=existing.line_id if existing else 0,
+            version=existing.version if existing else 0,
+            values={
+                **parsed.values,
+                "forum_id": forum_id,
+                "category_id": category_id,
+                "cents": parsed.cents,
+                "revised_months": parsed.revised_months,
+                "old_revised": existing.revised if existing else None,
+            },
+        )
+
+    def _parse_row(self, row: SourceRow, letters: Mapping[str, str], lookups: _Lookups) -> _Parsed:
+        """What a row says and its problems, checked without the database's forums, categories or lines."""
+        problems: list[tuple[str, str]] = []
+
+        def problem(key: str, message: str) -> None:
+            problems.append((key, message))
 
         def text(key: str) -> str:
             value = row.value(key)
@@ -220,14 +293,6 @@ class BudgetImporter:
             fy = lookups.calendar.parse_fy(text("fiscal_year"))
         except FiscalYearError as exc:
             problem("fiscal_year", str(exc))
-        forum_text = text("forum")
-        forum_id = lookups.forums.get(name_key(forum_text)) if forum_text else None
-        if forum_text and name_key(forum_text) not in lookups.forums:
-            problem("forum", f"No forum is called {forum_text!r}; use its acronym, its full name or leave it blank.")
-        category_text = text("category")
-        category_id = lookups.categories.get(name_key(category_text)) if category_text else None
-        if category_id is None:
-            problem("category", f"Choose a cost category (its label or code), not {category_text!r}.")
         cents: dict[str, int] = {}
         revised_months = self._revised_months(row, letters, lookups, problem)
         for key in _AMOUNTS:
@@ -256,8 +321,6 @@ class BudgetImporter:
         funding = row.value("funding_type")
         values: dict[str, Any] = {
             "fiscal_year": fy,
-            "forum_id": forum_id,
-            "category_id": category_id,
             "cost_centre": text("cost_centre"),
             "description": text("description"),
             "funding_type": funding if isinstance(funding, FundingType) else FundingType.DEPARTMENTAL,
@@ -265,41 +328,12 @@ class BudgetImporter:
             "notes": text("notes"),
             "external_ref": ref,
         }
-        for field, message in validate_values(BudgetLine, values).items():
-            key = {"forum_id": "forum", "category_id": "category", "external_ref": "ref"}.get(field, field)
-            if not any(p.column == letters.get(key, "") for p in problems):
+        # The forum and category are checked against the database in _plan_row; stand-ins keep them out of this.
+        for field, message in validate_values(BudgetLine, values | {"forum_id": None, "category_id": 0}).items():
+            key = {"external_ref": "ref"}.get(field, field)
+            if not any(k == key for k, _ in problems):
                 problem(key, message)
-        line_key = (fy, ref)
-        if ref and fy and line_key in seen:
-            also = seen[line_key]
-            problem("ref", f"The reference {ref!r} is used twice for {lookups.calendar.label(fy)} (also row {also}).")
-        seen.setdefault(line_key, row.number)
-        if problems:
-            return problems
-        existing = lookups.existing.get(line_key)
-        fields = [
-            FieldChange(
-                "Revised",
-                "" if existing is None else str(from_cents(existing.revised)),
-                str(from_cents(cents["revised"])),
-            )
-        ]
-        return RowChange(
-            sheet=sheet,
-            row=row.number,
-            ref=ref,
-            title=values["description"],
-            fields=tuple(fields),
-            table="budget_line",
-            record_id=existing.line_id if existing else 0,
-            version=existing.version if existing else 0,
-            values={
-                **values,
-                "cents": cents,
-                "revised_months": revised_months,
-                "old_revised": existing.revised if existing else None,
-            },
-        )
+        return _Parsed(tuple(problems), ref, fy, text("forum"), text("category"), cents, revised_months, values)
 
     @staticmethod
     def _revised_months(
@@ -420,23 +454,46 @@ def _line_values(change: RowChange) -> dict[str, Any]:
     return {k: v for k, v in change.values.items() if k not in _PLAN_ONLY}
 
 
+# budget_month as integer cents: 1.2 million amounts through the Money type's Decimal checks would cost more than
+# the insert itself, and the cents were checked when the row was planned.
+_MONTH_CENTS: Final = sa.table(
+    "budget_month",
+    sa.column("budget_line_id", sa.Integer()),
+    sa.column("fiscal_month", sa.Integer()),
+    *(sa.column(amount, sa.BigInteger()) for amount in _AMOUNTS),
+)
+
+
+def _insert_month_rows(session: Session, months: list[dict[str, int]]) -> None:
+    insert = _MONTH_CENTS.insert()
+    for start in range(0, len(months), _CHUNK * MONTHS):
+        session.execute(insert, months[start : start + _CHUNK * MONTHS])
+
+
 def _insert_months(session: Session, lines: Any) -> None:
-    month_table = cast(sa.Table, BudgetMonth.__table__)
-    months = []
+    months: list[dict[str, int]] = []
     for line_id, change in lines:
-        phased = {key: phase_evenly(change.values["cents"][key]) for key in _AMOUNTS}
+        cents = change.values["cents"]
+        phased = {key: phase_evenly(cents[key]) for key in _AMOUNTS}
         by_month = change.values.get("revised_months")
         if by_month is not None:
             phased["revised"] = by_month
-            if change.values["cents"]["original"] == sum(by_month):
+            if cents["original"] == sum(by_month):
                 phased["original"] = by_month  # approved as phased
-        for m in range(MONTHS):
-            months.append(
-                {"budget_line_id": line_id, "fiscal_month": m + 1}
-                | {key: from_cents(phased[key][m]) for key in _AMOUNTS}
-            )
-    for start in range(0, len(months), _CHUNK * MONTHS):
-        session.execute(month_table.insert(), months[start : start + _CHUNK * MONTHS])
+        original, revised, committed, actual, forecast = (phased[key] for key in _AMOUNTS)
+        months.extend(
+            {
+                "budget_line_id": line_id,
+                "fiscal_month": m + 1,
+                "original": original[m],
+                "revised": revised[m],
+                "committed": committed[m],
+                "actual": actual[m],
+                "forecast": forecast[m],
+            }
+            for m in range(MONTHS)
+        )
+    _insert_month_rows(session, months)
 
 
 def _raw(column: Any) -> Any:
@@ -592,10 +649,8 @@ def _restore(session: Session, snapshots: Mapping[int, Mapping[str, Any]]) -> No
     for start in range(0, len(ids), _CHUNK):
         session.execute(month_table.delete().where(month_table.c.budget_line_id.in_(ids[start : start + _CHUNK])))
     months = [
-        {"budget_line_id": line_id, "fiscal_month": int(month)}
-        | {key: from_cents(int(cents)) for key, cents in amounts.items()}
+        {"budget_line_id": line_id, "fiscal_month": int(month)} | {key: int(cents) for key, cents in amounts.items()}
         for line_id, snapshot in snapshots.items()
         for month, amounts in snapshot["months"].items()
     ]
-    for start in range(0, len(months), _CHUNK * MONTHS):
-        session.execute(month_table.insert(), months[start : start + _CHUNK * MONTHS])
+    _insert_month_rows(session, months)
