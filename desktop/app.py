@@ -114,8 +114,17 @@ def _report_bench_marks(app: QApplication, window: QWidget) -> None:
                     QTimer.singleShot(0, lambda: mark("first_frame"))
                 if self.opened:
                     self.done = True
-                    QTimer.singleShot(0, lambda: (mark("populated"), window.close()))
+                    QTimer.singleShot(0, lambda: (mark("populated"), after_charts()))
             return False
+
+    def after_charts() -> None:
+        """On the dashboard, also mark when its charts have been built and painted, then close."""
+        page = window.current_page()  # type: ignore[attr-defined]
+        built = getattr(page, "sig_charts_built", None)
+        if built is None or page.charts_built:
+            window.close()
+            return
+        built.connect(lambda: after_first_frame(page, lambda: (mark("charts"), window.close())))
 
     def on_opened(_name: str) -> None:
         refreshed = getattr(window.current_page(), "sig_refreshed", None)  # type: ignore[attr-defined]

@@ -266,20 +266,30 @@ class MainWindow(QMainWindow):
         self.due_panel = DueSoonPanel(db, jobs=self.jobs)
         self.due_panel.sig_item_chosen.connect(self.show_record)
         self._due_dock.setWidget(self.due_panel)
-        # Both after the first list has painted (a zero timer would fire before that paint): on a large office the
-        # report and the page check each take longer than the list, and would compete with it for the CPU.
         panel = self.due_panel
-        after_first_frame(self, lambda: self._after_first_list(db, panel), watched=QApplication.instance())
         self._due_dock.show()
         self.actions.set_enabled(DATA_ACTIONS, True)
         self.actions.set_enabled(("new_record", "prepare_next_meeting"), not db.readonly)
         self.actions.set_enabled(UPDATE_ACTIONS, True)
         self.actions.set_enabled(("import_action_updates", "import_budget"), not db.readonly)
         self.actions.set_enabled(REGISTER_IMPORTS, not db.readonly)
-        # The ambassador and managers open the app to the dashboard (issue 6); its charts follow its first frame.
+        # The ambassador and managers open the app to the dashboard (issue 6); its charts follow its first figures.
         first = START_PAGE
         self._nav.setCurrentRow(first)
         self._on_nav_row_changed(first)
+
+        # Both after the first page has painted its data (a zero timer would fire before that paint): on a large
+        # office the report and the page check each take longer than the first figures, and would compete with
+        # them for the CPU. The dashboard computes its figures in the background: after those.
+        def after_first_page() -> None:
+            after_first_frame(self, lambda: self._after_first_list(db, panel), watched=QApplication.instance())
+
+        page = self.current_page()
+        figures = getattr(page, "sig_first_figures", None)
+        if figures is None or getattr(page, "first_figures_shown", True):
+            after_first_page()
+        else:
+            figures.connect(after_first_page)
         if db.path is not None:
             self.settings.add_recent_database(db.path)
             self.settings.last_database = db.path

@@ -1,7 +1,8 @@
 """The dashboard page: fiscal year and as-at date, KPI tiles and charts, each clicking through to a filtered list.
 
 The app opens on this page, so its shell (controls and tiles) imports no pyqtgraph: the charts are built on first
-use, or after the page's first frame when `defer_charts` is set (as the main window does)."""
+use or, when `defer_charts` is set (as the main window does), once the tiles have their first figures on screen:
+importing pyqtgraph and building seven plots holds the GUI thread for longer than the figures take."""
 
 from __future__ import annotations
 
@@ -69,6 +70,9 @@ class DashboardView(QWidget):
 
     sig_charts_built = Signal()
     """The charts exist (pyqtgraph is loaded) and show the latest figures, if any."""
+
+    sig_first_figures = Signal()
+    """The first figures (or the message saying why there are none) are being shown; emitted once."""
 
     def __init__(
         self,
@@ -149,12 +153,10 @@ class DashboardView(QWidget):
         self.as_at.dateChanged.connect(self.refresh)
         self.refresh_button.clicked.connect(self.refresh)
         self.agency_button.clicked.connect(self.show_agency_view)
+        self._charts_after_figures = defer_charts
+        self.first_figures_shown = False
         self.refresh()
-        if defer_charts:
-            from desktop.app import after_first_frame
-
-            after_first_frame(self, self.build_charts)
-        else:
+        if not defer_charts:
             self.build_charts()
 
     @property
@@ -222,8 +224,23 @@ class DashboardView(QWidget):
         self.jobs.run(
             work,
             on_finished=lambda dash: self._on_job_finished(generation, dash),
-            on_failed=lambda message, _details: self.status.setText(message),
+            on_failed=lambda message, _details: self._on_job_failed(message),
         )
+
+    def _on_job_failed(self, message: str) -> None:
+        self.status.setText(message)
+        self._build_charts_after_this_frame()
+
+    def _build_charts_after_this_frame(self) -> None:
+        """The first figures (or their failure) are being shown: the charts follow once they have painted."""
+        if not self.first_figures_shown:
+            self.first_figures_shown = True
+            self.sig_first_figures.emit()
+        if self._charts_after_figures:
+            self._charts_after_figures = False
+            from desktop.app import after_first_frame
+
+            after_first_frame(self, self.build_charts)
 
     def _on_job_finished(self, generation: int, dash: Dashboard) -> None:
         if generation != self._generation:
@@ -239,6 +256,7 @@ class DashboardView(QWidget):
             chart.show_dashboard(dash)
         self.status.setText(self.tr("{0} as at {1}").format(dash.fiscal_year_label, dash.as_at.isoformat()))
         self.sig_refreshed.emit()
+        self._build_charts_after_this_frame()
 
     def _on_tile_clicked(self, tile: KpiTile) -> None:
         from core.reports.list_filters import ListFilter, ListLink
