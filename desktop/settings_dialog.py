@@ -166,6 +166,12 @@ class SettingsDialog(QDialog):
             FieldSpec("home_state", "Home state", "text", help="The country the office represents."),
             FieldSpec("paper_size", "Paper size", "enum", enum=PaperSize, help="For the pack and printed reports."),
             FieldSpec("currency", "Currency (ISO code)", "text", required=True),
+            FieldSpec(
+                "timezone",
+                "Time zone of meeting times",
+                "text",
+                help="A name such as Europe/London or Australia/Sydney; blank: this computer's time zone.",
+            ),
         )
         for spec in specs:
             holder = self._field(spec, OFFICE_TAB)
@@ -333,7 +339,9 @@ class SettingsDialog(QDialog):
 
     def _set_tab_order(self) -> None:
         chain: list[QWidget] = [self.tabs.tabBar()]
-        chain += [self._widget(k) for k in ("name", "home_state", "paper_size", "currency", "fy_start_month")]
+        chain += [
+            self._widget(k) for k in ("name", "home_state", "paper_size", "currency", "timezone", "fy_start_month")
+        ]
         chain += [self._widget("variance_threshold_pct"), *(self._widget(k) for k in ALERT_KEYS)]
         chain += [self.scheme_table, self.rename_button, self.move_up_button, self.move_down_button]
         chain += [self.archive_button, self.new_marking_edit, self.add_button, self.default_picker, self.max_picker]
@@ -354,6 +362,7 @@ class SettingsDialog(QDialog):
             values: dict[str, Any] = {
                 "name": settings.name,
                 "home_state": settings.home_state,
+                "timezone": settings.timezone,
                 "paper_size": PaperSize(settings.paper_size),
                 "currency": settings.currency,
                 "fy_start_month": settings.fy_start_month,

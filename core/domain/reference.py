@@ -71,6 +71,8 @@ class Office(Versioned, Timestamped, Base):
     is_demo: Mapped[bool] = mapped_column(default=False)
     demo_seed: Mapped[int | None] = mapped_column()
     demo_as_at: Mapped[date | None] = mapped_column()
+    # The IANA zone meeting times are kept in ("Europe/London"); blank: the computer's own zone.
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
 
 
 class Marking(Versioned, Archivable, Base):

@@ -18,6 +18,7 @@ from core.io.errors import ExportError
 from core.io.progress import CancelToken, ProgressSink, track
 from core.reports.calendar import CalendarEntry, CalendarReport, forward_calendar
 from core.reports.lists import UnknownMarking, resolve_marking
+from core.services.office import load_settings
 
 __all__ = ["CalendarExportResult", "escape_text", "export_calendar", "fold_line", "render_calendar"]
 
@@ -138,6 +139,20 @@ class CalendarExportResult:
         return f"Wrote {self.events:,} {noun} to {self.path.name} ({'; '.join(facts)})."
 
 
+def office_zone(name: str, target: Path) -> tzinfo | None:
+    """The office's zone for meeting times (None, blank setting: this computer's zone, as before the setting)."""
+    if not name:
+        return None
+    import zoneinfo
+
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ExportError(
+            f"Cannot export to {target.name}: the office time zone {name!r} is unknown here.", target
+        ) from exc
+
+
 def export_calendar(
     db: Database,
     target: Path,
@@ -175,7 +190,10 @@ def export_calendar(
             date_to=date_to,
             max_marking_rank=ceiling[1] if ceiling else None,
         )
+        zone_name = load_settings(session).timezone
     entries = tuple(e for e in report.entries if not (skip_tbc and e.month_only))
+    if local is None:
+        local = office_zone(zone_name, target)  # the office setting; an explicit zone (tests) wins
     stamp = generated_at or datetime.now(UTC)
     tracked = track(entries, len(entries), target, progress=progress, cancel=cancel)
     data = render_calendar(report, tracked, generated_at=stamp, local=local)

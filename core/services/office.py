@@ -48,6 +48,7 @@ class OfficeSettings:
     variance_threshold_pct: int
     is_demo: bool
     demo_as_at: date | None
+    timezone: str = ""  # an IANA zone name; blank: this computer's zone
 
     @property
     def calendar(self) -> FiscalCalendar:
@@ -125,6 +126,7 @@ def load_settings(session: Session) -> OfficeSettings:
         variance_threshold_pct=office.variance_threshold_pct,
         is_demo=office.is_demo,
         demo_as_at=office.demo_as_at,
+        timezone=office.timezone,
     )
 
 

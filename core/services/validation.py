@@ -220,7 +220,21 @@ def _office_settings(row: Mapping[str, Any]) -> dict[str, str]:
     threshold = row.get("variance_threshold_pct")
     if threshold is not None and not 0 <= threshold <= 100:
         errors["variance_threshold_pct"] = "Give a percentage from 0 to 100."
+    zone = row.get("timezone")
+    if zone and zone_problem(zone):
+        errors["timezone"] = zone_problem(zone) or ""
     return errors
+
+
+def zone_problem(name: str) -> str | None:
+    """Why `name` is not a time zone this computer knows (None when it is one)."""
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return f"{name!r} is not a time zone; use a name such as Europe/London or Australia/Sydney."
+    return None
 
 
 ROW_CHECKS: dict[type[Base], list[RowCheck]] = {

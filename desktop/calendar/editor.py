@@ -65,7 +65,11 @@ class EventEditorDialog(RecordEditorDialog):
         box.addWidget(self.delegation, 1)
         box.addLayout(adding)
         box.addWidget(self.delegation_message)
-        self._delegation_tab = self.tabs.addTab(tab, self.tr("Delegation"))
+        # Linked outcomes stays the last tab, as on every editor that has one.
+        outcomes = self.tabs.indexOf(self.linked_outcomes) if self.linked_outcomes is not None else -1
+        self._delegation_tab = self.tabs.insertTab(
+            outcomes if outcomes >= 0 else self.tabs.count(), tab, self.tr("Delegation")
+        )
         self.load_delegation()
 
     def load_delegation(self) -> None:

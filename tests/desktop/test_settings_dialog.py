@@ -269,3 +269,17 @@ def test_every_field_has_an_accessible_name(
     unnamed = [w for w in fields if not w.accessibleName() and not isinstance(w.parent(), QComboBox | QTableWidget)]
     assert not unnamed
     assert all(b.text() for b in [*dialog.findChildren(QPushButton), *dialog.findChildren(QRadioButton)])
+
+
+def test_the_office_time_zone_is_checked_next_to_its_field_then_saved(
+    qtbot: QtBot, fresh_db: Database, open_settings: Callable[[Database], SettingsDialog]
+) -> None:
+    dialog = open_settings(fresh_db)
+    type_into(qtbot, dialog, "timezone", "Mars/Olympus_Mons")
+    with qtbot.assertNotEmitted(dialog.sig_settings_saved):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.message_for("timezone").startswith("'Mars/Olympus_Mons' is not a time zone")
+    assert settings_of(fresh_db).timezone == ""
+    type_into(qtbot, dialog, "timezone", "Australia/Sydney")
+    save(qtbot, dialog)
+    assert settings_of(fresh_db).timezone == "Australia/Sydney"

@@ -35,10 +35,11 @@ PAYLOADS: tuple[str, ...] = (
 )
 
 # Written by the program, not typed by a user: the audit trail and import batches (their text is the program's),
-# normalised keys, and codes the program interprets (the office currency, a commitment's RAG override code).
+# normalised keys, and codes the program interprets (the office currency and time zone, a commitment's RAG override
+# code).
 _PROGRAM_TABLES = frozenset({"audit_log", "import_batch"})
 _PROGRAM_COLUMNS = frozenset(
-    {"name_key", "title_key", "label_key", "code_key", "office.currency", "commitment.rag_override"}
+    {"name_key", "title_key", "label_key", "code_key", "office.currency", "office.timezone", "commitment.rag_override"}
 )
 
 

@@ -117,14 +117,13 @@ class EventsImporter(RegisterImporter):
                 f"No forum is called {forum!r}; use its acronym or full name." if forum else "Give the event's forum.",
             )
         start, end = row.value("start_date"), row.value("end_date")
-        precision = row.value("date_precision") or DatePrecision.DAY
+        precision = row.value("date_precision")
+        if precision is not None:  # blank: a known event keeps its precision, a new one is exact (the default)
+            values["date_precision"] = precision
         if not isinstance(start, date):
             problem("start_date", "Give the start date (for dates known only to the month, any day of that month).")
         else:
-            if precision is DatePrecision.MONTH:
-                start = start.replace(day=1)
-            values["start_date"] = start
-            values["date_precision"] = precision
+            values["start_date"] = start.replace(day=1) if precision is DatePrecision.MONTH else start
             if isinstance(end, date):
                 values["end_date"] = end
         lead = text("lead_agency")

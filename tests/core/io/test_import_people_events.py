@@ -255,3 +255,13 @@ def test_templates_round_trip_through_the_imports(db: Database, tmp_path: Path, 
     assert "Imported people.xlsx: 1 record updated" in capsys.readouterr().out
     assert run(["--db", db_path, "export", "events-template", "-o", str(tmp_path / "events.csv")]) == 1
     assert "must end in .xlsx" in capsys.readouterr().err
+
+
+def test_a_blank_precision_keeps_a_month_only_event_month_only(db: Database, tmp_path: Path) -> None:
+    run_import(db, colleague_workbook(tmp_path / "a.xlsx", EVENT_HEADERS, EVENTS), EventsImporter(), dry_run=False)
+    again = [["", "ITU", "ITU Council", date(2026, 7, 1), None, "", "Geneva (tbc)", "", None, "", ""]]
+    result = run_import(
+        db, colleague_workbook(tmp_path / "b.xlsx", EVENT_HEADERS, again), EventsImporter(), dry_run=False
+    )
+    assert [str(c) for c in result.plan.changes] == ["ITU Council (2026-07-01): Location: Geneva → Geneva (tbc)"]
+    assert events(db)["ITU Council"].date_precision is DatePrecision.MONTH

@@ -1,4 +1,5 @@
-"""secondment checklists: the office's on/off-boarding item templates and each secondment's items
+"""secondment checklists: the office's on/off-boarding item templates and each secondment's items; the office's
+time zone for meeting times
 
 Revision ID: 0004_secondment_checklist
 Revises: 0003_text_search
@@ -135,6 +136,8 @@ def upgrade() -> None:
     with op.batch_alter_table("secondment_checklist_item", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_secondment_checklist_item_due_date"), ["due_date"], unique=False)
         batch_op.create_index(batch_op.f("ix_secondment_checklist_item_secondment_id"), ["secondment_id"], unique=False)
+    with op.batch_alter_table("office", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("timezone", sa.String(length=64), server_default="", nullable=False))
     # A new database gets its templates when the office is seeded; only an existing office is filled in here.
     if op.get_bind().execute(sa.text("SELECT COUNT(*) FROM office")).scalar_one():
         op.bulk_insert(
@@ -158,6 +161,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("office", schema=None) as batch_op:
+        batch_op.drop_column("timezone")
     with op.batch_alter_table("secondment_checklist_item", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_secondment_checklist_item_secondment_id"))
         batch_op.drop_index(batch_op.f("ix_secondment_checklist_item_due_date"))
