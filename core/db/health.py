@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from core.db import postgres as pg
 from core.db import sqlite as sqlite_db
 from core.db.engine import is_url
-from core.db.errors import DatabaseMissing, EmptyDatabase, NewerSchema, NotAnOfficeDatabase
+from core.db.errors import DatabaseMissing, DatabaseUnreachable, EmptyDatabase, NewerSchema, NotAnOfficeDatabase
 from core.db.migrate import current_revisions, head_revision, known_revisions
 from core.domain.audit import verify_chain
 from core.domain.models import Base
@@ -43,6 +43,11 @@ def check_database(value: str | Path) -> HealthReport:
         engine = pg.create_server_engine(text)
         integrity = "not applicable (server database)"
         name = engine.url.render_as_string(hide_password=True)
+        try:
+            engine.connect().close()
+        except sa.exc.OperationalError as exc:
+            engine.dispose()
+            raise DatabaseUnreachable(pg.unreachable_message(engine.url, exc)) from exc
     else:
         path = Path(sa.engine.make_url(text).database or "") if is_url(text) else Path(text).expanduser()
         if not path.exists():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -118,3 +119,38 @@ def test_the_connect_dialog_opens_the_shared_office(qtbot, window, shared_office
     assert window.db is not None
     assert window.db.path is None
     assert window.windowTitle().endswith("Shared office")
+
+
+def test_a_password_is_remembered_in_the_keyring_only_when_asked(qtbot, window, shared_office: str) -> None:  # type: ignore[no-untyped-def]
+    import sqlalchemy as sa
+
+    pytest.importorskip("keyring", reason="the keyring package comes with the postgres extra")
+    import keyring
+
+    from core.db.postgres import KEYRING_SERVICE
+    from tests.fake_keyring import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        url = sa.make_url(shared_office)
+        for remember in (False, True):
+            dialog = window.show_connect_dialog()
+            dialog.host.setText(url.host)
+            dialog.port.setValue(url.port)
+            dialog.dbname.setText(url.database)
+            dialog.user.setText(url.username)
+            dialog.password.setText("typed secret")
+            dialog.remember.setChecked(remember)
+            with qtbot.waitSignal(window.sig_database_opened, timeout=10_000):
+                dialog.try_connect()
+            account = f"{url.username}@{url.host}:{url.port}/{url.database}"
+            expected = {(KEYRING_SERVICE, account): "typed secret"} if remember else {}
+            assert backend.passwords == expected
+        window.settings.sync()
+        settings_file = Path(window.settings.file_name)
+        assert settings_file.exists()
+        assert "typed secret" not in settings_file.read_text(encoding="utf-8", errors="replace")
+    finally:
+        keyring.set_keyring(previous)

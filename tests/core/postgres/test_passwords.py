@@ -3,45 +3,17 @@ never in a file of ours. A fake in-memory keyring stands in for the real one."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 keyring = pytest.importorskip("keyring", reason="the keyring package comes with the postgres extra")
 pytest.importorskip("psycopg", reason="the PostgreSQL driver comes with the postgres extra")
 
-from keyring.backend import KeyringBackend  # noqa: E402
 from keyring.errors import NoKeyringError  # noqa: E402
 
 from core.db import postgres as pg  # noqa: E402
+from tests.fake_keyring import MemoryKeyring, fake_keyring  # noqa: E402
 
-
-class MemoryKeyring(KeyringBackend):
-    """An in-memory keyring, so tests never read or write the developer's real one."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.passwords.pop((service, username), None)
-
-
-@pytest.fixture
-def fake_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
+__all__ = ["fake_keyring"]
 
 
 def test_the_password_comes_from_the_keyring_and_never_from_the_url_given(fake_keyring: MemoryKeyring) -> None:

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 pytest.importorskip("psycopg", reason="the PostgreSQL driver comes with the postgres extra")
 
+from core.cli import run
 from core.db.engine import Database, open_database
 from core.db.errors import DatabaseUnreachable, NewerSchema
 from core.db.migrate import head_revision
@@ -83,15 +84,21 @@ def test_the_action_log_has_trigram_indexes_where_pg_trgm_can_be_created(office:
     assert pg_trigram_index_names() <= names
 
 
-def test_an_unreachable_server_gives_one_clear_line() -> None:
+def test_an_unreachable_server_gives_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    url = f"postgresql+psycopg://liaison@127.0.0.1:{port}/office"
     with pytest.raises(DatabaseUnreachable) as info:
-        open_database(f"postgresql+psycopg://liaison@127.0.0.1:{port}/office")
+        open_database(url)
     message = str(info.value)
     assert message.startswith(f"Cannot connect to the office database at 127.0.0.1:{port}/office: ")
     assert "\n" not in message
+    for command in ("check", "init"):
+        assert run(["--db", url, command]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"cyberdesk: Cannot connect to the office database at 127.0.0.1:{port}/office: ")
+        assert err.count("\n") == 1
 
 
 def test_the_audit_trail_records_the_login(office: Database) -> None:
