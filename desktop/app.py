@@ -60,6 +60,8 @@ def run_gui(argv: list[str]) -> int:
     if args.db:  # a server URL stays a string; Path() would fold its "//"
         target = args.db if "://" in args.db else Path(args.db).expanduser()
     after_first_frame(window, lambda: open_initial_database(window, target))
+    if sys.platform == "darwin":
+        open_files_from_finder(app, window)
     if os.environ.get("CYBERDESK_BENCH_EXIT"):
         _report_bench_marks(app, window)
     return int(app.exec())
@@ -92,6 +94,24 @@ def after_first_frame(window: QWidget, then: Callable[[], None], *, watched: QOb
     watcher = _FirstPaint(window)
     source.installEventFilter(watcher)
     QTimer.singleShot(FIRST_FRAME_WAIT_MS, watcher, run)
+
+
+def open_files_from_finder(app: QApplication, window: QWidget) -> QObject:
+    """macOS hands an office double-clicked while the app runs to it as a FileOpen event, not as an argument (the
+    first one, at launch, PyInstaller's argv emulation turns into argv). Only there: an application-wide event filter
+    runs for every event of every widget."""
+    from PySide6.QtGui import QFileOpenEvent
+
+    class _FileOpen(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent) and event.file():
+                window.open_database(Path(event.file()))  # type: ignore[attr-defined]
+                return True
+            return False
+
+    handler = _FileOpen(window)
+    app.installEventFilter(handler)
+    return handler
 
 
 def _report_bench_marks(app: QApplication, window: QWidget) -> None:

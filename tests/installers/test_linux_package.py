@@ -105,13 +105,3 @@ def test_install_refuses_to_run_outside_the_unpacked_folder(tmp_path: Path) -> N
     result = subprocess.run(["sh", str(lone)], env={"HOME": str(tmp_path)}, capture_output=True, text=True)
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "unpacked" in result.stderr
-
-
-def test_a_double_clicked_office_opens_in_the_window(monkeypatch: pytest.MonkeyPatch) -> None:
-    import desktop.app
-    from desktop.__main__ import main
-
-    seen: list[list[str]] = []
-    monkeypatch.setattr(desktop.app, "run_gui", lambda argv: seen.append(argv) or 0)
-    assert main(["/home/ana/Team Office.cyberdesk"]) == 0
-    assert seen == [["--db", "/home/ana/Team Office.cyberdesk"]]
