@@ -149,6 +149,7 @@ class _Lookups:
             .subquery()
         )
         self.existing: dict[tuple[int, str], _Existing] = {}
+        self._keys: dict[str, str] = {}
         for line_id, version, fy, ref, cents in session.execute(
             sa.select(
                 BudgetLine.id, BudgetLine.version_id, BudgetLine.fiscal_year, BudgetLine.external_ref, revised.c[1]
@@ -157,6 +158,13 @@ class _Lookups:
             .where(BudgetLine.external_ref.is_not(None))
         ):
             self.existing[(fy, ref)] = _Existing(line_id, version, int(cents or 0))
+
+    def key(self, text: str) -> str:
+        """name_key of a forum's or category's name as typed; a file repeats a few names on every row."""
+        found = self._keys.get(text)
+        if found is None:
+            found = self._keys[text] = name_key(text)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,10 +242,11 @@ class BudgetImporter:
             problems.append(Problem(table.sheet, number, table.columns.get(key, ""), message))
 
         forum_text, category_text = parsed.forum_text, parsed.category_text
-        forum_id = lookups.forums.get(name_key(forum_text)) if forum_text else None
-        if forum_text and name_key(forum_text) not in lookups.forums:
+        forum_key = lookups.key(forum_text)
+        forum_id = lookups.forums.get(forum_key) if forum_text else None
+        if forum_text and forum_key not in lookups.forums:
             problem("forum", f"No forum is called {forum_text!r}; use its acronym, its full name or leave it blank.")
-        category_id = lookups.categories.get(name_key(category_text)) if category_text else None
+        category_id = lookups.categories.get(lookups.key(category_text)) if category_text else None
         if category_id is None:
             problem("category", f"Choose a cost category (its label or code), not {category_text!r}.")
         ref, fy = parsed.ref, parsed.fy

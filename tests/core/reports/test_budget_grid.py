@@ -125,3 +125,46 @@ def test_overcommitted_lines_and_forums_carry_the_warning(demo: Database) -> Non
         "finance",
     )
     assert history[0].new == Decimal(row.total) / 100 * 2
+
+
+def test_budget_by_forum_under_a_marking_ceiling_counts_only_the_lines_at_or_below_it(demo: Database) -> None:
+    from core.domain.commitments import Commitment
+    from core.domain.forums import ForumEvent
+    from core.domain.reference import Marking
+    from core.reports.budget import budget_by_forum
+    from core.services.office import load_settings
+
+    with demo.write() as session:
+        ranks = {m.id: m.rank for m in session.scalars(sa.select(Marking))}
+        top = max(ranks, key=ranks.__getitem__)
+        lines = session.scalars(sa.select(BudgetLine).where(BudgetLine.fiscal_year == FY).order_by(BudgetLine.id)).all()
+        for line in lines[::3]:
+            line.marking_id = top  # every third line above the lowest marking
+    with demo.read() as session:
+        settings = load_settings(session)
+        scheme = {m.label: m.rank for m in session.scalars(sa.select(Marking))}
+        default = scheme.get(settings.default_marking or "", min(scheme.values()))
+        lowest = min(scheme.values())
+
+        def rank(marking_id: int | None) -> int:
+            return ranks[marking_id] if marking_id is not None else default
+
+        kept: dict[int | None, Decimal] = defaultdict(Decimal)
+        left_out = 0
+        for line in session.scalars(sa.select(BudgetLine).where(BudgetLine.fiscal_year == FY)):
+            linked = [line.marking_id]
+            if line.commitment_id:
+                linked.append(session.get(Commitment, line.commitment_id).marking_id)
+            if line.forum_event_id:
+                linked.append(session.get(ForumEvent, line.forum_event_id).marking_id)
+            if max(rank(m) for m in linked) > lowest:
+                left_out += 1
+                continue
+            months = session.scalars(sa.select(BudgetMonth.revised).where(BudgetMonth.budget_line_id == line.id))
+            kept[line.forum_id] += sum(months, Decimal(0))
+        result = budget_by_forum(session, FY, AS_AT, max_marking_rank=lowest)
+        whole = budget_by_forum(session, FY, AS_AT)
+    assert left_out >= len(lines[::3]) and result.left_out_by_marking == left_out
+    assert {row.forum_id: row.revised for row in result.rows} == dict(kept)
+    assert result.highest_rank == lowest and whole.highest_rank == ranks[top]
+    assert whole.revised > result.revised
