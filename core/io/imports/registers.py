@@ -11,7 +11,7 @@ bump and each change is audited under the import's name.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, ClassVar
 
@@ -22,6 +22,7 @@ from core.domain.base import Base, LabelledEnum
 from core.io.imports.errors import ImportRejected
 from core.io.imports.pipeline import FieldChange, ImportPlan, RowChange, SourceFile
 from core.io.imports.reader import Problem, SheetSpec, SourceRow, WorkbookRead
+from core.reports.records import choices
 from core.services.records import EditConflict, RecordNotFound, create_record, update_record, with_keys
 from core.services.validation import ValidationError, validate_values
 
@@ -42,6 +43,24 @@ def shown(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def _linked_labels(session: Session, table: sa.Table, fields: Iterable[str]) -> dict[str, dict[int, str]]:
+    """For each field that links to another register, the labels of its rows: a dry run says "Forum: OEWG",
+    not the forum's row id."""
+    found: dict[str, dict[int, str]] = {}
+    for field in fields:
+        column = table.c.get(field)
+        for key in column.foreign_keys if column is not None else ():
+            found[field] = {choice.id: choice.label for choice in choices(session, key.column.table.name)}
+    return found
+
+
+def _shown_field(field: str, value: object, linked: Mapping[str, Mapping[int, str]]) -> str:
+    labels = linked.get(field)
+    if labels is not None and isinstance(value, int) and value in labels:
+        return labels[value]
+    return shown(value)
 
 
 def enum_choices(enum: type[LabelledEnum]) -> dict[str, object]:
@@ -105,6 +124,7 @@ class RegisterImporter:
         table = read.tables[self.sheets[0].title]
         lookups = self.lookups(session)
         by_ref, by_key = self._existing(session)
+        linked = _linked_labels(session, self._table(), self.labels)
         problems: list[Problem] = list(table.problems)
         bad_rows = {p.row for p in table.problems}
         changes: list[RowChange] = []
@@ -124,7 +144,7 @@ class RegisterImporter:
             if found:  # still list what else is wrong with the cells read, so one dry run shows it all
                 for field, message in validate_values(self.model, values, partial=True).items():
                     problem(self.columns_of.get(field, field), message)
-            outcome = None if found else self._plan_row(values, by_ref, by_key, seen, row.number, problem)
+            outcome = None if found else self._plan_row(values, by_ref, by_key, seen, row.number, problem, linked)
             problems.extend(found)
             if isinstance(outcome, RowChange):
                 changes.append(
@@ -162,6 +182,7 @@ class RegisterImporter:
         seen: dict[Hashable, int],
         number: int,
         problem: RowProblem,
+        linked: Mapping[str, Mapping[int, str]],
     ) -> RowChange | str | None:
         ref = values.get("external_ref")
         key = self.natural_key(values)
@@ -189,13 +210,17 @@ class RegisterImporter:
             return None
         ref_text, title = self.describe(merged)
         if stored is None:
-            fields = tuple(FieldChange(label, "", shown(values[f])) for f, label in self.labels.items() if f in values)
+            fields = tuple(
+                FieldChange(label, "", _shown_field(f, values[f], linked))
+                for f, label in self.labels.items()
+                if f in values
+            )
             return RowChange("", number, ref_text, title, fields, self._table().name, 0, 0, values)
         changed = {f: v for f, v in values.items() if stored.get(f) != v}
         if not changed:
             return "unchanged"
         fields = tuple(
-            FieldChange(label, shown(stored.get(f)), shown(changed[f]))
+            FieldChange(label, _shown_field(f, stored.get(f), linked), _shown_field(f, changed[f], linked))
             for f, label in self.labels.items()
             if f in changed
         )

@@ -220,9 +220,11 @@ def test_cli_import_events_and_people(db: Database, tmp_path: Path, capsys: Any)
     db_path = str(db.path)
     db.close()
     assert run(["--db", db_path, "import", "events", str(calendar), "--dry-run"]) == 0
-    assert "Dry run of calendar.xlsx: 2 changes" in capsys.readouterr().out
+    dry_run = capsys.readouterr().out
+    assert "Dry run of calendar.xlsx: 2 changes" in dry_run
+    assert "Forum: — → IGF — Internet Governance Forum; " in dry_run  # the forum by name, not its row id
     assert run(["--db", db_path, "import", "events", str(calendar)]) == 0
-    assert "Imported calendar.xlsx: 2 records updated" in capsys.readouterr().out
+    assert "Imported calendar.xlsx: 2 added, 0 updated" in capsys.readouterr().out
     assert run(["--db", db_path, "import", "people", str(bad)]) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith("cyberdesk: Cannot import bad.xlsx: 1 problem in the file") and "\n" not in err
