@@ -109,7 +109,7 @@ class ImportPlan:
 
     def lines(self) -> list[str]:
         """The dry run as text: each change, each refused row, each problem, then the warnings."""
-        out = [f"Change {change}" for change in self.changes]
+        out = [f"{'Change' if change.record_id else 'Add'} {change}" for change in self.changes]
         out += [f"Refused {problem}" for problem in self.refused]
         out += [f"Problem {problem}" for problem in self.problems]
         out += [f"Note: {warning}" for warning in self.warnings]

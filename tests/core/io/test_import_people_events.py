@@ -254,7 +254,7 @@ def test_templates_round_trip_through_the_imports(db: Database, tmp_path: Path, 
     wb.save(people_file)
     assert run(["--db", db_path, "import", "events", str(events_file)]) == 0
     assert run(["--db", db_path, "import", "people", str(people_file)]) == 0
-    assert "Imported people.xlsx: 1 record updated" in capsys.readouterr().out
+    assert "Imported people.xlsx: 1 added, 0 updated" in capsys.readouterr().out
     assert run(["--db", db_path, "export", "events-template", "-o", str(tmp_path / "events.csv")]) == 1
     assert "must end in .xlsx" in capsys.readouterr().err
 
