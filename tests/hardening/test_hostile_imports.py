@@ -2,7 +2,7 @@
 lists ends in a one-line refusal or a correct import, the process carries on, and a refused import changes nothing
 (the database's content hash is the same after).
 
-A new importer (people, events) joins by adding an ImporterCase to IMPORTERS: a file it imports correctly into the
+Budget, action updates, people and forum events are in it; a new importer joins by adding an ImporterCase to IMPORTERS: a file it imports correctly into the
 office built here, the sheet that holds its rows and a text column filled in every row. Every hostile variant is
 then made from that file, so the importer meets them with its own headers.
 """
@@ -27,6 +27,8 @@ from core.io.action_updates import export_action_updates
 from core.io.imports import ImportRejected
 from core.io.imports.action_updates import ActionUpdatesImporter
 from core.io.imports.budget import BudgetImporter
+from core.io.imports.events import EventsImporter
+from core.io.imports.people import PeopleImporter
 from core.io.imports.pipeline import Importer, run_import
 from core.io.imports.reader import SheetSpec
 from tests.core.io.hostile import BILLION_LAUGHS, add_part, rewrite_part
@@ -51,6 +53,7 @@ class ImporterCase:
         return next((c.header for c in self.spec.columns if c.kind == "date"), None)
 
 
+# Every good file carries "from a colleague" in a text cell: the csv variants mangle that text.
 def _budget_file(_db: Database, folder: Path) -> Path:
     path = folder / "budget.xlsx"
     wb = openpyxl.Workbook()
@@ -75,9 +78,43 @@ def _action_updates_file(db: Database, folder: Path) -> Path:
     return path
 
 
+def _people_file(_db: Database, folder: Path) -> Path:
+    path = folder / "people.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "People"
+    ws.append(["Name", "Agency", "Role", "Email", "Notes"])
+    for i in range(3):
+        ws.append([f"Zoë Délégué {i}", "MFA", f"Cyber officer {i}", f"zoe{i}@example.invalid", "from a colleague"])
+    wb.save(path)
+    return path
+
+
+def _events_file(db: Database, folder: Path) -> Path:
+    import sqlalchemy as sa
+
+    from core.domain.forums import Forum
+
+    with db.read() as session:
+        forum = session.scalars(sa.select(Forum.acronym).where(Forum.acronym.is_not(None)).order_by(Forum.id)).first()
+    path = folder / "events.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Events"
+    ws.append(["Forum", "Title", "Start", "End", "Location", "Lead agency", "Notes"])
+    for i in range(3):
+        ws.append(
+            [forum, f"Réunion {i}", f"2026-0{i + 3}-10", f"2026-0{i + 3}-12", "Geneva", "MFA", "from a colleague"]
+        )
+    wb.save(path)
+    return path
+
+
 IMPORTERS: dict[str, ImporterCase] = {
     "budget": ImporterCase(BudgetImporter, _budget_file, "Description"),
     "action-updates": ImporterCase(ActionUpdatesImporter, _action_updates_file, "Progress update"),
+    "people": ImporterCase(PeopleImporter, _people_file, "Role"),
+    "events": ImporterCase(EventsImporter, _events_file, "Title"),
 }
 
 
