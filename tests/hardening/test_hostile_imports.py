@@ -2,9 +2,10 @@
 lists ends in a one-line refusal or a correct import, the process carries on, and a refused import changes nothing
 (the database's content hash is the same after).
 
-Budget, action updates, people and forum events are in it; a new importer joins by adding an ImporterCase to IMPORTERS: a file it imports correctly into the
-office built here, the sheet that holds its rows and a text column filled in every row. Every hostile variant is
-then made from that file, so the importer meets them with its own headers.
+Budget, action updates, people and forum events are in it. A new importer joins by adding an ImporterCase to
+IMPORTERS: a file it imports correctly into the office built here, the sheet that holds its rows and a text column
+filled in every row. Every hostile variant is then made from that file, so the importer meets them with its own
+headers.
 """
 
 from __future__ import annotations
