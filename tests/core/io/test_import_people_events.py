@@ -214,6 +214,7 @@ def test_bad_events_are_listed_by_row_and_nothing_is_added(db: Database, tmp_pat
     assert events(db) == {}
 
 
+@pytest.mark.sqlite_only  # the command line is handed the office's file; the server path is tested in core
 def test_cli_import_events_and_people(db: Database, tmp_path: Path, capsys: Any) -> None:
     calendar = colleague_workbook(tmp_path / "calendar.xlsx", EVENT_HEADERS, EVENTS)
     bad = colleague_workbook(tmp_path / "bad.xlsx", PEOPLE_HEADERS, [["Hedy Lamarr", "Acme", "", "", "", ""]])
@@ -230,6 +231,7 @@ def test_cli_import_events_and_people(db: Database, tmp_path: Path, capsys: Any)
     assert err.startswith("cyberdesk: Cannot import bad.xlsx: 1 problem in the file") and "\n" not in err
 
 
+@pytest.mark.sqlite_only  # the command line is handed the office's file; the server path is tested in core
 def test_templates_round_trip_through_the_imports(db: Database, tmp_path: Path, capsys: Any) -> None:
     db_path = str(db.path)
     db.close()

@@ -215,6 +215,7 @@ def test_coverage_export_needs_an_xlsx_name(db: Database, tmp_path: Path) -> Non
         export_coverage(db, FY, tmp_path / "coverage.csv")
 
 
+@pytest.mark.sqlite_only  # the command line is handed the office's file; the server path is tested in core
 def test_the_cli_exports_coverage_leaving_out_what_is_marked_above_the_limit(
     db: Database, office: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
