@@ -537,11 +537,6 @@ def run(argv: Sequence[str], out: Callable[[str], None] | None = None) -> int:
         return EXIT_INTERNAL
 
 
-if __name__ == "__main__":
-    # `python -m core.cli` runs the headless commands without the desktop package (so without PDF packs).
-    sys.exit(run(sys.argv[1:]))
-
-
 # --- undo-import: revert a whole budget import batch
 
 
@@ -561,3 +556,8 @@ def cmd_undo_import(args: argparse.Namespace, out: Callable[[str], None]) -> int
             raise UserError(" ".join(exc.errors.values())) from exc
     out(result.summary())
     return EXIT_OK
+
+
+if __name__ == "__main__":
+    # `python -m core.cli` runs the headless commands without the desktop package (so without PDF packs).
+    sys.exit(run(sys.argv[1:]))

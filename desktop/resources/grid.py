@@ -171,7 +171,11 @@ class BudgetGridView(QWidget):
             bar.addWidget(box)
         bar.addWidget(self.by_month)
         bar.addStretch(1)
-        bar.addWidget(self.roll_button)
+        # The year's command on a row of its own: beside the filters it made the page wider than the window.
+        commands = QHBoxLayout()
+        commands.setContentsMargins(6, 0, 6, 0)
+        commands.addStretch(1)
+        commands.addWidget(self.roll_button)
         self.model = BudgetGridTableModel(self)
         self.table = QTableView()
         self.table.setAccessibleName(self.tr("Budget by forum and period"))
@@ -182,6 +186,7 @@ class BudgetGridView(QWidget):
         self.note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addLayout(commands)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.note)
         for box in (self.year_box, self.category_box, self.type_box, self.priority_box, self.measure_box):
@@ -193,6 +198,9 @@ class BudgetGridView(QWidget):
     def _combo(self, name: str) -> QComboBox:
         box = QComboBox()
         box.setAccessibleName(name)
+        # Long category names would otherwise set the page's minimum width; the open list still shows them whole.
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        box.setMinimumContentsLength(12)
         return box
 
     def _fill_choices(self) -> None:
