@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
@@ -192,6 +192,8 @@ def export_list(
     except UnknownList as exc:
         raise _error(str(exc), target) from exc
     query = query or ListQuery()
+    if spec.archived is None:  # nothing to include: the filter line must not say archived records are in
+        query = replace(query, include_archived=False)
     shown = _shown_indexes(spec, query, target)
     check_target_writable(target)
     as_at = as_at or date.today()
