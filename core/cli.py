@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+
 from core import APP_NAME, __version__
 from core.db import backup as backups
 from core.db import recovery
@@ -22,8 +24,10 @@ from core.db.paths import default_database_path, log_dir
 from core.db.sqlite import inspect_file
 from core.domain.fiscal import FiscalYearError
 from core.domain.money import MoneyError
+from core.domain.organisations import Organisation
 from core.io.errors import ExportError
-from core.reports.lists import LIST_ENTITIES
+from core.reports.list_filters import ListFilter
+from core.reports.lists import LIST_ENTITIES, ListQuery
 from core.services.office import OfficeExists, OfficeMissing, initialise_office, office_exists
 from core.services.validation import ValidationError
 
@@ -120,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True)
     p.add_argument("--delimiter", choices=[",", ";"], default=",")
     _export_common(p)
+    _add_list_filters(p)
     p.set_defaults(handler=cmd_export_list)
     p = export_sub.add_parser("pack", help="the meeting pack as xlsx or pdf")
     p.add_argument("--meeting", required=True, metavar="ID|next|latest", help="the meeting (next: next scheduled)")
@@ -248,13 +253,56 @@ def cmd_check(args: argparse.Namespace, out: Callable[[str], None]) -> int:
     return EXIT_OK
 
 
+# The list filters the command line offers, each one of the list's own ListFilter conditions (list_filters.py),
+# with the lists that have it.
+_FILTER_FLAGS = {"open": ("actions", "commitments"), "overdue": ("actions", "commitments"), "owner": ("actions",)}
+
+
+def _add_list_filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--search", default=None, metavar="TEXT", help="only rows whose text contains TEXT, as in the app")
+    p.add_argument("--archived", action="store_true", help="include archived records")
+    p.add_argument("--open", action="store_true", help="actions, commitments: only open ones")
+    p.add_argument("--overdue", action="store_true", help="actions, commitments: only open ones past due (--as-at)")
+    p.add_argument("--owner", default=None, metavar="CODE", help="actions: only those the agency CODE owns")
+
+
+def _list_filter(args: argparse.Namespace, db: Database, as_at: date) -> ListFilter | None:
+    """The ListFilter the flags ask for (None: none), the way the dashboard's figures build theirs."""
+    labels: list[str] = []
+    conditions: list[tuple[str, Any]] = []
+    if args.open or args.overdue:
+        labels.append("Overdue" if args.overdue else "Open")
+        conditions.append(("open", True))
+    if args.overdue:
+        conditions.append(("overdue_at", as_at) if args.entity == "actions" else ("overdue", (as_at, as_at)))
+    if args.owner is not None:
+        with db.read() as session:
+            found = session.execute(
+                sa.select(Organisation.id, Organisation.code).where(
+                    sa.func.upper(Organisation.code) == args.owner.strip().upper()
+                )
+            ).first()
+        if found is None:
+            raise UserError(f"No organisation has the code {args.owner!r}.")
+        labels.append(f"owner {found.code}")
+        conditions.append(("owner_agency", found.id))
+    return ListFilter(", ".join(labels), tuple(conditions)) if conditions else None
+
+
 def cmd_export_list(args: argparse.Namespace, out: Callable[[str], None]) -> int:
     from core.io.table_export import export_list
 
+    for flag, entities in _FILTER_FLAGS.items():
+        if getattr(args, flag) not in (None, False) and args.entity not in entities:
+            # A filter the list does not have is bad usage, like an unknown option.
+            print(f"cyberdesk: export list: --{flag} applies only to {' and '.join(entities)}", file=sys.stderr)
+            return EXIT_USAGE
     output = args.output.expanduser()
+    as_at = args.as_at or date.today()
     with open_existing(args, readonly=True) as db:
+        query = ListQuery(search=args.search, preset=_list_filter(args, db, as_at), include_archived=args.archived)
         result = export_list(
-            db, args.entity, output, delimiter=args.delimiter, as_at=args.as_at, max_marking=args.max_marking
+            db, args.entity, output, delimiter=args.delimiter, as_at=as_at, max_marking=args.max_marking, query=query
         )
     out(result.summary())
     return EXIT_OK

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from core.io.pack_export import PackExportResult
     from core.io.progress import CancelToken, ProgressSink
     from core.io.table_export import ExportResult
+    from core.reports.lists import ListQuery
     from desktop.settings import AppSettings
 
 __all__ = [
@@ -235,15 +236,25 @@ class ExportFlow(QObject):
 
 
 class ExportListFlow(ExportFlow):
-    """One interactive export of a list to .xlsx or .csv."""
+    """One interactive export of a list to .xlsx or .csv: with `query` (ListView.export_query) the rows and
+    columns the list shows, else the whole list."""
 
     FORMATS: ClassVar[dict[str, str]] = {XLSX_FILTER: ".xlsx", CSV_FILTER: ".csv"}
 
     def __init__(
-        self, parent: QWidget, db: Database, entity: str, runner: JobRunner, settings: AppSettings, **injected: Any
+        self,
+        parent: QWidget,
+        db: Database,
+        entity: str,
+        runner: JobRunner,
+        settings: AppSettings,
+        *,
+        query: ListQuery | None = None,
+        **injected: Any,
     ) -> None:
         super().__init__(parent, db, runner, settings, **injected)
         self._entity = entity
+        self._query = query
 
     def title(self) -> str:
         from core.reports.lists import list_spec
@@ -251,13 +262,13 @@ class ExportListFlow(ExportFlow):
         return list_spec(self._entity).title
 
     def job(self, target: Path) -> JobFn:
-        db, entity, as_at = self._db, self._entity, self._as_at
+        db, entity, as_at, query = self._db, self._entity, self._as_at, self._query
 
         def export(progress_sink: ProgressSink, cancel: CancelToken) -> Any:
             # Runs on a pool thread: the query and openpyxl stay off the GUI thread.
             from core.io.table_export import export_list
 
-            return export_list(db, entity, target, as_at=as_at, progress=progress_sink, cancel=cancel)
+            return export_list(db, entity, target, as_at=as_at, query=query, progress=progress_sink, cancel=cancel)
 
         return export
 

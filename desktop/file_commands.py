@@ -37,8 +37,15 @@ class FileCommands(QObject):
             return
         from desktop.exports import export_list_interactive
 
+        view = register.current_list
         flow = export_list_interactive(
-            self._window, self._window.db, register.current_entity, self._window.jobs, self._window.settings
+            self._window,
+            self._window.db,
+            register.current_entity,
+            self._window.jobs,
+            self._window.settings,
+            query=view.export_query(),  # what the list shows, not the whole register
+            as_at=view.model.as_at,
         )
         if flow is not None:
             action = self._window.actions["export_list"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
@@ -14,13 +14,15 @@ from core.domain.money import excel_number_format
 from core.io.errors import ExportError
 from core.io.progress import CancelToken, ProgressSink, track
 from core.io.workbook_style import CREATOR, DEMO_LINE, PERSONAL_DATA_LINE, RAG_FILLS
+from core.reports.list_filters import UnknownFilter
 from core.reports.lists import (
     ColumnKind,
     ListColumn,
     ListPage,
+    ListQuery,
+    ListSpec,
     UnknownList,
     UnknownMarking,
-    fetch_list,
     list_spec,
     resolve_marking,
 )
@@ -33,6 +35,7 @@ __all__ = [
     "SUFFIXES",
     "ExportResult",
     "TableLayout",
+    "describe_query",
     "export_list",
     "write_tables_xlsx",
 ]
@@ -52,6 +55,7 @@ _KIND_WIDTHS: dict[ColumnKind, int] = {
     "rag": 10,
 }
 _MAX_HEADER_DRIVEN_WIDTH = 24  # longer headers wrap instead of widening the column
+_MAX_SEARCH_SHOWN = 200  # characters of the search text the filter line repeats
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class ExportResult:
     marking: str | None
     ceiling: str | None = None
     item: tuple[str, str] = ("row", "rows")
+    filter_line: str | None = None  # "Filter: Overdue, owner DFAT; search 'contact'", when the view was filtered
 
     def summary(self) -> str:
         """One line for the command line or status bar: what was written and what was left out."""
@@ -70,7 +75,8 @@ class ExportResult:
         if self.left_out:
             rows = "row" if self.left_out == 1 else "rows"
             facts.append(f"{self.left_out:,} {rows} above {self.ceiling} left out")
-        return f"Wrote {self.rows:,} {noun} to {self.path.name} ({'; '.join(facts)})."
+        written = f"Wrote {self.rows:,} {noun} to {self.path.name} ({'; '.join(facts)})."
+        return f"{written} {self.filter_line}." if self.filter_line else written
 
 
 class TableLayout(Protocol):
@@ -95,17 +101,59 @@ class _Document:
     settings: OfficeSettings
     marking: str | None
     as_at: date
+    filter_line: str | None = None
 
     @property
     def banner(self) -> list[tuple[str, str]]:
-        """(style, text) of each line above the table: the title line, then the demo and personal-data lines."""
+        """(style, text) of each line above the table: the title line, what the rows were filtered by (if they
+        were), then the demo and personal-data lines."""
         title = f"{self.spec.title} — {self.settings.name} — {self.marking or 'no marking'}"
         lines = [("cd_title", f"{title} — as at {self.as_at.isoformat()}")]
+        if self.filter_line:
+            lines.append(("cd_label", self.filter_line))
         if self.settings.is_demo:
             lines.append(("cd_warning", DEMO_LINE))
         if self.spec.personal_data:
             lines.append(("cd_warning", PERSONAL_DATA_LINE))
         return lines
+
+
+@dataclass(frozen=True)
+class _ShownColumns:
+    """A list's layout cut to the columns its view shows, in the view's order."""
+
+    title: str
+    columns: tuple[ListColumn, ...]
+    personal_data: bool  # the list's, whichever columns show: the sheet is still about people
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(c.header for c in self.columns)
+
+
+def describe_query(query: ListQuery) -> str | None:
+    """The filter line of an export ("Filter: Overdue, owner DFAT; search 'contact'"), or None for the whole list."""
+    parts = [query.preset.label] if query.preset is not None and query.preset.conditions else []
+    search = (query.search or "").strip()
+    if search:
+        shown = search if len(search) <= _MAX_SEARCH_SHOWN else search[: _MAX_SEARCH_SHOWN - 1] + "…"
+        parts.append(f"search '{shown}'")
+    if query.include_archived:
+        parts.append("archived records included")
+    return f"Filter: {'; '.join(parts)}" if parts else None
+
+
+def _shown_indexes(spec: ListSpec, query: ListQuery, target: Path) -> tuple[int, ...]:
+    """Where each shown column is in the list's rows; a key the list does not have is a one-line error."""
+    keys = [c.key for c in spec.columns]
+    wanted = list(query.columns or keys)
+    wanted += [query.sort[0]] if query.sort is not None else []
+    unknown = [k for k in wanted if k not in keys]
+    if unknown:
+        raise _error(f"{spec.title} has no column {unknown[0]!r}; use one of: {', '.join(keys)}.", target)
+    if query.columns is not None and not query.columns:
+        raise _error(f"Cannot export {spec.title} without any column.", target)
+    return tuple(keys.index(k) for k in (query.columns or keys))
 
 
 def _error(message: str, target: Path) -> ExportError:
@@ -124,12 +172,14 @@ def export_list(
     delimiter: str = ",",
     as_at: date | None = None,
     max_marking: str | None = None,
+    query: ListQuery | None = None,
     progress: ProgressSink | None = None,
     cancel: CancelToken | None = None,
 ) -> ExportResult:
     """Write the list `entity` to `target` exactly (.xlsx or .csv by suffix), leaving out rows marked above
-    `max_marking`. Raises ExportError with a one-line message, or ExportCancelled; a failed or cancelled
-    export never leaves a partial file and never harms an existing one."""
+    `max_marking`. With `query` (what a list view shows) only its rows and columns, in its order, and the
+    workbook says what they were filtered by. Raises ExportError with a one-line message, or ExportCancelled; a
+    failed or cancelled export never leaves a partial file and never harms an existing one."""
     from core.io.cells import CSV_DELIMITERS, check_target_writable
 
     suffix = target.suffix.lower()
@@ -141,6 +191,10 @@ def export_list(
         spec = list_spec(entity)
     except UnknownList as exc:
         raise _error(str(exc), target) from exc
+    query = query or ListQuery()
+    if spec.archived is None:  # nothing to include: the filter line must not say archived records are in
+        query = replace(query, include_archived=False)
+    shown = _shown_indexes(spec, query, target)
     check_target_writable(target)
     as_at = as_at or date.today()
 
@@ -150,11 +204,18 @@ def export_list(
             ceiling = resolve_marking(session, max_marking) if max_marking is not None else None
         except UnknownMarking as exc:
             raise _error(str(exc), target) from exc
-        page = fetch_list(session, entity, as_at=as_at, max_marking_rank=ceiling[1] if ceiling else None)
+        try:
+            page = query.fetch(session, entity, as_at=as_at, max_marking_rank=ceiling[1] if ceiling else None)
+        except UnknownFilter as exc:
+            raise _error(str(exc), target) from exc
 
-    # Stamp the highest marking in the file; a list without markings (or with no rows) carries the default.
-    doc = _Document(spec, page, settings, page.highest_marking or settings.default_marking, as_at)
-    rows = track(page.rows, len(page.rows), target, progress=progress, cancel=cancel)
+    # Stamp the highest marking in the file, hidden marking column or not; a list without markings (or with no
+    # rows) carries the default.
+    layout = _ShownColumns(spec.title, tuple(spec.columns[i] for i in shown), spec.personal_data)
+    filter_line = describe_query(query)
+    doc = _Document(layout, page, settings, page.highest_marking or settings.default_marking, as_at, filter_line)
+    tracked = track(page.rows, len(page.rows), target, progress=progress, cancel=cancel)
+    rows = (tuple(row[i] for i in shown) for row in tracked)
     if suffix == ".csv":
         _write_csv(doc, rows, target, delimiter)
     else:
@@ -166,6 +227,7 @@ def export_list(
         marking=doc.marking,
         ceiling=ceiling[0] if ceiling else None,
         item=spec.item,
+        filter_line=filter_line,
     )
 
 

@@ -51,6 +51,7 @@ __all__ = [
     "ListColumn",
     "ListContext",
     "ListPage",
+    "ListQuery",
     "ListSpec",
     "UnknownList",
     "UnknownMarking",
@@ -209,6 +210,32 @@ class ListPage:
     highest_marking: str | None  # label of the highest marking among `rows`
     more: bool = False  # rows follow this page
     archived_ids: frozenset[int] = frozenset()  # rows of `ids` that are archived (only asked for with archived ones)
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What a list view shows of its list: the choices `fetch_list` takes (search, structured filter, archived
+    rows, sort) plus the columns shown, by key in the order shown (None: all, in the list's order). An export of
+    the view takes it, so that the file holds exactly the rows and columns on the screen."""
+
+    search: str | None = None
+    preset: ListFilter | None = None
+    include_archived: bool = False
+    sort: tuple[str, bool] | None = None
+    columns: tuple[str, ...] | None = None
+
+    def fetch(self, session: Session, entity: str, *, as_at: date, max_marking_rank: int | None = None) -> ListPage:
+        """Every row the view would page through, in its order, with all the list's columns."""
+        return fetch_list(
+            session,
+            entity,
+            as_at=as_at,
+            sort=self.sort,
+            search=self.search,
+            max_marking_rank=max_marking_rank,
+            include_archived=self.include_archived,
+            preset=self.preset,
+        )
 
 
 # ----------------------------------------------------------------------------------------------------

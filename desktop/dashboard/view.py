@@ -98,6 +98,7 @@ class DashboardView(QWidget):
         for fy in range(current - YEARS_BACK, current + YEARS_AHEAD + 1):
             self.year.addItem(self.calendar.label(fy), fy)
         self.year.setCurrentIndex(YEARS_BACK)
+        self._as_at_year = current  # the fiscal year of the as-at date, to tell when a new date leaves it
         self.as_at = QDateEdit(QDate(today.year, today.month, today.day))
         self.as_at.setCalendarPopup(True)
         self.as_at.setDisplayFormat("yyyy-MM-dd")
@@ -150,7 +151,7 @@ class DashboardView(QWidget):
             theme_controller(app).sig_theme_changed.connect(self._on_theme_changed)
         self._on_theme_changed()
         self.year.currentIndexChanged.connect(self.refresh)
-        self.as_at.dateChanged.connect(self.refresh)
+        self.as_at.dateChanged.connect(self._on_as_at_date_changed)
         self.refresh_button.clicked.connect(self.refresh)
         self.agency_button.clicked.connect(self.show_agency_view)
         self._charts_after_figures = defer_charts
@@ -205,6 +206,22 @@ class DashboardView(QWidget):
     def as_at_date(self) -> date:
         d = self.as_at.date()
         return date(d.year(), d.month(), d.day())
+
+    def _on_as_at_date_changed(self) -> None:
+        # A date moved into another fiscal year means that year's figures: move the selector with it (one refresh,
+        # not two). Within the same year a year the user chose (last year's figures as at today) stays.
+        fy = self.calendar.fiscal_year_of(self.as_at_date)
+        if fy != self._as_at_year and fy != self.fiscal_year:
+            index = self.year.findData(fy)
+            if index < 0:  # outside the years offered: offer it, in order
+                years = [self.year.itemData(i) for i in range(self.year.count())]
+                index = sum(1 for year in years if year < fy)
+                self.year.insertItem(index, self.calendar.label(fy), fy)
+            blocked = self.year.blockSignals(True)
+            self.year.setCurrentIndex(index)
+            self.year.blockSignals(blocked)
+        self._as_at_year = fy
+        self.refresh()
 
     def chart(self, chart_type: type[ChartPanel]) -> ChartPanel:
         return next(c for c in self.charts if isinstance(c, chart_type))

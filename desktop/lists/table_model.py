@@ -21,7 +21,7 @@ from desktop.theme import current_rag_colours
 if TYPE_CHECKING:
     from core.db.engine import Database
     from core.reports.list_filters import ListFilter
-    from core.reports.lists import ListColumn
+    from core.reports.lists import ListColumn, ListQuery
 
 log = logging.getLogger(__name__)
 
@@ -249,6 +249,13 @@ class ListTableModel(QAbstractTableModel):
         if include_archived is not None:
             self._include_archived = include_archived
         self.reload()
+
+    @property
+    def query(self) -> ListQuery:
+        """The search, filter, archived choice and sort the rows are fetched with (every column)."""
+        from core.reports.lists import ListQuery
+
+        return ListQuery(self._search, self._preset, self._include_archived, self._sort)
 
     @property
     def can_show_archived(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
@@ -25,7 +26,7 @@ from desktop.lists.table_model import ListTableModel
 if TYPE_CHECKING:
     from core.db.engine import Database
     from core.reports.list_filters import ListFilter
-    from core.reports.lists import ListColumn
+    from core.reports.lists import ListColumn, ListQuery
 
 SEARCH_DELAY_MS = 150
 # Starting widths in pixels by column kind; a saved header state (AppSettings.restore_columns) replaces them.
@@ -230,6 +231,17 @@ class ListView(QWidget):
         self.filter_chip.setVisible(False)
         self.model.set_preset(None, search=self.search.text())
         self._update_count()
+
+    def export_query(self) -> ListQuery:
+        """What the list shows, for an export: its rows' query and the visible columns in the order shown. Search
+        text still waiting for the typing delay is applied first, so the list and the file agree."""
+        if self._debounce.isActive():
+            self._debounce.stop()
+            self._on_search_timer_timeout()
+        header = self.header
+        sections = [header.logicalIndex(visual) for visual in range(header.count())]
+        shown = tuple(self.model.columns[s].key for s in sections if not header.isSectionHidden(s))
+        return replace(self.model.query, columns=shown)
 
     def reload(self) -> None:
         self.model.reload()

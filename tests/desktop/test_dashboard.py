@@ -285,3 +285,27 @@ def test_the_agency_view_says_what_an_agency_owes(qtbot: QtBot, demo_db: Databas
     overdue_column = [actions.index(r, 5).data() for r in range(actions.rowCount())]
     assert overdue_column == sorted(overdue_column, reverse=True)  # overdue ones first
     dialog.close()
+
+
+def test_an_as_at_date_in_another_fiscal_year_moves_the_year_selector(qtbot: QtBot, demo_db: Database) -> None:
+    view = _dashboard(qtbot, demo_db)
+    assert view.year.currentText() == "2025–26"
+    offered = [view.year.itemText(i) for i in range(view.year.count())]
+    with qtbot.waitSignal(view.sig_refreshed):
+        view.as_at.setDate(DEMO_AS_AT.replace(year=2025, month=3))  # March 2025: the year to June 2025
+    assert view.year.currentText() == "2024–25"
+    assert view.status.text() == "2024–25 as at 2025-03-15"
+    # Far back, beyond the years offered: the year is added to the choices, in order.
+    with qtbot.waitSignal(view.sig_refreshed):
+        view.as_at.setDate(DEMO_AS_AT.replace(year=2019))
+    assert view.year.currentText() == "2019–20" and view.status.text() == "2019–20 as at 2019-08-15"
+    assert [view.year.itemText(i) for i in range(view.year.count())] == ["2019–20", *offered]
+    # Back to the demo's date, then the user picks last year: a new date within the same fiscal year keeps it.
+    with qtbot.waitSignal(view.sig_refreshed):
+        view.as_at.setDate(DEMO_AS_AT)
+    assert view.year.currentText() == "2025–26"
+    with qtbot.waitSignal(view.sig_refreshed):
+        view.year.setCurrentIndex(view.year.findText("2024–25"))
+    with qtbot.waitSignal(view.sig_refreshed):
+        view.as_at.setDate(DEMO_AS_AT.replace(month=9))
+    assert view.status.text() == "2024–25 as at 2025-09-15"

@@ -11,13 +11,16 @@ import pytest
 from openpyxl import load_workbook
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from core.db.engine import Database
+from core.io.workbook_style import DEMO_LINE
+from core.reports.list_filters import ListFilter
 from core.reports.lists import count_list, list_spec
 from desktop.exports import CSV_FILTER, XLSX_FILTER, ExportListFlow, export_list_interactive, suggest_file_name
 from desktop.jobs import JobRunner
+from desktop.lists.view import ListView
 from desktop.settings import AppSettings
 from tests.desktop.conftest import DEMO_AS_AT
 
@@ -207,3 +210,73 @@ def test_a_synchronous_runner_exports_inline_for_tests(
     assert flow.start()
     assert flow.result is not None and flow.result.path == out / "meetings.xlsx"
     assert (out / "meetings.xlsx").is_file()
+
+
+def shown_table(view: ListView) -> list[list[str]]:
+    """The list as the user sees it: the visible columns' titles in the order shown, then every row's text."""
+    model, header = view.model, view.header
+    while model.canFetchMore():
+        model.fetchMore()
+    sections = [header.logicalIndex(v) for v in range(header.count())]
+    sections = [s for s in sections if not header.isSectionHidden(s)]
+    titles = [model.headerData(s, Qt.Orientation.Horizontal) for s in sections]
+    return [titles, *([model.index(r, s).data() for s in sections] for r in range(model.rowCount()))]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_export_list_writes_the_rows_and_columns_the_list_shows(
+    qtbot: QtBot,
+    parent: QWidget,
+    demo_db: Database,
+    runner: JobRunner,
+    settings: AppSettings,
+    out: Path,
+    suffix: str,
+) -> None:
+    view = ListView(demo_db, "actions")
+    qtbot.addWidget(view)
+    view.model.set_as_at(DEMO_AS_AT)
+    # As the dashboard's "Open" tile opens it (sorted by RAG), then narrowed by typing.
+    view.apply_filter(ListFilter("Open", (("open", True),)), sort_key="rag")
+    everything_open = view.model.total
+    qtbot.keyClicks(view.search, "circulate")  # exported at once, before the typing delay has run the search
+    keys = [column.key for column in view.model.columns]
+    for key in keys:
+        if key not in ("ref", "status", "owner_agency", "rag"):
+            view.set_column_hidden(keys.index(key), True)
+    view.header.moveSection(view.header.visualIndex(keys.index("owner_agency")), 0)
+
+    dialogs = FakeDialogs(out / f"actions{suffix}", CSV_FILTER if suffix == ".csv" else XLSX_FILTER)
+    flow = ExportListFlow(
+        parent,
+        demo_db,
+        "actions",
+        runner,
+        settings,
+        query=view.export_query(),
+        ask_target=dialogs.ask_target,
+        open_url=dialogs.open_url,
+        as_at=view.model.as_at,
+        today=date(2025, 8, 15),
+    )
+    with qtbot.waitSignal(flow.sig_export_finished, timeout=TIMEOUT_MS) as blocker:
+        assert flow.start()
+    assert blocker.args is not None
+
+    shown = shown_table(view)
+    assert shown[0] == ["Owner agency", "Ref", "Status", "RAG"]
+    assert 0 < len(shown) - 1 < everything_open  # the search narrowed the open actions, and some are left
+    if suffix == ".csv":
+        assert read_csv_rows(out / "actions.csv") == shown
+    else:
+        ws = load_workbook(out / "actions.xlsx").active
+        assert [ws["A2"].value, ws["A3"].value] == ["Filter: Open; search 'circulate'", DEMO_LINE]
+        assert [[cell.value for cell in row] for row in ws.iter_rows(min_row=4)] == shown
+    assert blocker.args[0].rows == len(shown) - 1
+
+
+def read_csv_rows(path: Path) -> list[list[str]]:
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))

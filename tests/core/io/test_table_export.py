@@ -22,7 +22,8 @@ from core.domain.reference import Office, PaperSize
 from core.io.cells import ExportError
 from core.io.progress import ExportCancelled
 from core.io.table_export import DEMO_LINE, PERSONAL_DATA_LINE, ExportResult, export_list
-from core.reports.lists import LIST_ENTITIES, LIST_SPECS
+from core.reports.list_filters import ListFilter
+from core.reports.lists import LIST_ENTITIES, LIST_SPECS, ListQuery
 from tests.core.reports.test_lists import AS_AT, HYPERLINK, Office_, build_office
 
 
@@ -296,3 +297,95 @@ def test_every_list_of_the_demo_office_exports_and_reopens(tmp_path: Path) -> No
             assert "<f>" not in sheet_xml(tmp_path / f"{entity}.xlsx")
         with db.read() as s:
             assert s.scalar(sa.select(Office.is_demo))
+
+
+# ----------------------------------------------------------------------------------------------------
+# Exporting what a list view shows: its filter, search, archived choice, sort and columns
+
+
+def mfa_id(office: Office_) -> int:
+    with office.db.read() as s:
+        return int(s.scalar(sa.select(Organisation.id).where(Organisation.code == "MFA")))
+
+
+def overdue_mfa(office: Office_) -> ListQuery:
+    """The dashboard's "Overdue, owner MFA" bar, searched, with archived rows, newest ref first, four columns."""
+    preset = ListFilter("Overdue, owner MFA", (("open", True), ("overdue_at", AS_AT), ("owner_agency", mfa_id(office))))
+    return ListQuery(
+        search="action a",
+        preset=preset,
+        include_archived=True,
+        sort=("ref", True),
+        columns=("ref", "status", "due", "owner_agency"),
+    )
+
+
+def test_filtered_xlsx_holds_the_views_rows_columns_order_and_says_how_it_was_filtered(
+    office: Office_, tmp_path: Path
+) -> None:
+    target = tmp_path / "actions.xlsx"
+    result = export(office, "actions", target, query=overdue_mfa(office))
+    ws, header_row, columns = table(target)
+    assert list(columns) == ["Ref", "Status", "Due", "Owner agency"]
+    body = [[c.value for c in row] for row in ws.iter_rows(min_row=header_row + 1)]
+    # A-1 is overdue and open; A-4 too but archived (shown because the view shows archived rows); A-2 is complete
+    # and A-3 not yet due.
+    assert body == [["A-4", "Open", datetime(2025, 3, 1), "MFA"], ["A-1", "Open", datetime(2025, 6, 30), "MFA"]]
+    line = "Filter: Overdue, owner MFA; search 'action a'; archived records included"
+    assert [ws.cell(r, 1).value for r in range(1, header_row)][1:] == [line]
+    assert ws.auto_filter.ref == f"A{header_row}:D{header_row + 2}"
+    assert result.summary() == f"Wrote 2 actions to actions.xlsx (marking OFFICIAL). {line}."  # A-3 is not in it
+
+
+def test_filtered_csv_holds_the_views_rows_and_header_and_nothing_above(office: Office_, tmp_path: Path) -> None:
+    target = tmp_path / "actions.csv"
+    result = export(office, "actions", target, query=overdue_mfa(office))
+    assert read_csv(target) == [
+        ["Ref", "Status", "Due", "Owner agency"],
+        ["A-4", "Open", "2025-03-01", "MFA"],
+        ["A-1", "Open", "2025-06-30", "MFA"],
+    ]
+    assert result.filter_line == "Filter: Overdue, owner MFA; search 'action a'; archived records included"
+
+
+def test_hidden_marking_column_still_marks_the_file(office: Office_, tmp_path: Path) -> None:
+    target = tmp_path / "actions.xlsx"
+    result = export(office, "actions", target, query=ListQuery(columns=("description", "ref")))
+    ws, header_row, columns = table(target)
+    assert list(columns) == ["Action", "Ref"]
+    assert [ws.cell(r, 2).value for r in range(header_row + 1, ws.max_row + 1)] == ["A-1", "A-2", "A-3"]
+    assert header_row == 2  # no filter line: every row of the list is there
+    assert result.marking == "OFFICIAL: Sensitive"  # A-3's marking, though its column is not exported
+    assert openpyxl.load_workbook(target).properties.subject == "OFFICIAL: Sensitive"
+
+
+def test_formula_looking_search_stays_plain_text(office: Office_, tmp_path: Path) -> None:
+    query = ListQuery(search=HYPERLINK, columns=("name",))
+    target = tmp_path / "organisations.xlsx"
+    export(office, "organisations", target, query=query)
+    xml = sheet_xml(target)
+    assert "<f>" not in xml and 't="e"' not in xml
+    ws, header_row, _ = table(target)
+    assert ws.cell(2, 1).value == f"Filter: search '{HYPERLINK}'" and ws.cell(2, 1).data_type == "s"
+    assert [ws.cell(r, 1).value for r in range(header_row + 1, ws.max_row + 1)] == [HYPERLINK]
+    export(office, "organisations", tmp_path / "organisations.csv", query=query)
+    assert read_csv(tmp_path / "organisations.csv") == [["Name"], ["'" + HYPERLINK]]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (ListQuery(columns=("ref", "colour")), "Action log has no column 'colour'; use one of: ref, group,"),
+        (ListQuery(sort=("colour", False)), "Action log has no column 'colour'"),
+        (ListQuery(columns=()), "Cannot export Action log without any column."),
+        (ListQuery(preset=ListFilter("Odd", (("colour", "red"),))), "The list 'actions' has no filter 'colour'."),
+    ],
+)
+def test_a_query_the_list_cannot_answer_is_a_one_line_error(
+    office: Office_, tmp_path: Path, query: ListQuery, message: str
+) -> None:
+    target = tmp_path / "actions.xlsx"
+    with pytest.raises(ExportError, match=re.escape(message)) as caught:
+        export(office, "actions", target, query=query)
+    assert "\n" not in str(caught.value)
+    assert not target.exists()
