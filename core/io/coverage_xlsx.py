@@ -16,6 +16,7 @@ from core.db.engine import Database
 from core.domain.commitments import Commitment
 from core.domain.meetings import Action
 from core.domain.reference import Marking
+from core.domain.resources import BudgetLine
 from core.io.errors import ExportError
 from core.io.table_export import write_tables_xlsx
 from core.reports.coverage import CoverageItem, CoverageReport, TagCoverage, coverage
@@ -136,31 +137,37 @@ class CoverageExportResult:
     fy_label: str
 
     marking: str | None = None
+    left_out: int = 0  # records marked above the ceiling, left out
+    ceiling: str | None = None
 
     def summary(self) -> str:
         stamp = f"marking {self.marking}" if self.marking else "no marking"
-        return (
-            f"Wrote the {self.fy_label} coverage of {self.tags} tags ({self.gaps} gaps) to {self.path.name} ({stamp})."
+        text = (
+            f"Wrote the {self.fy_label} coverage of {self.tags} tags ({self.gaps} gaps) to {self.path.name} ({stamp})"
         )
+        if self.ceiling is not None:
+            records = "record" if self.left_out == 1 else "records"
+            text += f"; {self.left_out:,} {records} above {self.ceiling} left out"
+        return text + "."
 
 
-def _above(session: Session, report: CoverageReport, max_marking: str) -> CoverageReport:
-    """The report without the commitments and actions marked above `max_marking` (and what is listed only through
-    such a commitment); a tag left with nothing working shows as a gap, as it would to a reader of that marking."""
+def _above(session: Session, report: CoverageReport, max_marking: str) -> tuple[CoverageReport, int]:
+    """The report without the commitments, actions and budget lines marked above `max_marking` (and what is listed
+    only through such a commitment), and how many records were left out; a tag left with nothing working shows as a
+    gap, as it would to a reader of that marking."""
     _, max_rank = resolve_marking(session, max_marking)
     default = load_settings(session).default_marking
     default_rank = session.scalar(sa.select(Marking.rank).where(Marking.label == default)) or 0
     hidden: dict[str, set[int]] = {}
-    hidden_titles: set[str] = set()
-    for kind, model in (("commitment", Commitment), ("action", Action)):
-        title = Commitment.title if model is Commitment else Action.ref
-        rank = sa.func.coalesce(Marking.rank, default_rank)
-        rows = session.execute(
-            sa.select(model.id, title).outerjoin(Marking, model.marking_id == Marking.id).where(rank > max_rank)
-        ).all()
-        hidden[kind] = {row_id for row_id, _ in rows}
-        if kind == "commitment":
-            hidden_titles = {text for _, text in rows}
+    rank = sa.func.coalesce(Marking.rank, default_rank)
+    for kind, model in (("commitment", Commitment), ("action", Action), ("budget_line", BudgetLine)):
+        hidden[kind] = set(
+            session.scalars(
+                sa.select(model.id).outerjoin(Marking, model.marking_id == Marking.id).where(rank > max_rank)
+            )
+        )
+    # What is listed only through a hidden commitment (its actions and lines) goes with it.
+    hidden_titles = set(session.scalars(sa.select(Commitment.title).where(Commitment.id.in_(hidden["commitment"]))))
 
     def keep(items: tuple[CoverageItem, ...]) -> tuple[CoverageItem, ...]:
         return tuple(
@@ -177,7 +184,17 @@ def _above(session: Session, report: CoverageReport, max_marking: str) -> Covera
         )
         for tag in report.tags
     )
-    return replace(report, tags=tags)
+    listed = {
+        (item.kind, item.row_id)
+        for tag in report.tags
+        for item in (*tag.forums, *tag.actions, *tag.commitments, *tag.budget_lines)
+    }
+    kept = {
+        (item.kind, item.row_id)
+        for tag in tags
+        for item in (*tag.forums, *tag.actions, *tag.commitments, *tag.budget_lines)
+    }
+    return replace(report, tags=tags), len(listed - kept)
 
 
 def export_coverage(
@@ -190,9 +207,10 @@ def export_coverage(
     with db.read() as session:
         settings = load_settings(session)
         report: CoverageReport = coverage(session, fiscal_year)
+        left_out = 0
         if max_marking is not None:
             try:
-                report = _above(session, report, max_marking)
+                report, left_out = _above(session, report, max_marking)
             except UnknownMarking as exc:
                 raise ExportError(f"Cannot export to {target.name}: {exc}", target) from exc
         marking = _highest_marking(session, report) or settings.default_marking
@@ -204,4 +222,6 @@ def export_coverage(
         marking=marking,
         as_at=as_at or date.today(),
     )
-    return CoverageExportResult(target, len(report.tags), len(report.gaps), report.fy_label, marking)
+    return CoverageExportResult(
+        target, len(report.tags), len(report.gaps), report.fy_label, marking, left_out=left_out, ceiling=max_marking
+    )

@@ -14,8 +14,10 @@ import sqlalchemy as sa
 from core.cli import EXIT_OK, build_parser, run
 from core.db.backup import backup_to
 from core.domain.forums import ForumEvent
-from core.domain.meetings import Action, Meeting
+from core.domain.meetings import Action, Meeting, action_tag
+from core.domain.reference import ReferenceItem
 from core.domain.resources import BudgetLine
+from core.reports.coverage import COVERAGE_KINDS
 from core.services.markings import marked_tables
 from tests.core.reports.test_meeting_pack import AS_AT, build_pack_office
 
@@ -27,6 +29,7 @@ EXPORT_ARGS: dict[str, tuple[list[str], str]] = {
     "action-updates": (["--agency", "MFA"], ".xlsx"),
     "calendar": ([], ".ics"),
     "budget": (["--fy", "2026"], ".xlsx"),
+    "coverage": (["--fy", "2026"], ".xlsx"),
 }
 
 
@@ -47,7 +50,7 @@ def exports_with_a_ceiling() -> list[str]:
 @pytest.fixture(scope="module")
 def marked_office(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The pack office with every record marked OFFICIAL: Sensitive (but the meetings, whose packs are asked for),
-    and the text of the marked actions, events and budget lines carrying MARKER."""
+    and the text of the marked actions (tagged to a norm), events and budget lines carrying MARKER."""
     built = build_pack_office(tmp_path_factory.mktemp("ceiling") / "office.cyberdesk")
     with built.db.raw_write() as conn:
         for table in marked_tables():
@@ -56,6 +59,10 @@ def marked_office(tmp_path_factory: pytest.TempPathFactory) -> Path:
         conn.execute(sa.update(Action).values(description=MARKER + " " + Action.description))
         conn.execute(sa.update(ForumEvent).values(title=MARKER + " " + ForumEvent.title))
         conn.execute(sa.update(BudgetLine).values(description=MARKER + " " + BudgetLine.description))
+        # Tagged to a norm, the marked actions are what the coverage export would show.
+        norm = conn.execute(sa.select(ReferenceItem.id).where(ReferenceItem.kind.in_(COVERAGE_KINDS))).scalars().first()
+        actions = conn.execute(sa.select(Action.id)).scalars().all()
+        conn.execute(sa.insert(action_tag), [{"action_id": a, "reference_item_id": norm} for a in actions])
     assert built.db.path is not None
     built.db.close()
     return built.db.path
