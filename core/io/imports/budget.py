@@ -116,7 +116,8 @@ SPEC: Final = SheetSpec(
 
 def phase_evenly(cents: int) -> list[int]:
     """`cents` over the twelve fiscal months: equal parts, the odd cents in the last month."""
-    part = int(cents / MONTHS)  # towards zero, so a negative amount phases symmetrically
+    # Integer division towards zero (a negative amount phases symmetrically), never through a float.
+    part = abs(cents) // MONTHS * (1 if cents >= 0 else -1)
     return [part] * (MONTHS - 1) + [cents - part * (MONTHS - 1)]
 
 

@@ -165,6 +165,8 @@ def test_cli_import_budget_dry_run_and_apply(demo: Database, tmp_path: Path, cap
 def test_even_phasing_keeps_every_cent() -> None:
     assert phase_evenly(1000) == [83] * 11 + [87]
     assert sum(phase_evenly(-1001)) == -1001
+    huge = 10**17 + 7  # beyond a float's exact integers: the parts must still be exact
+    assert phase_evenly(huge) == [huge // 12] * 11 + [huge - 11 * (huge // 12)]
     assert phase_evenly(0) == [0] * 12
 
 
