@@ -428,22 +428,27 @@ def cmd_export_budget_template(args: argparse.Namespace, out: Callable[[str], No
     return EXIT_OK
 
 
-def cmd_export_budget(args: argparse.Namespace, out: Callable[[str], None]) -> int:
-    from core.io.budget_xlsx import export_budget
+def _export_fiscal_year(args: argparse.Namespace, out: Callable[[str], None], command: str, export: Any) -> int:
+    """`export budget|coverage --fy YEAR`: the year read with the office's calendar, then the export run."""
+    from core.services.office import load_settings
 
     with open_existing(args, readonly=True) as db:
         with db.read() as session:
-            from core.services.office import load_settings
-
             try:
                 fy = load_settings(session).calendar.parse_fy(args.fy)
             except FiscalYearError as exc:
                 # A year that cannot be read is bad usage (DESIGN §4), not a refusal.
-                print(f"cyberdesk: export budget: {exc}", file=sys.stderr)
+                print(f"cyberdesk: export {command}: {exc}", file=sys.stderr)
                 return EXIT_USAGE
-        result = export_budget(db, fy, args.output.expanduser(), as_at=args.as_at, max_marking=args.max_marking)
+        result = export(db, fy, args.output.expanduser(), as_at=args.as_at, max_marking=args.max_marking)
     out(result.summary())
     return EXIT_OK
+
+
+def cmd_export_budget(args: argparse.Namespace, out: Callable[[str], None]) -> int:
+    from core.io.budget_xlsx import export_budget
+
+    return _export_fiscal_year(args, out, "budget", export_budget)
 
 
 # --- norms and strategy coverage
@@ -459,18 +464,8 @@ def _add_export_coverage(export_sub: Any) -> None:
 
 def cmd_export_coverage(args: argparse.Namespace, out: Callable[[str], None]) -> int:
     from core.io.coverage_xlsx import export_coverage
-    from core.services.office import load_settings
 
-    with open_existing(args, readonly=True) as db:
-        with db.read() as session:
-            try:
-                fy = load_settings(session).calendar.parse_fy(args.fy)
-            except FiscalYearError as exc:
-                print(f"cyberdesk: export coverage: {exc}", file=sys.stderr)
-                return EXIT_USAGE
-        result = export_coverage(db, fy, args.output.expanduser(), as_at=args.as_at, max_marking=args.max_marking)
-    out(result.summary())
-    return EXIT_OK
+    return _export_fiscal_year(args, out, "coverage", export_coverage)
 
 
 # --- forum events and people: the import templates (import events / people join IMPORT_KINDS)
