@@ -23,15 +23,17 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QWidget  # noqa: E402
 
 if TYPE_CHECKING:
     from core.db.engine import Database
+    from desktop.main_window import MainWindow
 
 # A fixed "today" so RAG colours, due-soon lines and the demo's history come out the same on every run.
 AS_AT = date(2025, 8, 15)
-WINDOW_SIZE = (1400, 860)
+WINDOW_SIZE = (1400, 900)
 SCALE = 0.75
 MAX_BYTES = 250_000
 DUE_DOCK_WIDTH = 380
 SEARCH_TEXT = "OEWG"
 SHOT_NAMES = (
+    "dashboard",
     "actions",
     "meetings",
     "resources",
@@ -39,10 +41,25 @@ SHOT_NAMES = (
     "commitments",
     "action-editor",
     "search",
+    "meeting-workspace",
+    "budget-grid",
+    "secondment-checklist",
 )
 # Columns the pictures leave out through the column chooser, so each list shows its telling columns in the width.
 HIDDEN_COLUMNS = {
-    "actions": ("group", "raised_at", "raised_on", "owner", "original_due"),
+    "actions": (
+        "group",
+        "raised_at",
+        "raised_on",
+        "owner",
+        "original_due",
+        "open_for",
+        "blocked",
+        "extensions",
+        "closed_on",
+        "forum",
+        "update",
+    ),
     "budget": ("id", "cost_centre", "funding", "oda", "owner", "owner_agency", "commitment", "event"),
     "secondments": ("host_unit", "expertise", "original_end"),
 }
@@ -127,7 +144,7 @@ def render_screenshots(folder: Path, *, scale: float = SCALE) -> list[Path]:
 
             window.resizeDocks([dock], [DUE_DOCK_WIDTH], Qt.Orientation.Horizontal)
             shoot("actions", list_page("actions"))
-            dock.hide()  # the other lists get the whole width for their columns
+            dock.hide()  # the dashboard and the other lists get the whole width
             shoot("meetings", list_page("meetings"))
             shoot("resources", list_page("budget"))
             shoot("secondments", list_page("secondments"))
@@ -150,11 +167,94 @@ def render_screenshots(folder: Path, *, scale: float = SCALE) -> list[Path]:
             shoot("search", _with_dialog(behind, search))
             search.close()
             search.deleteLater()
+
+            shoot("meeting-workspace", _meeting_workspace(window))
+            shoot("budget-grid", _budget_grid(window))
+            secondments = list_page("secondments")
+            checklist = _secondment_checklist(window)
+            shoot("secondment-checklist", _with_dialog(secondments, checklist))
+            checklist.close()
+            # Last: once its charts exist the dashboard holds the window wider than the other pictures.
+            shoot("dashboard", _dashboard(window))
         finally:
             window.close()  # closes the database before its folder goes
             window.deleteLater()
             app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     return written
+
+
+def _dashboard(window: MainWindow) -> QPixmap:
+    """The page the app opens on, its figures and charts as at the demo's date rather than the real today."""
+    from PySide6.QtCore import QDate
+
+    from desktop.dashboard.view import DashboardView
+
+    window._nav.setCurrentRow(0)
+    page = window.current_page()
+    assert isinstance(page, DashboardView)
+    page.as_at.setDate(QDate(AS_AT.year, AS_AT.month, AS_AT.day))  # recomputes, at once with a synchronous runner
+    page.build_charts()
+    QApplication.processEvents()
+    # The dashboard's minimum width holds the window wider than asked: shrink the picture to the others' width.
+    return window.grab().scaledToWidth(WINDOW_SIZE[0], Qt.TransformationMode.SmoothTransformation)
+
+
+def _meeting_workspace(window: MainWindow) -> QPixmap:
+    """The Meetings page's workspace on the group's next meeting as at the demo's date, its agenda in front."""
+    from desktop.main_window import page_of
+    from desktop.meetings.view import MeetingsPage
+
+    window._nav.setCurrentRow(page_of("meetings"))
+    page = window.page(page_of("meetings"))
+    assert isinstance(page, MeetingsPage)
+    workspace = page.show_workspace()
+    workspace.today = lambda: AS_AT
+    workspace.reload_meetings()
+    QApplication.processEvents()
+    return window.grab()
+
+
+def _budget_grid(window: MainWindow) -> QPixmap:
+    """The Resources page's forum by quarter grid for the demo's fiscal year, not the real today's."""
+    from desktop.main_window import page_of
+    from desktop.resources.page import ResourcesPage
+
+    window._nav.setCurrentRow(page_of("budget"))
+    page = window.page(page_of("budget"))
+    assert isinstance(page, ResourcesPage)
+    grid = page.show_grid()
+    assert window.db is not None
+    with window.db.read() as session:
+        from core.services.office import load_settings
+
+        fiscal_year = load_settings(session).calendar.fiscal_year_of(AS_AT)
+    grid.year_box.setCurrentIndex(grid.year_box.findData(fiscal_year))
+    QApplication.processEvents()
+    return window.grab()
+
+
+def _secondment_checklist(window: MainWindow) -> QWidget:
+    """The editor of the secondment whose checklist is furthest along without being finished, on its Checklist tab."""
+    import sqlalchemy as sa
+
+    from core.domain.secondments import ChecklistItem
+    from desktop.secondments.editor import SecondmentEditorDialog
+
+    assert window.db is not None
+    done = sa.func.count(ChecklistItem.done_on)
+    with window.db.read() as session:
+        rows = session.execute(
+            sa.select(ChecklistItem.secondment_id, done, sa.func.count())
+            .group_by(ChecklistItem.secondment_id)
+            .order_by(ChecklistItem.secondment_id)
+        ).all()
+    unfinished = [(count, -total, row_id) for row_id, count, total in rows if 0 < count < total] or [(0, 0, rows[0][0])]
+    editor = window.show_record("secondments", max(unfinished)[2])
+    assert isinstance(editor, SecondmentEditorDialog) and editor.checklist is not None
+    editor.tabs.setCurrentWidget(editor.checklist)
+    _show_blank_dates_as_at(editor)
+    QApplication.processEvents()
+    return editor
 
 
 def _first_open_action(db: Database) -> int:
