@@ -64,7 +64,8 @@ def test_each_tile_opens_the_rows_it_counts(demo: Database, as_at: date) -> None
     assert links["actions"].filter.label == "Open" and links["actions"].sort_key == "rag"
 
 
-@pytest.mark.parametrize("as_at", [AS_AT, LATER])
+# Dates with both alert figures above zero (the demo's own date has none: its office is up to date that day).
+@pytest.mark.parametrize("as_at", [date(2025, 9, 26), LATER])
 def test_the_alert_figures_open_the_rows_the_due_soon_panel_counts(demo: Database, as_at: date) -> None:
     with demo.read() as s:
         dash = _dashboard(s, as_at)
@@ -72,6 +73,7 @@ def test_the_alert_figures_open_the_rows_the_due_soon_panel_counts(demo: Databas
         panel = due_soon(s, as_at=as_at, window_days=k.alert_days)
         alerted = {i.row_id for i in panel.items if i.kind in SECONDMENT_ALERTS}
         briefings = panel.of_kind("briefing")
+        assert k.secondments_with_alerts > 0 and k.briefings_due > 0
         # The panel, the tile and the list agree on the number and on which rows.
         assert _count(s, links["secondment_alerts"]) == k.secondments_with_alerts == len(alerted)
         assert _count(s, links["briefings"]) == k.briefings_due == len(briefings)
@@ -80,12 +82,6 @@ def test_the_alert_figures_open_the_rows_the_due_soon_panel_counts(demo: Databas
         due = _column(s, links["briefings"], "briefing_due", as_at)
         assert due == sorted(i.due for i in briefings)  # soonest (or latest overdue) first
     assert links["briefings"].filter.label == f"Briefings due within {k.alert_days} days of {as_at.isoformat()}"
-
-
-def test_the_alert_figures_are_not_all_zero_on_the_demo(demo: Database) -> None:
-    with demo.read() as s:
-        kpis = [_dashboard(s, as_at).kpis for as_at in (AS_AT, LATER)]
-    assert any(k.secondments_with_alerts for k in kpis) and any(k.briefings_due for k in kpis)
 
 
 def test_ending_soon_counts_the_secondments_a_tile_shows(demo: Database) -> None:
