@@ -128,6 +128,9 @@ class DashboardView(QWidget):
             "briefings": KpiTile("briefings", "events", minimum_height=44),
             "secondment_alerts": KpiTile("secondment_alerts", "secondments", minimum_height=44),
         }
+        self.tiles["secondment_alerts"].setToolTip(
+            self.tr("A clearance expiring, a declaration missing, a review or a checklist item due")
+        )
         tile_row = QGridLayout()
         under = {"briefings": 1, "secondment_alerts": 2}  # the columns of actions and secondments
         for column, (key, tile) in enumerate(self.tiles.items()):
@@ -309,7 +312,7 @@ class DashboardView(QWidget):
         )
         self.tiles["secondment_alerts"].show_figure(
             self.tr("{0} with other alerts").format(k.secondments_with_alerts),
-            self.tr("clearance, declaration, review or checklist"),
+            self.tr("besides their end"),
         )
         self.tiles["commitments"].show_figure(
             self.tr("Commitments: {0} overdue").format(k.commitments_overdue),
