@@ -196,7 +196,8 @@ class Dashboard:
     secondments_left_out: int
     priorities: tuple[PriorityShare, ...]
     tile_links: Mapping[str, ListLink] = field(default_factory=dict)
-    """The list each tile opens: spend, actions, secondments, commitments, meeting."""
+    """The list each tile opens: spend, actions, secondments, commitments, meeting, and the secondments with other
+    alerts and the briefings due."""
 
 
 def _open_actions() -> sa.ColumnElement[bool]:
@@ -648,6 +649,13 @@ def _links(dash: Dashboard, calendar: FiscalCalendar) -> Dashboard:
             "rag",
         ),
     }
+    within = f"within {k.alert_days} days of {as_at.isoformat()}"
+    tiles["secondment_alerts"] = ListLink(
+        "secondments", ListFilter(f"Other alerts {within}", (("other_alert_by", until),))
+    )
+    tiles["briefings"] = ListLink(
+        "events", ListFilter(f"Briefings due {within}", (("briefing_due", (as_at, until)),)), "briefing_due"
+    )
     if k.next_meeting_id is not None and k.next_meeting_date is not None:
         label = f"Next meeting, {k.next_meeting_date.isoformat()}"
         tiles["meeting"] = ListLink("meetings", ListFilter(label, (("ids", (k.next_meeting_id,)),)))

@@ -13,16 +13,17 @@ from sqlalchemy.orm import join as orm_join
 
 from core.domain.base import LabelledEnum
 from core.domain.commitments import Commitment, CommitmentStatus, Milestone
-from core.domain.forums import EventStatus, Forum, ForumEvent
+from core.domain.forums import Forum, ForumEvent
 from core.domain.meetings import CARRIED_FORWARD, Action, EngagementGroup
 from core.domain.organisations import Organisation, Person
-from core.domain.secondments import (
-    ChecklistItem,
-    ChecklistPhase,
-    ClearanceStatus,
-    Secondment,
-    SecondmentStatus,
-    SecondmentType,
+from core.domain.secondments import ChecklistItem, Secondment, SecondmentStatus
+from core.reports.list_filters import (
+    briefing_due,
+    checklist_item_due,
+    clearance_expiring,
+    declaration_missing,
+    no_declaration,
+    secondment_review_due,
 )
 from core.reports.lists import action_rag_case
 from core.services.office import load_settings
@@ -52,13 +53,6 @@ DueKind = Literal[
 ]
 DUE_KINDS: tuple[DueKind, ...] = get_args(DueKind)
 
-# Secondments still to run or running: ends, clearances and declarations matter only for these.
-_LIVE_SECONDMENT = (
-    SecondmentStatus.PROPOSED,
-    SecondmentStatus.APPROVED,
-    SecondmentStatus.ACTIVE,
-    SecondmentStatus.EXTENDED,
-)
 _ENDING_SECONDMENT = (SecondmentStatus.APPROVED, SecondmentStatus.ACTIVE, SecondmentStatus.EXTENDED)
 _CLOSED_COMMITMENT = (CommitmentStatus.COMPLETED, CommitmentStatus.LAPSED, CommitmentStatus.WITHDRAWN)
 _OVERRIDES = frozenset(r.value for r in (Rag.RED, Rag.AMBER, Rag.GREEN))
@@ -178,11 +172,7 @@ def _secondment_ends(session: Session, as_at: date, until: date) -> Iterable[Due
 def _clearance_expiries(session: Session, as_at: date, until: date) -> Iterable[DueItem]:
     stmt = _secondment_select(
         Secondment.clearance_expiry.label("due"), Secondment.clearance_required, Secondment.clearance_status
-    ).where(
-        Secondment.status.in_(_LIVE_SECONDMENT),
-        Secondment.clearance_status != ClearanceStatus.LAPSED,
-        Secondment.clearance_expiry <= until,
-    )
+    ).where(clearance_expiring(until))
     for row in session.execute(stmt):
         detail = _text(f"{row.clearance_required.label} clearance", row.clearance_status, row.home)
         yield _item("clearance_expiry", "secondments", row, row.person, detail, as_at, _due_only(row))
@@ -190,17 +180,11 @@ def _clearance_expiries(session: Session, as_at: date, until: date) -> Iterable[
 
 def _missing_declarations(session: Session, as_at: date, until: date) -> Iterable[DueItem]:
     """Industry loans about to start without what activation will require (the rule in services.validation)."""
-    no_declaration = sa.or_(Secondment.coi_declaration_date.is_(None), Secondment.coi_status.is_(None))
     stmt = _secondment_select(
         Secondment.start_date.label("due"),
-        no_declaration.label("no_declaration"),
+        no_declaration().label("no_declaration"),
         Secondment.confidentiality_signed,
-    ).where(
-        Secondment.secondment_type == SecondmentType.INDUSTRY_LOAN,
-        Secondment.status.in_((SecondmentStatus.PROPOSED, SecondmentStatus.APPROVED)),
-        Secondment.start_date <= until,
-        sa.or_(no_declaration, Secondment.confidentiality_signed.is_(sa.false())),
-    )
+    ).where(declaration_missing(until))
     for row in session.execute(stmt):
         missing = [
             *(["conflict-of-interest declaration"] if row.no_declaration else []),
@@ -257,13 +241,7 @@ def _briefings(session: Session, as_at: date, until: date) -> Iterable[DueItem]:
             sa.func.coalesce(sa.func.nullif(forum.acronym, ""), forum.full_name).label("forum"),
         )
         .select_from(orm_join(ForumEvent, forum, ForumEvent.forum_id == forum.id))
-        .where(
-            ForumEvent.briefing_due <= until,
-            # A late briefing still matters until the event starts; after that it is history.
-            sa.or_(ForumEvent.briefing_due >= as_at, ForumEvent.start_date > as_at),
-            ForumEvent.status != EventStatus.CANCELLED,
-            ForumEvent.archived.is_(sa.false()),
-        )
+        .where(briefing_due(as_at, until), ForumEvent.archived.is_(sa.false()))
     )
     for row in session.execute(stmt):
         detail = _text(row.forum, f"starts {row.start_date.isoformat()}", row.location)
@@ -273,7 +251,7 @@ def _briefings(session: Session, as_at: date, until: date) -> Iterable[DueItem]:
 def _secondment_reviews(session: Session, as_at: date, until: date) -> Iterable[DueItem]:
     """The next review of a secondment still to run or running (domain-reference §7.2 review dates)."""
     stmt = _secondment_select(Secondment.next_review_date.label("due"), Secondment.role_title, Secondment.status).where(
-        Secondment.status.in_(_LIVE_SECONDMENT), Secondment.next_review_date <= until
+        secondment_review_due(until)
     )
     for row in session.execute(stmt):
         detail = _text("Review", row.role_title, row.home, row.status)
@@ -281,16 +259,11 @@ def _secondment_reviews(session: Session, as_at: date, until: date) -> Iterable[
 
 
 def _checklist_items(session: Session, as_at: date, until: date) -> Iterable[DueItem]:
-    """On- and off-boarding steps not yet ticked: on-boarding ones while the secondment is still to run or running,
-    off-boarding ones until ticked (a secondment that has ended still needs closing properly)."""
+    """On- and off-boarding steps not yet ticked (the rule of list_filters.checklist_item_due)."""
     stmt = (
         _secondment_select(ChecklistItem.due_date.label("due"), ChecklistItem.title, ChecklistItem.phase)
         .join(ChecklistItem, ChecklistItem.secondment_id == Secondment.id)
-        .where(
-            ChecklistItem.done_on.is_(None),
-            ChecklistItem.due_date <= until,
-            sa.or_(ChecklistItem.phase == ChecklistPhase.OFFBOARDING, Secondment.status.in_(_LIVE_SECONDMENT)),
-        )
+        .where(checklist_item_due(until))
     )
     for row in session.execute(stmt):
         detail = _text(row.phase, row.person, row.home)

@@ -16,27 +16,44 @@ from typing import Any, TypeAlias
 import sqlalchemy as sa
 
 from core.domain.commitments import Commitment, CommitmentStatus, Milestone
-from core.domain.forums import Forum, Priority
+from core.domain.forums import EventStatus, Forum, ForumEvent, Priority
 from core.domain.meetings import CARRIED_FORWARD, Action
 from core.domain.resources import BudgetLine
-from core.domain.secondments import Secondment, SecondmentStatus
+from core.domain.secondments import (
+    ChecklistItem,
+    ChecklistPhase,
+    ClearanceStatus,
+    Secondment,
+    SecondmentStatus,
+    SecondmentType,
+)
 from core.services.rag import Rag
 
 __all__ = [
     "CLOSED_COMMITMENT",
     "LIVE_SECONDMENT",
+    "TO_RUN_OR_LIVE_SECONDMENT",
     "ListFilter",
     "ListLink",
     "UnknownFilter",
+    "briefing_due",
+    "checklist_item_due",
+    "clearance_expiring",
     "commitment_at_risk",
     "commitment_overdue",
+    "declaration_missing",
     "filter_clause",
     "next_open_milestone",
+    "no_declaration",
     "secondment_end",
+    "secondment_other_alert",
+    "secondment_review_due",
 ]
 
 CLOSED_COMMITMENT = (CommitmentStatus.COMPLETED, CommitmentStatus.LAPSED, CommitmentStatus.WITHDRAWN)
 LIVE_SECONDMENT = (SecondmentStatus.ACTIVE, SecondmentStatus.EXTENDED)
+# Still to run or running: clearances, declarations, reviews and on-boarding matter only for these.
+TO_RUN_OR_LIVE_SECONDMENT = (SecondmentStatus.PROPOSED, SecondmentStatus.APPROVED, *LIVE_SECONDMENT)
 
 
 class UnknownFilter(ValueError):
@@ -84,6 +101,61 @@ def commitment_at_risk(review: Any, first_due: Any, override: Any, until: date) 
 def secondment_end(secondments: Any = Secondment) -> sa.ColumnElement[Any]:
     """When a secondment ends: its actual end, else its planned one."""
     return sa.func.coalesce(secondments.actual_end_date, secondments.planned_end_date)
+
+
+# The due-soon panel's alert rules, as conditions on Secondment, ChecklistItem and ForumEvent rows: the panel's
+# queries and the lists the dashboard's alert figures open both use them, so the two cannot count differently.
+
+
+def clearance_expiring(until: date) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        Secondment.status.in_(TO_RUN_OR_LIVE_SECONDMENT),
+        Secondment.clearance_status != ClearanceStatus.LAPSED,
+        Secondment.clearance_expiry <= until,
+    )
+
+
+def no_declaration() -> sa.ColumnElement[bool]:
+    return sa.or_(Secondment.coi_declaration_date.is_(None), Secondment.coi_status.is_(None))
+
+
+def declaration_missing(until: date) -> sa.ColumnElement[bool]:
+    """An industry loan about to start without what activation will require (the rule in services.validation)."""
+    return sa.and_(
+        Secondment.secondment_type == SecondmentType.INDUSTRY_LOAN,
+        Secondment.status.in_((SecondmentStatus.PROPOSED, SecondmentStatus.APPROVED)),
+        Secondment.start_date <= until,
+        sa.or_(no_declaration(), Secondment.confidentiality_signed.is_(sa.false())),
+    )
+
+
+def secondment_review_due(until: date) -> sa.ColumnElement[bool]:
+    return sa.and_(Secondment.status.in_(TO_RUN_OR_LIVE_SECONDMENT), Secondment.next_review_date <= until)
+
+
+def checklist_item_due(until: date) -> sa.ColumnElement[bool]:
+    """An item not yet ticked (with its secondment joined): on-boarding ones while the secondment is still to run
+    or running, off-boarding ones until ticked (a secondment that has ended still needs closing properly)."""
+    return sa.and_(
+        ChecklistItem.done_on.is_(None),
+        ChecklistItem.due_date <= until,
+        sa.or_(ChecklistItem.phase == ChecklistPhase.OFFBOARDING, Secondment.status.in_(TO_RUN_OR_LIVE_SECONDMENT)),
+    )
+
+
+def secondment_other_alert(until: date) -> sa.ColumnElement[bool]:
+    """Any alert of a secondment besides its end: clearance, declaration, review or a checklist item due."""
+    checklist = sa.exists().where(ChecklistItem.secondment_id == Secondment.id, checklist_item_due(until))
+    return sa.or_(clearance_expiring(until), declaration_missing(until), secondment_review_due(until), checklist)
+
+
+def briefing_due(as_at: date, until: date) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        ForumEvent.briefing_due <= until,
+        # A late briefing still matters until the event starts; after that it is history.
+        sa.or_(ForumEvent.briefing_due >= as_at, ForumEvent.start_date > as_at),
+        ForumEvent.status != EventStatus.CANCELLED,
+    )
 
 
 def _between(expr: Any, bounds: tuple[date | None, date | None]) -> sa.ColumnElement[bool]:
@@ -142,6 +214,10 @@ FILTERS: Mapping[str, Mapping[str, Predicate]] = {
             Secondment.status.in_(LIVE_SECONDMENT), Secondment.start_date <= d, secondment_end() >= d
         ),
         "ending_between": lambda bounds: _between(secondment_end(), bounds),
+        "other_alert_by": secondment_other_alert,
+    },
+    "events": {
+        "briefing_due": lambda bounds: briefing_due(*bounds),
     },
     "forums": {
         "priority": lambda code: Forum.priority.is_(None) if code is None else Forum.priority == Priority(code),

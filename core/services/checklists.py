@@ -238,13 +238,24 @@ def checklist(session: Session, secondment_id: int) -> tuple[ChecklistRow, ...]:
 
 
 def set_item_done(
-    session: Session, item_id: int, expected_version: int, *, done: bool, on: date | None, by: str
+    session: Session,
+    item_id: int,
+    expected_version: int,
+    *,
+    done: bool,
+    on: date | None,
+    by: str,
+    today: date | None = None,
 ) -> ChecklistItem:
-    """Tick an item done on a date, by someone, or untick it; audited like any edit and refused on a stale copy."""
+    """Tick an item done on a date, by someone, or untick it; audited like any edit and refused on a stale copy.
+    A date after `today` (the real date unless given) is refused: ticked ahead of time, the item would leave the
+    due-soon panel before anyone had done it."""
     from core.services.records import update_record
 
     if done and on is None:
         raise ValidationError({"done_on": "Give the date it was done."})
+    if done and on is not None and on > (today or date.today()):
+        raise ValidationError({"done_on": "An item cannot be done later than today: give the date it was done."})
     if done and not by.strip():
         raise ValidationError({"done_by": "Say who did it."})
     changes: dict[str, Any] = {"done_on": on, "done_by": by.strip()} if done else {"done_on": None, "done_by": ""}

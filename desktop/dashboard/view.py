@@ -44,14 +44,14 @@ YEARS_BACK, YEARS_AHEAD = 3, 1
 class KpiTile(QToolButton):
     """A big number with its meaning in words; clicking it opens the list it counts."""
 
-    def __init__(self, key: str, entity: str) -> None:
+    def __init__(self, key: str, entity: str, *, minimum_height: int = 72) -> None:
         super().__init__()
         self.setObjectName(f"tile_{key}")
         self.key, self.entity = key, entity
         self.link: ListLink | None = None  # set with the figures; until then (or with none) the whole list
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.setMinimumHeight(72)
+        self.setMinimumHeight(minimum_height)
         font = self.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.setFont(font)
@@ -124,11 +124,21 @@ class DashboardView(QWidget):
             "secondments": KpiTile("secondments", "secondments"),
             "commitments": KpiTile("commitments", "commitments"),
             "meeting": KpiTile("meeting", "meetings"),
+            # The alerts, each under the tile it belongs with, so that each figure opens its own list.
+            "briefings": KpiTile("briefings", "events", minimum_height=44),
+            "secondment_alerts": KpiTile("secondment_alerts", "secondments", minimum_height=44),
         }
-        tile_row = QHBoxLayout()
-        for tile in self.tiles.values():
+        self.tiles["secondment_alerts"].setToolTip(
+            self.tr("A clearance expiring, a declaration missing, a review or a checklist item due")
+        )
+        tile_row = QGridLayout()
+        under = {"briefings": 1, "secondment_alerts": 2}  # the columns of actions and secondments
+        for column, (key, tile) in enumerate(self.tiles.items()):
             tile.clicked.connect(lambda _checked=False, t=tile: self._on_tile_clicked(t))
-            tile_row.addWidget(tile)
+            if key in under:
+                tile_row.addWidget(tile, 1, under[key])
+            else:
+                tile_row.addWidget(tile, 0, column)
 
         self._charts: list[ChartPanel] | None = None
         self._grid = QGridLayout()
@@ -290,13 +300,19 @@ class DashboardView(QWidget):
         )
         self.tiles["actions"].show_figure(
             self.tr("Actions: {0} open").format(k.open_actions),
-            self.tr("{0} overdue · {1} briefings due").format(k.overdue_actions, k.briefings_due),
+            self.tr("{0} overdue").format(k.overdue_actions),
+        )
+        self.tiles["briefings"].show_figure(
+            self.tr("{0} briefings due").format(k.briefings_due),
+            self.tr("within {0} days, or late").format(k.alert_days),
         )
         self.tiles["secondments"].show_figure(
             self.tr("Secondments: {0} active").format(k.active_secondments),
-            self.tr("{0} ending within {1} days · {2} with other alerts").format(
-                k.secondments_ending_soon, k.alert_days, k.secondments_with_alerts
-            ),
+            self.tr("{0} ending within {1} days").format(k.secondments_ending_soon, k.alert_days),
+        )
+        self.tiles["secondment_alerts"].show_figure(
+            self.tr("{0} with other alerts").format(k.secondments_with_alerts),
+            self.tr("besides their end"),
         )
         self.tiles["commitments"].show_figure(
             self.tr("Commitments: {0} overdue").format(k.commitments_overdue),

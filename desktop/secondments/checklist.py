@@ -1,4 +1,5 @@
-"""A secondment's on/off-boarding checklist, a tab of its editor: tick items done, add one, copy the office's items."""
+"""A secondment's on/off-boarding checklist, a tab of its editor: tick items done on a date, add one, copy the
+office's items."""
 
 from __future__ import annotations
 
@@ -49,7 +50,16 @@ class ChecklistPanel(QWidget):
             self.tr("Checklist"),
             1,
         )
-        self.done_button = QPushButton(self.tr("Mark done today"))
+        self.done_on = DateField(optional=False)
+        self.done_on.set_accessible_name(self.tr("Date done"))
+        self.done_on.set_field_value(date.today())
+        self.done_on.setToolTip(self.tr("The date the selected item was done: today unless you say otherwise"))
+        self.done_on_error = QLabel()  # a refused date, next to the date it is about
+        self.done_on_error.setStyleSheet(_ERROR_STYLE)
+        self.done_on_error.setAccessibleName(self.tr("Date done problem"))
+        self.done_on_error.hide()
+        self.done_on.sig_value_changed.connect(self.done_on_error.hide)
+        self.done_button = QPushButton(self.tr("Mark done on"))
         self.undo_button = QPushButton(self.tr("Mark not done"))
         self.copy_button = QPushButton(self.tr("Add the office's items"))
         self.copy_button.setToolTip(self.tr("Copy any of the office's checklist items this secondment lacks"))
@@ -72,7 +82,7 @@ class ChecklistPanel(QWidget):
         self.message.setWordWrap(True)
         self.message.hide()
         buttons = QHBoxLayout()
-        for button in (self.done_button, self.undo_button, self.copy_button):
+        for button in (self.done_button, self.done_on, self.done_on_error, self.undo_button, self.copy_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         adding = QHBoxLayout()
@@ -85,7 +95,7 @@ class ChecklistPanel(QWidget):
         layout.addWidget(self.message)
         for widget in (self.done_button, self.undo_button, self.copy_button, self.add_button):
             widget.setVisible(not db.readonly)
-        for widget in (self.new_phase, self.new_title, self.new_due):
+        for widget in (self.new_phase, self.new_title, self.new_due, self.done_on):
             widget.setVisible(not db.readonly)
         self.load()
 
@@ -125,11 +135,19 @@ class ChecklistPanel(QWidget):
         self.sig_checklist_changed.emit()
 
     def _refused(self, exc: ValidationError | EditConflict | RecordNotFound) -> None:
-        errors = getattr(exc, "errors", None)
-        self.show_message("; ".join(errors.values()) if errors else str(exc))
+        errors = dict(getattr(exc, "errors", None) or {})
+        date_problem = errors.pop("done_on", None)
+        if date_problem is not None:
+            self.done_on_error.setText(date_problem)
+            self.done_on_error.show()
+            self.done_on.setFocus()
+        if errors or date_problem is None:
+            self.show_message("; ".join(errors.values()) if errors else str(exc))
+        else:
+            self.show_message("")
 
     def mark(self, row: ChecklistRow, done: bool, when: date) -> bool:
-        """Tick (done today, by the person at the keyboard) or untick one item."""
+        """Tick (done on `when`, by the person at the keyboard) or untick one item."""
         try:
             with self._db.write() as session:
                 set_item_done(session, row.id, row.version, done=done, on=when, by=current_actor())
@@ -137,6 +155,7 @@ class ChecklistPanel(QWidget):
             self._refused(exc)
             self.load()
             return False
+        self.done_on_error.hide()
         text = self.tr("Marked “{0}” done.") if done else self.tr("Marked “{0}” not done.")
         self._changed(text.format(row.title))
         return True
@@ -169,8 +188,9 @@ class ChecklistPanel(QWidget):
 
     def _on_done_button_clicked(self) -> None:
         row = self._selected()
-        if row is not None and not row.done:
-            self.mark(row, True, date.today())
+        when = self.done_on.field_value()
+        if row is not None and not row.done and when is not None:
+            self.mark(row, True, when)
 
     def _on_undo_button_clicked(self) -> None:
         row = self._selected()

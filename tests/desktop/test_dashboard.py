@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,8 @@ from desktop.jobs import JobRunner
 from desktop.lists.register import RegisterView
 from desktop.main_window import MainWindow
 from tests.desktop.conftest import DEMO_AS_AT
+
+LATER = date(2026, 2, 20)
 
 
 def _dashboard(qtbot: QtBot, db: Database):  # type: ignore[no-untyped-def]
@@ -43,10 +46,9 @@ def test_tiles_and_charts_on_the_demo_office(qtbot: QtBot, demo_db: Database) ->
     dash = view.dashboard
     assert dash is not None and view.status.text() == "2025–26 as at 2025-08-15"
     k = dash.kpis
-    assert view.tiles["actions"].text() == (
-        f"Actions: {k.open_actions} open\n{k.overdue_actions} overdue · {k.briefings_due} briefings due"
-    )
-    assert view.tiles["secondments"].text().endswith(f"· {k.secondments_with_alerts} with other alerts")
+    assert view.tiles["actions"].text() == f"Actions: {k.open_actions} open\n{k.overdue_actions} overdue"
+    assert view.tiles["briefings"].text() == f"{k.briefings_due} briefings due\nwithin {k.alert_days} days, or late"
+    assert view.tiles["secondment_alerts"].text() == f"{k.secondments_with_alerts} with other alerts\nbesides their end"
     assert k.overdue_actions > 0
     spend = view.tiles["spend"].text()
     assert format_money(k.spend_to_date, currency=dash.currency) in spend and "planned to date" in spend
@@ -62,7 +64,8 @@ def test_tiles_and_charts_on_the_demo_office(qtbot: QtBot, demo_db: Database) ->
 def test_an_empty_office_renders_without_warnings(qtbot: QtBot, empty_db: Database) -> None:
     view = _dashboard(qtbot, empty_db)
     assert view.tiles["meeting"].text() == "No meeting scheduled\nPlan the next one"
-    assert view.tiles["actions"].text() == "Actions: 0 open\n0 overdue · 0 briefings due"
+    assert view.tiles["actions"].text() == "Actions: 0 open\n0 overdue"
+    assert view.tiles["briefings"].text().startswith("0 briefings due\n")
     from desktop.dashboard.charts import BudgetByForumChart, CumulativeSpendChart
 
     assert view.chart(BudgetByForumChart).table_model.rowCount() == 0
@@ -184,6 +187,32 @@ def test_a_tile_opens_its_list(window: MainWindow, demo_path: Path, qtbot: QtBot
     qtbot.mouseClick(view.tiles["meeting"], Qt.MouseButton.LeftButton)
     meetings = window.current_page().current_list  # type: ignore[attr-defined]
     assert _column(meetings.model, "date") == [k.next_meeting_date.strftime("%d %b %Y")]  # type: ignore[union-attr]
+
+
+def test_the_alert_tiles_open_the_secondments_and_briefings_they_count(
+    window: MainWindow, demo_path: Path, qtbot: QtBot
+) -> None:
+    view = _window_dashboard(window, demo_path)
+    # A date in the demo's next half-year, with briefings and secondment alerts both due (the core tests check
+    # the figures against the due-soon panel at this date and the demo's own).
+    view.as_at.setDate(LATER)
+    k = view.dashboard.kpis  # type: ignore[union-attr]
+    assert k.briefings_due > 0 and k.secondments_with_alerts > 0
+    qtbot.mouseClick(view.tiles["briefings"], Qt.MouseButton.LeftButton)
+    register = window.current_page()
+    assert isinstance(register, RegisterView) and register.current_entity == "events"
+    events = register.current_list
+    assert events.model.total == k.briefings_due
+    assert events.filter_chip.text() == f"Filtered: Briefings due within {k.alert_days} days of {LATER}  ✕"
+    window._nav.setCurrentRow(0)
+    qtbot.mouseClick(view.tiles["secondment_alerts"], Qt.MouseButton.LeftButton)
+    register = window.current_page()
+    assert isinstance(register, RegisterView) and register.current_entity == "secondments"
+    secondments = register.current_list
+    assert secondments.model.total == k.secondments_with_alerts
+    assert secondments.filter_chip.isVisible()
+    qtbot.mouseClick(secondments.filter_chip, Qt.MouseButton.LeftButton)  # every secondment is back
+    assert secondments.model.total > k.secondments_with_alerts
 
 
 def test_a_budget_bar_opens_the_lines_that_add_up_to_it(window: MainWindow, demo_path: Path, qtbot: QtBot) -> None:

@@ -62,6 +62,44 @@ def test_tick_an_onboarding_item_and_add_one_of_the_secondment_alone(qtbot: QtBo
     assert panel.copy_office_items() == 0  # it has every item of the office already
 
 
+def test_an_item_is_ticked_done_on_the_date_given_and_a_future_date_is_refused_beside_it(
+    qtbot: QtBot, demo_db: Database
+) -> None:
+    editor = _editor(qtbot, demo_db, PROPOSED_INDUSTRY_LOAN)
+    panel = editor.checklist
+    assert panel is not None
+    editor.tabs.setCurrentWidget(panel)
+    assert panel.done_on.field_value() == date.today()  # the date offered until the user gives another
+    row = next(i for i, r in enumerate(panel.rows) if r.title == UNDERTAKING)
+    panel.table.setCurrentCell(row, 1)
+
+    def saved() -> tuple[date | None, str]:
+        with demo_db.read() as s:
+            item = s.scalars(
+                sa.select(ChecklistItem).where(
+                    ChecklistItem.secondment_id == PROPOSED_INDUSTRY_LOAN, ChecklistItem.title == UNDERTAKING
+                )
+            ).one()
+            return item.done_on, item.done_by
+
+    panel.done_on.set_field_value(date.today() + timedelta(days=1))
+    qtbot.mouseClick(panel.done_button, Qt.MouseButton.LeftButton)
+    assert panel.done_on_error.isVisible()
+    assert panel.done_on_error.text() == "An item cannot be done later than today: give the date it was done."
+    assert not panel.message.isVisible()  # the problem is said beside the date, not under the table
+    assert saved() == (None, "")  # nothing written
+    assert panel.table.item(row, 3).text() == ""
+
+    signed = date.today() - timedelta(days=12)
+    panel.done_on.set_field_value(signed)
+    assert not panel.done_on_error.isVisible()  # a new date clears the old problem
+    with qtbot.waitSignal(panel.sig_checklist_changed):
+        qtbot.mouseClick(panel.done_button, Qt.MouseButton.LeftButton)
+    assert saved() == (signed, current_actor())
+    assert panel.table.item(row, 3).text() == signed.strftime("%d %b %Y")
+    assert panel.done_count == 1
+
+
 def test_a_new_secondment_has_no_checklist_tab_until_saved(qtbot: QtBot, demo_db: Database) -> None:
     editor = _editor(qtbot, demo_db, None)
     assert editor.checklist is None

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from core.db.engine import Database, open_database
 from core.demo import build_demo
 from core.reports.dashboard import NO_PRIORITY, Dashboard, build_dashboard
+from core.reports.due_soon import SECONDMENT_ALERTS, due_soon
 from core.reports.list_filters import ListFilter, ListLink, UnknownFilter
 from core.reports.lists import count_list, fetch_list
 
@@ -61,6 +62,26 @@ def test_each_tile_opens_the_rows_it_counts(demo: Database, as_at: date) -> None
         revised = _column(s, links["spend"], "revised", as_at)
         assert revised and sum(revised, Decimal(0)) == sum((m.planned for m in dash.spend_by_month), Decimal(0))
     assert links["actions"].filter.label == "Open" and links["actions"].sort_key == "rag"
+
+
+# Dates with both alert figures above zero (the demo's own date has none: its office is up to date that day).
+@pytest.mark.parametrize("as_at", [date(2025, 9, 26), LATER])
+def test_the_alert_figures_open_the_rows_the_due_soon_panel_counts(demo: Database, as_at: date) -> None:
+    with demo.read() as s:
+        dash = _dashboard(s, as_at)
+        k, links = dash.kpis, dash.tile_links
+        panel = due_soon(s, as_at=as_at, window_days=k.alert_days)
+        alerted = {i.row_id for i in panel.items if i.kind in SECONDMENT_ALERTS}
+        briefings = panel.of_kind("briefing")
+        assert k.secondments_with_alerts > 0 and k.briefings_due > 0
+        # The panel, the tile and the list agree on the number and on which rows.
+        assert _count(s, links["secondment_alerts"]) == k.secondments_with_alerts == len(alerted)
+        assert _count(s, links["briefings"]) == k.briefings_due == len(briefings)
+        link = links["secondment_alerts"]
+        assert set(fetch_list(s, link.entity, as_at=as_at, preset=link.filter).ids) == alerted
+        due = _column(s, links["briefings"], "briefing_due", as_at)
+        assert due == sorted(i.due for i in briefings)  # soonest (or latest overdue) first
+    assert links["briefings"].filter.label == f"Briefings due within {k.alert_days} days of {as_at.isoformat()}"
 
 
 def test_ending_soon_counts_the_secondments_a_tile_shows(demo: Database) -> None:

@@ -3,7 +3,7 @@ moved by an extension, and outstanding items in the due-soon panel."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -148,6 +148,19 @@ def test_ticking_without_a_date_or_a_name_is_refused_with_the_field_named(db: Da
             set_item_done(s, item.id, item.version, done=True, on=on, by=by)
         assert field in caught.value.errors
     assert _items(db, add())[UNDERTAKING].done_on is None
+
+
+def test_a_done_date_after_today_is_refused_and_today_itself_is_kept(db: Database, add: Any) -> None:
+    row_id = add()
+    item = _items(db, row_id)[UNDERTAKING]
+    today = date(2024, 2, 29)
+    with pytest.raises(ValidationError) as refused, db.write() as s:
+        set_item_done(s, item.id, item.version, done=True, on=today + timedelta(days=1), by="J. Citizen", today=today)
+    assert set(refused.value.errors) == {"done_on"}
+    assert _items(db, row_id)[UNDERTAKING].done_on is None  # nothing written
+    with db.write() as s:
+        set_item_done(s, item.id, item.version, done=True, on=today, by="J. Citizen", today=today)
+    assert _items(db, row_id)[UNDERTAKING].done_on == today
 
 
 def test_an_item_of_the_secondment_alone_needs_a_title(db: Database, add: Any) -> None:
