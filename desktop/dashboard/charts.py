@@ -153,8 +153,9 @@ class ChartPanel(QWidget):
         super().__init__(parent)
         self.setObjectName(type(self).__name__)
         axes = {"bottom": pg.DateAxisItem(orientation="bottom")} if self.date_axis else {}
-        self.plot = pg.PlotWidget(axisItems=axes)
-        self.plot.setMenuEnabled(False)
+        # No context menus (the buttons above do their work): asked for at construction, pyqtgraph skips building
+        # the view box's menu, a fifth of an empty plot's first render, rather than building and then dropping it.
+        self.plot = pg.PlotWidget(axisItems=axes, enableMenu=False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         self.plot.setMinimumHeight(220)
