@@ -183,16 +183,9 @@ class ChartPanel(QWidget):
         self._axis_labels: dict[str, str] = {}
         self.currency = ""
         self.table_model = ChartTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.table_model)
-        self.table.verticalHeader().setVisible(False)
-        # Fitted to the text when shown, not on every refresh: a ResizeToContents header measures every cell of
-        # a hidden table on each reset, which was half of each chart's first render.
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.setAccessibleName(self.tr("{0} as a table").format(self.tr(self.title)))
+        self._table: QTableView | None = None
         self.stack = QStackedWidget()
         self.stack.addWidget(self.plot)
-        self.stack.addWidget(self.table)
         heading = QLabel(f"<b>{self.tr(self.title)}</b>")
         self.as_table = QToolButton(text=self.tr("Show as table"), checkable=True)
         self.as_table.toggled.connect(self._on_as_table_toggled)
@@ -231,12 +224,28 @@ class ChartPanel(QWidget):
 
     # --- shared -------------------------------------------------------------------------------------------
 
+    @property
+    def table(self) -> QTableView:
+        """The "show as table" view, made the first time it is asked for: most charts are never shown as a
+        table, and building a view for each was part of every chart's first render."""
+        if self._table is None:
+            table = QTableView()
+            table.setModel(self.table_model)
+            table.verticalHeader().setVisible(False)
+            # Fitted to the text when shown, not on every refresh: a ResizeToContents header measures every
+            # cell of a hidden table on each reset, which was half of each chart's first render.
+            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+            table.setAccessibleName(self.tr("{0} as a table").format(self.tr(self.title)))
+            self.stack.addWidget(table)
+            self._table = table
+        return self._table
+
     def show_dashboard(self, dash: Dashboard) -> None:
         self.currency = dash.currency
         self.hits = self.draw(dash)
         self.table_model.set_rows(*self.tabulate(dash))
-        if self.stack.currentWidget() is self.table:
-            self.table.resizeColumnsToContents()
+        if self._table is not None and self.stack.currentWidget() is self._table:
+            self._table.resizeColumnsToContents()
 
     def money(self, amount: Decimal) -> str:
         return format_money(amount, currency=self.currency or None)
