@@ -74,8 +74,24 @@ _NUMBER = re.compile(r"\(?([A-Z]{3} )?[0-9][0-9,]*(\.[0-9]+)?%?\)?")
 
 
 def epoch(d: date) -> float:
-    """Seconds since 1970 at the start of `d` in UTC: what DateAxisItem labels as that date."""
+    """Seconds since 1970 at the start of `d` in UTC: where a time axis places that date."""
     return datetime.combine(d, time(0), tzinfo=UTC).timestamp()
+
+
+def month_ticks(first: date, last: date, most: int = 12) -> list[tuple[float, str]]:
+    """Ticks at month starts from `first` to `last`, every month or every few so that at most `most` show; the
+    year is named on the first tick and wherever it changes. A plain axis with these labels draws in a fraction of
+    DateAxisItem's time, which works out its tick spacing and formats dozens of candidate dates on every paint."""
+    months = max(0, (last.year - first.year) * 12 + last.month - first.month)
+    step = next((n for n in (1, 2, 3, 6, 12) if months // n < most), 12 * (months // (12 * most) + 1))
+    ticks: list[tuple[float, str]] = []
+    for n in range(0, months + 1, step):
+        total = first.month - 1 + n
+        year, month = first.year + total // 12, total % 12 + 1
+        start = date(year, month, 1)
+        new_year = not ticks or year != first.year + (total - step) // 12
+        ticks.append((epoch(start), start.strftime("%b %Y" if new_year else "%b")))
+    return ticks
 
 
 @dataclass(frozen=True)
@@ -147,14 +163,13 @@ class ChartPanel(QWidget):
     """A bar or point was clicked: (the ListLink of the list it stands for)."""
 
     title = ""
-    date_axis = False
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(type(self).__name__)
-        axes = {"bottom": pg.DateAxisItem(orientation="bottom")} if self.date_axis else {}
-        self.plot = pg.PlotWidget(axisItems=axes)
-        self.plot.setMenuEnabled(False)
+        # No context menus (the buttons above do their work): asked for at construction, pyqtgraph skips building
+        # the view box's menu, a fifth of an empty plot's first render, rather than building and then dropping it.
+        self.plot = pg.PlotWidget(enableMenu=False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         self.plot.setMinimumHeight(220)
@@ -168,16 +183,9 @@ class ChartPanel(QWidget):
         self._axis_labels: dict[str, str] = {}
         self.currency = ""
         self.table_model = ChartTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.table_model)
-        self.table.verticalHeader().setVisible(False)
-        # Fitted to the text when shown, not on every refresh: a ResizeToContents header measures every cell of
-        # a hidden table on each reset, which was half of each chart's first render.
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.setAccessibleName(self.tr("{0} as a table").format(self.tr(self.title)))
+        self._table: QTableView | None = None
         self.stack = QStackedWidget()
         self.stack.addWidget(self.plot)
-        self.stack.addWidget(self.table)
         heading = QLabel(f"<b>{self.tr(self.title)}</b>")
         self.as_table = QToolButton(text=self.tr("Show as table"), checkable=True)
         self.as_table.toggled.connect(self._on_as_table_toggled)
@@ -216,12 +224,28 @@ class ChartPanel(QWidget):
 
     # --- shared -------------------------------------------------------------------------------------------
 
+    @property
+    def table(self) -> QTableView:
+        """The "show as table" view, made the first time it is asked for: most charts are never shown as a
+        table, and building a view for each was part of every chart's first render."""
+        if self._table is None:
+            table = QTableView()
+            table.setModel(self.table_model)
+            table.verticalHeader().setVisible(False)
+            # Fitted to the text when shown, not on every refresh: a ResizeToContents header measures every
+            # cell of a hidden table on each reset, which was half of each chart's first render.
+            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+            table.setAccessibleName(self.tr("{0} as a table").format(self.tr(self.title)))
+            self.stack.addWidget(table)
+            self._table = table
+        return self._table
+
     def show_dashboard(self, dash: Dashboard) -> None:
         self.currency = dash.currency
         self.hits = self.draw(dash)
         self.table_model.set_rows(*self.tabulate(dash))
-        if self.stack.currentWidget() is self.table:
-            self.table.resizeColumnsToContents()
+        if self._table is not None and self.stack.currentWidget() is self._table:
+            self._table.resizeColumnsToContents()
 
     def money(self, amount: Decimal) -> str:
         return format_money(amount, currency=self.currency or None)
@@ -320,11 +344,15 @@ class ChartPanel(QWidget):
 
     def set_ticks(self, axis: str, labels: list[str]) -> None:
         """Name the bars along an axis, again only when the names change (a new date rarely changes them)."""
+        self.set_tick_positions(axis, [(float(i), label) for i, label in enumerate(labels)])
+
+    def set_tick_positions(self, axis: str, ticks: list[tuple[float, str]]) -> None:
+        """Label an axis at the given positions (dates on a time axis), only when they change."""
         key = f"ticks:{axis}"
-        text = "\n".join(labels)
-        if self._axis_labels.get(key) != text or not labels:
+        text = repr(ticks)
+        if self._axis_labels.get(key) != text or not ticks:
             self._axis_labels[key] = text
-            self.plot_item.getAxis(axis).setTicks([[(i, label) for i, label in enumerate(labels)]])
+            self.plot_item.getAxis(axis).setTicks([ticks])
 
 
 def _brushes(colours: list[str], pattern: Qt.BrushStyle = Qt.BrushStyle.SolidPattern) -> list[QBrush]:
@@ -393,42 +421,46 @@ class CumulativeSpendChart(ChartPanel):
     """Cumulative actual against the phased plan, month by month over the fiscal year, with the as-at date."""
 
     title = "Cumulative spend against the phased plan"
-    date_axis = True
 
     def build(self) -> None:
-        self.planned = self.plot_item.plot(
-            [],
-            [],
-            name=self.tr("Phased plan (dashed)"),
+        # Bare curves and one scatter for every marker: a PlotDataItem with symbols is a curve plus a scatter of
+        # its own, and built, laid out and painted two of each.
+        self.planned = pg.PlotCurveItem(
+            name=self.tr("Phased plan (dashed, squares)"),
             pen=pg.mkPen(OKABE_ITO["blue"], width=2, style=Qt.PenStyle.DashLine),
-            symbol="s",
-            symbolBrush=OKABE_ITO["blue"],
-            symbolSize=6,
         )
-        self.actual = self.plot_item.plot(
-            [],
-            [],
-            name=self.tr("Actual (solid)"),
-            pen=pg.mkPen(OKABE_ITO["vermillion"], width=2),
-            symbol="o",
-            symbolBrush=OKABE_ITO["vermillion"],
-            symbolSize=7,
+        self.actual = pg.PlotCurveItem(
+            name=self.tr("Actual (solid, circles)"), pen=pg.mkPen(OKABE_ITO["vermillion"], width=2)
         )
+        self.markers = pg.ScatterPlotItem(pen=None)
+        for item in (self.planned, self.actual, self.markers):
+            self.plot_item.addItem(item)
         self.today = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(OKABE_ITO["grey"], width=1))
         self.today.label = pg.InfLineLabel(self.today, text=self.tr("as at"), position=0.95)
         self.plot_item.addItem(self.today)
+        self.plot_item.disableAutoRange()  # the year's months fix the range: no fitting pass over the data
 
     def draw(self, dash: Dashboard) -> list[Hit]:
         months = dash.spend_by_month
         xs = [epoch(m.month_start) for m in months]
-        self.planned.setData(xs, [float(m.cumulative_planned) for m in months])
+        planned = [float(m.cumulative_planned) for m in months]
+        self.planned.setData(xs, planned)
         # Actual only for the months begun: later months have none yet, and a flat line would read as "no spend".
         shown = months[: dash.months_elapsed]
-        self.actual.setData(xs[: len(shown)], [float(m.cumulative_actual) for m in shown])
+        actual = [float(m.cumulative_actual) for m in shown]
+        self.actual.setData(xs[: len(shown)], actual)
+        self.markers.setData(
+            x=xs + xs[: len(shown)],
+            y=planned + actual,
+            symbol=["s"] * len(planned) + ["o"] * len(actual),
+            size=[6] * len(planned) + [7] * len(actual),
+            brush=[pg.mkBrush(OKABE_ITO["blue"])] * len(planned) + [pg.mkBrush(OKABE_ITO["vermillion"])] * len(actual),
+        )
         self.today.setValue(epoch(dash.as_at))
         self.today.label.setFormat(self.tr("as at {0}").format(dash.as_at.isoformat()))
         self.set_axis_label("left", self.tr("Cumulative ({0})").format(dash.currency))
-        self.plot_item.enableAutoRange()
+        if months:
+            self.set_tick_positions("bottom", month_ticks(months[0].month_start, months[-1].month_start))
         day = 86400.0
         top = max([float(m.cumulative_planned) for m in months] + [float(m.cumulative_actual) for m in months] + [1.0])
         hits = []
@@ -437,6 +469,9 @@ class CumulativeSpendChart(ChartPanel):
                 m.label, self.money(m.cumulative_planned), self.money(m.cumulative_actual)
             )
             hits.append(Hit(x, x + 28 * day, 0, top, tip, dash.tile_links.get("spend")))
+        # Half a month either side: an axis drops a tick label that would overhang its ends.
+        left, right = (xs[0] - 16 * day, xs[-1] + 16 * day) if xs else (0.0, 1.0)
+        self.plot_item.setRange(xRange=(left, right), yRange=(0.0, top), padding=0.03)
         return hits
 
     def tabulate(self, dash: Dashboard) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
@@ -592,7 +627,6 @@ class SecondmentsTimelineChart(ChartPanel):
     """One bar per secondment over the year: its original term solid, any extension hatched; the as-at line."""
 
     title = "Secondments timeline"
-    date_axis = True
 
     def build(self) -> None:
         self.terms = self.add_bars(self.tr("Term (solid)"), OKABE_ITO["green"], x0=[], x1=[], y=[], height=0.6)
@@ -604,6 +638,7 @@ class SecondmentsTimelineChart(ChartPanel):
         self.plot_item.addItem(self.today)
         self.plot_item.invertY(True)  # the earliest start at the top, read like a list
         self.plot_item.getAxis("left").setWidth(LABEL_AXIS_WIDTH)
+        self.plot_item.disableAutoRange()
 
     def draw(self, dash: Dashboard) -> list[Hit]:
         bars = dash.secondments
@@ -617,9 +652,18 @@ class SecondmentsTimelineChart(ChartPanel):
             y=[y for y, _ in extended],
         )
         self.set_ticks("left", [b.person for b in bars])
+        if bars:
+            # The range is set from the dates, not fitted to the items: the first month's tick and its year
+            # stay in view, and no fitting pass runs over the bars.
+            first, last = min(b.start for b in bars), max(max(b.end, dash.as_at) for b in bars)
+            ticks = month_ticks(first, last)
+            self.set_tick_positions("bottom", ticks)
+            # Room either side for half a tick label: an axis drops a label that would overhang its ends.
+            left, right = ticks[0][0], epoch(last)
+            margin = max(16 * 86400.0, (right - left) / 12)
+            self.plot_item.setRange(xRange=(left - margin, right + margin), yRange=(-0.5, len(bars) - 0.5), padding=0)
         self.today.setValue(epoch(dash.as_at))
         self.today.label.setFormat(self.tr("as at {0}").format(dash.as_at.isoformat()))
-        self.plot_item.enableAutoRange()
         hits = []
         for y, b in zip(ys, bars, strict=True):
             tip = self.tr("{0} ({1})\n{2} to {3}").format(

@@ -338,3 +338,30 @@ def test_an_as_at_date_in_another_fiscal_year_moves_the_year_selector(qtbot: QtB
     with qtbot.waitSignal(view.sig_refreshed):
         view.as_at.setDate(DEMO_AS_AT.replace(month=9))
     assert view.status.text() == "2024–25 as at 2025-09-15"
+
+
+def test_time_axes_name_the_months_and_keep_them_in_view(qtbot: QtBot, demo_db: Database) -> None:
+    from datetime import date
+
+    from desktop.dashboard.charts import CumulativeSpendChart, SecondmentsTimelineChart, epoch, month_ticks
+
+    view = _dashboard(qtbot, demo_db)
+    chart = view.chart(CumulativeSpendChart)
+    ticks = chart.plot_item.getAxis("bottom")._tickLevels[0]
+    labels = [label for _, label in ticks]
+    assert labels == ["Jul 2025", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan 2026", "Feb", "Mar", "Apr", "May", "Jun"]
+    assert ticks[1][0] == epoch(date(2025, 8, 1))
+    for chart_type in (CumulativeSpendChart, SecondmentsTimelineChart):
+        (left, right), _ = view.chart(chart_type).plot_item.viewRange()
+        shown = view.chart(chart_type).plot_item.getAxis("bottom")._tickLevels[0]
+        assert left < shown[0][0] and shown[-1][0] < right, chart_type.title
+    # Over several years every few months are named, and the year wherever it changes.
+    assert [label for _, label in month_ticks(date(2023, 3, 14), date(2026, 8, 2))] == [
+        "Mar 2023",
+        "Sep",
+        "Mar 2024",
+        "Sep",
+        "Mar 2025",
+        "Sep",
+        "Mar 2026",
+    ]
