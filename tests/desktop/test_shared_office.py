@@ -81,6 +81,38 @@ def test_another_clients_new_record_appears_in_the_open_list(qtbot, live_window,
     qtbot.waitUntil(lambda: "Ziggurat Cyber Agency" in listed_names(live_window), timeout=10_000)
 
 
+def test_a_save_in_this_window_refreshes_its_lists_once_and_another_clients_save_once_more(  # type: ignore[no-untyped-def]
+    qtbot, live_window, shared_office: str
+) -> None:
+    from core.domain.organisations import OrgType as Type
+
+    live_window.open_database(shared_office)
+    qtbot.waitUntil(lambda: live_window.db is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: live_window.live_refresh._seen is not None, timeout=10_000)
+    register = live_window.show_list("organisations")
+    refreshes: list[int] = []
+    shown_refresh = register.refresh
+    register.refresh = lambda: (refreshes.append(1), shown_refresh())[-1]
+
+    dialog = live_window.open_editor("organisations", None)
+    with qtbot.waitSignal(dialog.sig_fields_validated):
+        qtbot.keyClicks(dialog.editor("name").focus_widgets()[0], "Own Desk Agency")
+    with qtbot.waitSignal(dialog.sig_fields_validated):
+        dialog.editor("org_type").set_field_value(Type.UNIVERSITY)
+    with qtbot.waitSignal(dialog.sig_record_saved):
+        click(qtbot, dialog.save_button)
+    saved = live_window.db.change_counter()
+    # The poll has read the counter this save moved: anything it was going to do about it is done.
+    qtbot.waitUntil(lambda: live_window.live_refresh._seen == saved, timeout=10_000)
+    assert len(refreshes) == 1
+    assert "Own Desk Agency" in listed_names(live_window)
+
+    with open_database(shared_office) as other, other.write(actor="other liaison") as session:
+        create_record(session, Organisation, {"name": "Their Desk Agency", "org_type": OrgType.AGENCY})
+    qtbot.waitUntil(lambda: "Their Desk Agency" in listed_names(live_window), timeout=10_000)
+    assert len(refreshes) == 2
+
+
 def test_a_file_office_is_not_polled(window, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
     window.set_database(demo_db)
     assert window.live_refresh is None

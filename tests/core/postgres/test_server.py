@@ -174,3 +174,20 @@ def test_a_value_read_and_saved_in_one_write_never_loses_another_clients_change(
         row = session.get(Organisation, org)
         assert row is not None
         assert Decimal(row.notes) == len(clients) * rounds
+
+
+def test_a_client_knows_the_changes_it_wrote_and_not_another_clients(office: Database, pg_url: str) -> None:
+    start = office.change_counter()
+    with office.write() as session:
+        create_record(session, Organisation, {"name": "Mine Agency", "org_type": OrgType.AGENCY})
+    mine = office.change_counter()
+    assert mine > start
+    assert office.own_changes.cover(start, mine)
+    with open_database(pg_url) as other:
+        with other.write() as session:
+            create_record(session, Organisation, {"name": "Theirs Agency", "org_type": OrgType.AGENCY})
+        theirs = other.change_counter()
+        assert other.own_changes.cover(mine, theirs)
+        assert not other.own_changes.cover(start, theirs)
+    assert not office.own_changes.cover(mine, theirs)
+    assert not office.own_changes.cover(start, theirs)
