@@ -176,12 +176,15 @@ class OwnChanges:
         """Remember what the sessions of `writes` append. Call after the write lock's own after_begin listener,
         which must run first (listeners run in the order they were added)."""
         event.listen(writes, "after_begin", self._on_begin)
-        event.listen(writes, "after_flush_postexec", self._on_flush)
+        event.listen(writes, "before_commit", self._on_commit)
 
     @staticmethod
     def _on_begin(session: Session, _transaction: Any, connection: sa.Connection) -> None:
         session.info["changes_from"] = change_counter(connection)
 
-    def _on_flush(self, session: Session, _flush_context: Any) -> None:
+    def _on_commit(self, session: Session) -> None:
+        # Once per write, not per flush: each query here is held under the office's write lock, which every
+        # client waits on.
         if "changes_from" in session.info:
-            self.add(session.info["changes_from"], change_counter(session.connection()))
+            session.flush()
+            self.add(session.info.pop("changes_from"), change_counter(session.connection()))
