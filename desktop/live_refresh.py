@@ -33,6 +33,7 @@ class LiveRefresh(QObject):
         self._timer.timeout.connect(self.poll)
 
     def start(self) -> None:
+        self._db.own_changes.active = True  # so that this window's own saves can be told apart
         self.poll()  # the first answer only sets the baseline
         self._timer.start()
 

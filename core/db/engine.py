@@ -192,9 +192,9 @@ class Database:
                 yield conn
                 return
             pg.advisory_xact_lock(conn, pg.WRITE_LOCK)
-            before = pg.change_counter(conn)
+            before = self.own_changes.start(conn)
             yield conn
-            self.own_changes.add(before, pg.change_counter(conn))
+            self.own_changes.finish(before, conn)
             # Bulk writers choose ids themselves; the sequences must not hand the same ids out again.
             pg.reset_sequences(conn, Base.metadata.sorted_tables)
 

@@ -144,21 +144,30 @@ class OwnChanges:
     refreshed already, on its own save).
 
     Every write holds the office's write lock from its first statement to its end, so the ids between the counter
-    read just after taking the lock and the counter read after a flush are this client's alone: each write is
-    remembered as that range (before, after]. A rolled-back write leaves a range holding ids that never become
-    visible, which is harmless. Only the newest ranges are kept; an older one only matters to a poll long overdue.
+    read just after taking the lock and the counter read just before commit are this client's alone: each write is
+    remembered as that range (before, after]. A rolled-back write remembers nothing. Only the newest ranges are
+    kept; an older one only matters to a poll long overdue. The two reads run under the lock every client waits on,
+    so they are made only while `active` (a window polling for changes); the CLI and bulk work skip them.
     """
 
     KEEP = 1000
 
     def __init__(self) -> None:
+        self.active = False
         self._ranges: deque[tuple[int, int]] = deque(maxlen=self.KEEP)
         self._lock = threading.Lock()
 
-    def add(self, before: int, after: int) -> None:
-        if after > before:
-            with self._lock:
-                self._ranges.append((before, after))
+    def start(self, conn: sa.Connection) -> int | None:
+        """At the start of a write, under the write lock: the counter to pass to finish()."""
+        return change_counter(conn) if self.active else None
+
+    def finish(self, before: int | None, conn: sa.Connection) -> None:
+        """At the end of a write, everything flushed, before commit."""
+        if before is not None:
+            after = change_counter(conn)
+            if after > before:
+                with self._lock:
+                    self._ranges.append((before, after))
 
     def cover(self, low: int, high: int) -> bool:
         """Whether every id in (low, high] was written by this client."""
@@ -178,13 +187,11 @@ class OwnChanges:
         event.listen(writes, "after_begin", self._on_begin)
         event.listen(writes, "before_commit", self._on_commit)
 
-    @staticmethod
-    def _on_begin(session: Session, _transaction: Any, connection: sa.Connection) -> None:
-        session.info["changes_from"] = change_counter(connection)
+    def _on_begin(self, session: Session, _transaction: Any, connection: sa.Connection) -> None:
+        session.info["changes_from"] = self.start(connection)
 
     def _on_commit(self, session: Session) -> None:
-        # Once per write, not per flush: each query here is held under the office's write lock, which every
-        # client waits on.
-        if "changes_from" in session.info:
+        # Once per write, not per flush: a read here holds up every other client's save.
+        if session.info.get("changes_from") is not None:
             session.flush()
-            self.add(session.info.pop("changes_from"), change_counter(session.connection()))
+            self.finish(session.info.pop("changes_from"), session.connection())

@@ -178,6 +178,7 @@ def test_a_value_read_and_saved_in_one_write_never_loses_another_clients_change(
 
 
 def test_a_client_knows_the_changes_it_wrote_and_not_another_clients(office: Database, pg_url: str) -> None:
+    office.own_changes.active = True  # as a window polling for changes sets it
     start = office.change_counter()
     with office.write() as session:
         create_record(session, Organisation, {"name": "Mine Agency", "org_type": OrgType.AGENCY})
@@ -185,6 +186,7 @@ def test_a_client_knows_the_changes_it_wrote_and_not_another_clients(office: Dat
     assert mine > start
     assert office.own_changes.cover(start, mine)
     with open_database(pg_url) as other:
+        other.own_changes.active = True
         with other.write() as session:
             create_record(session, Organisation, {"name": "Theirs Agency", "org_type": OrgType.AGENCY})
         theirs = other.change_counter()
@@ -228,3 +230,11 @@ def test_a_connection_the_server_dropped_is_replaced_and_reads_and_writes_go_on(
     assert {"Before Agency", "After Agency"} <= names
     with office.engine.connect() as conn:
         assert verify_chain(conn).problems == ()
+
+
+def test_a_client_not_polling_for_changes_does_not_track_its_own(office: Database) -> None:
+    start = office.change_counter()
+    with office.write() as session:
+        create_record(session, Organisation, {"name": "Untracked Agency", "org_type": OrgType.AGENCY})
+    assert office.change_counter() > start
+    assert not office.own_changes.cover(start, office.change_counter())
