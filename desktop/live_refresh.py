@@ -20,7 +20,7 @@ POLL_MS = 1000
 
 class LiveRefresh(QObject):
     sig_changed = Signal()
-    """The office changed since the last poll (by anyone, this window included)."""
+    """The office changed since the last poll, by another client (this window refreshes on its own saves)."""
 
     def __init__(self, db: Database, jobs: JobRunner, parent: QObject | None = None, *, interval_ms: int = POLL_MS):
         super().__init__(parent)
@@ -33,6 +33,7 @@ class LiveRefresh(QObject):
         self._timer.timeout.connect(self.poll)
 
     def start(self) -> None:
+        self._db.own_changes.active = True  # so that this window's own saves can be told apart
         self.poll()  # the first answer only sets the baseline
         self._timer.start()
 
@@ -59,8 +60,11 @@ class LiveRefresh(QObject):
         if counter is None or (not self._timer.isActive() and self._seen is not None):
             return  # the server did not answer this time, or polling stopped while it ran (the office was closed)
         previous, self._seen = self._seen, int(counter)
-        if previous is not None and self._seen != previous:
-            self.sig_changed.emit()
+        if previous is None or self._seen == previous:
+            return
+        if self._seen > previous and self._db.own_changes.cover(previous, self._seen):
+            return  # only this client's own saves: the window refreshed when it saved, a second refresh is waste
+        self.sig_changed.emit()
 
     def _on_failed(self, _message: str, _details: str) -> None:
         self._polling = False

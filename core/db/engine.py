@@ -36,7 +36,7 @@ from core.db.errors import (
 from core.db.lock import DatabaseLock
 from core.db.migrate import current_revisions, head_revision, known_revisions, upgrade_to_head
 from core.db.text_index import reconcile_text_index
-from core.domain.audit import AuditEntry, audit_flush, current_actor
+from core.domain.audit import audit_flush, current_actor
 from core.domain.models import Base
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,8 @@ class Database:
     """Opened before its pages were checked (open_database(defer_integrity_check=True)): see check_integrity()."""
     login: str | None = None
     """The server login (PostgreSQL current_user); None for a file. The audit trail records it beside the actor."""
+    own_changes: pg.OwnChanges = field(default_factory=pg.OwnChanges, repr=False, compare=False)
+    """The audit ids this client wrote on a server (live refresh skips them); empty for a file."""
     _write_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _integrity_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _damage: CorruptDatabase | None = field(default=None, repr=False)
@@ -75,6 +77,7 @@ class Database:
             # What BEGIN IMMEDIATE is on SQLite: one writer at a time across every client, so the audit chain is
             # appended in order and every read inside a write sees the latest committed rows.
             event.listen(self._write_factory, "after_begin", _take_write_lock)
+            self.own_changes.track(self._write_factory)
         event.listen(self._write_factory, "after_flush", audit_flush)
         self._identity = paths.file_identity(self.path) if self.path is not None else None
 
@@ -104,7 +107,7 @@ class Database:
         """A number that grows with every committed change by any client (the newest audit entry's id): cheap
         enough to poll every second, so an open list can refresh when someone else saved."""
         with self.engine.connect() as conn:
-            return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(AuditEntry.id), 0))).scalar_one())
+            return pg.change_counter(conn)
 
     @property
     def damaged(self) -> bool:
@@ -189,7 +192,9 @@ class Database:
                 yield conn
                 return
             pg.advisory_xact_lock(conn, pg.WRITE_LOCK)
+            before = self.own_changes.start(conn)
             yield conn
+            self.own_changes.finish(before, conn)
             # Bulk writers choose ids themselves; the sequences must not hand the same ids out again.
             pg.reset_sequences(conn, Base.metadata.sorted_tables)
 

@@ -13,10 +13,17 @@ operating system's keyring (the `keyring` package), else libpq finds it itself i
 from __future__ import annotations
 
 import logging
+import threading
+from collections import deque
 from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.domain.audit import AuditEntry
 
 log = logging.getLogger(__name__)
 
@@ -125,3 +132,66 @@ def reset_sequences(conn: sa.Connection, tables: Iterable[sa.Table]) -> None:
     if calls:
         # One round trip for every table: max(id) is read from each primary key's index.
         conn.execute(sa.select(*calls))
+
+
+def change_counter(conn: sa.Connection) -> int:
+    """The newest audit entry's id: it grows with every committed change by any client (one index lookup)."""
+    return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(AuditEntry.id), 0))).scalar_one())
+
+
+class OwnChanges:
+    """The audit ids this client wrote, so that live refresh can skip a change the window made itself (it has
+    refreshed already, on its own save).
+
+    Every write holds the office's write lock from its first statement to its end, so the ids between the counter
+    read just after taking the lock and the counter read just before commit are this client's alone: each write is
+    remembered as that range (before, after]. A rolled-back write remembers nothing. Only the newest ranges are
+    kept; an older one only matters to a poll long overdue. The two reads run under the lock every client waits on,
+    so they are made only while `active` (a window polling for changes); the CLI and bulk work skip them.
+    """
+
+    KEEP = 1000
+
+    def __init__(self) -> None:
+        self.active = False
+        self._ranges: deque[tuple[int, int]] = deque(maxlen=self.KEEP)
+        self._lock = threading.Lock()
+
+    def start(self, conn: sa.Connection) -> int | None:
+        """At the start of a write, under the write lock: the counter to pass to finish()."""
+        return change_counter(conn) if self.active else None
+
+    def finish(self, before: int | None, conn: sa.Connection) -> None:
+        """At the end of a write, everything flushed, before commit."""
+        if before is not None:
+            after = change_counter(conn)
+            if after > before:
+                with self._lock:
+                    self._ranges.append((before, after))
+
+    def cover(self, low: int, high: int) -> bool:
+        """Whether every id in (low, high] was written by this client."""
+        if high <= low:
+            return False
+        with self._lock:
+            ranges = sorted(self._ranges)
+        reached = low
+        for before, after in ranges:
+            if before <= reached < after:
+                reached = after
+        return reached >= high
+
+    def track(self, writes: sessionmaker[Session]) -> None:
+        """Remember what the sessions of `writes` append. Call after the write lock's own after_begin listener,
+        which must run first (listeners run in the order they were added)."""
+        event.listen(writes, "after_begin", self._on_begin)
+        event.listen(writes, "before_commit", self._on_commit)
+
+    def _on_begin(self, session: Session, _transaction: Any, connection: sa.Connection) -> None:
+        session.info["changes_from"] = self.start(connection)
+
+    def _on_commit(self, session: Session) -> None:
+        # Once per write, not per flush: a read here holds up every other client's save.
+        if session.info.get("changes_from") is not None:
+            session.flush()
+            self.finish(session.info.pop("changes_from"), session.connection())

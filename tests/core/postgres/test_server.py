@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
@@ -174,3 +175,66 @@ def test_a_value_read_and_saved_in_one_write_never_loses_another_clients_change(
         row = session.get(Organisation, org)
         assert row is not None
         assert Decimal(row.notes) == len(clients) * rounds
+
+
+def test_a_client_knows_the_changes_it_wrote_and_not_another_clients(office: Database, pg_url: str) -> None:
+    office.own_changes.active = True  # as a window polling for changes sets it
+    start = office.change_counter()
+    with office.write() as session:
+        create_record(session, Organisation, {"name": "Mine Agency", "org_type": OrgType.AGENCY})
+    mine = office.change_counter()
+    assert mine > start
+    assert office.own_changes.cover(start, mine)
+    with open_database(pg_url) as other:
+        other.own_changes.active = True
+        with other.write() as session:
+            create_record(session, Organisation, {"name": "Theirs Agency", "org_type": OrgType.AGENCY})
+        theirs = other.change_counter()
+        assert other.own_changes.cover(mine, theirs)
+        assert not other.own_changes.cover(start, theirs)
+    assert not office.own_changes.cover(mine, theirs)
+    assert not office.own_changes.cover(start, theirs)
+
+
+def terminate_backends(pg_server: PgServer, url: str) -> int:
+    """End every server process serving `url`'s database, as a server restart or an idle-session kill would, and
+    wait until they are gone; the number ended."""
+    database = sa.make_url(url).database
+    others = "FROM pg_stat_activity WHERE datname = :db AND pid <> pg_backend_pid()"
+    with pg_server.admin.connect() as conn:
+        ended = int(
+            conn.execute(sa.text(f"SELECT count(pg_terminate_backend(pid)) {others}"), {"db": database}).scalar_one()
+        )
+        deadline = time.monotonic() + 30
+        while conn.execute(sa.text(f"SELECT count(*) {others}"), {"db": database}).scalar_one():
+            if time.monotonic() > deadline:
+                raise RuntimeError("the terminated server processes did not end")
+            time.sleep(0.05)
+    return ended
+
+
+def test_a_connection_the_server_dropped_is_replaced_and_reads_and_writes_go_on(
+    office: Database, pg_server: PgServer, pg_url: str
+) -> None:
+    with office.write() as session:
+        create_record(session, Organisation, {"name": "Before Agency", "org_type": OrgType.AGENCY})
+    with office.read() as session:  # the pool now holds an idle connection, the kind a restart leaves dead
+        assert session.scalar(sa.select(Organisation.name).where(Organisation.name == "Before Agency"))
+    assert terminate_backends(pg_server, pg_url) >= 1
+    with office.read() as session:
+        assert session.scalar(sa.select(Organisation.name).where(Organisation.name == "Before Agency"))
+    with office.write() as session:
+        create_record(session, Organisation, {"name": "After Agency", "org_type": OrgType.AGENCY})
+    with office.read() as session:
+        names = set(session.scalars(sa.select(Organisation.name)))
+    assert {"Before Agency", "After Agency"} <= names
+    with office.engine.connect() as conn:
+        assert verify_chain(conn).problems == ()
+
+
+def test_a_client_not_polling_for_changes_does_not_track_its_own(office: Database) -> None:
+    start = office.change_counter()
+    with office.write() as session:
+        create_record(session, Organisation, {"name": "Untracked Agency", "org_type": OrgType.AGENCY})
+    assert office.change_counter() > start
+    assert not office.own_changes.cover(start, office.change_counter())
