@@ -17,6 +17,7 @@ class ActionSpec:
     shortcut: QKeySequence.StandardKey | str | None = None
     toolbar: bool = False
     tip: str = ""
+    separator_before: bool = False  # starts a group in its menu
 
 
 MENUS = ("&File", "&Edit", "&View", "&Help")
@@ -25,27 +26,36 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("new_office", "&New office…", "&File", QKeySequence.StandardKey.New, tip="Create a new, empty office"),
     ActionSpec("open_office", "&Open…", "&File", QKeySequence.StandardKey.Open, tip="Open an office database"),
     ActionSpec("connect_office", "&Connect to office database…", "&File", tip="Open a shared office on a server"),
-    ActionSpec("backup", "&Back up now", "&File", tip="Back up the database beside it"),
+    ActionSpec("backup", "&Back up now", "&File", tip="Back up the database beside it", separator_before=True),
     ActionSpec("restore_backup", "&Restore from backup…", "&File", tip="Replace the office with one of its backups"),
-    ActionSpec("export_list", "&Export this list…", "&File", "Ctrl+E", toolbar=True, tip="Export to Excel or CSV"),
+    ActionSpec(
+        "export_list",
+        "&Export this list…",
+        "&File",
+        "Ctrl+E",
+        toolbar=True,
+        tip="Export to Excel or CSV",
+        separator_before=True,
+    ),
     ActionSpec(
         "export_action_updates",
         "Export action &updates for an agency…",
         "&File",
         tip="Write an agency's open actions to a workbook its liaison fills in",
     ),
+    ActionSpec("export_pack", "Export meeting &pack…", "&File", tip="The next meeting's pack as Excel or PDF"),
+    ActionSpec("export_budget", "Export bu&dget workbook…", "&File", tip="A fiscal year's budget workbook"),
     ActionSpec(
         "import_action_updates",
         "&Import action updates…",
         "&File",
         tip="Check a returned action-update workbook, then apply it",
+        separator_before=True,
     ),
-    ActionSpec("export_pack", "Export meeting &pack…", "&File", tip="The next meeting's pack as Excel or PDF"),
-    ActionSpec("export_budget", "Export bu&dget workbook…", "&File", tip="A fiscal year's budget workbook"),
     ActionSpec("import_budget", "Import bud&get lines…", "&File", tip="Check a budget sheet, then import it"),
     ActionSpec("import_events", "Import forum e&vents…", "&File", tip="Check a calendar sheet, then import its events"),
     ActionSpec("import_people", "Import peop&le…", "&File", tip="Check a sheet of people, then import them"),
-    ActionSpec("settings", "&Settings…", "&File", QKeySequence.StandardKey.Preferences),
+    ActionSpec("settings", "&Settings…", "&File", QKeySequence.StandardKey.Preferences, separator_before=True),
     ActionSpec("quit", "&Quit", "&File", QKeySequence.StandardKey.Quit),
     ActionSpec("search", "&Find anything…", "&Edit", "Ctrl+K", toolbar=True, tip="Search every register (Ctrl+K)"),
     ActionSpec("new_record", "&New record", "&Edit", "Ctrl+Shift+N", toolbar=True, tip="Add a record to this list"),
@@ -83,6 +93,8 @@ class ActionRegistry:
             if spec.tip:
                 action.setStatusTip(window.tr(spec.tip))
                 action.setToolTip(window.tr(spec.tip))
+            if spec.separator_before:
+                menus[spec.menu].addSeparator()
             menus[spec.menu].addAction(action)
             if spec.toolbar:
                 toolbar.addAction(action)

@@ -24,7 +24,7 @@ class FileCommands(QObject):
         self._window = window
         file_menu = window.actions.menus["&File"]
         self._recent_menu = file_menu.addMenu(self.tr("Open &recent"))
-        file_menu.insertMenu(window.actions["backup"], self._recent_menu)
+        file_menu.insertMenu(window.actions["connect_office"], self._recent_menu)  # right under Open…
         self._recent_menu.aboutToShow.connect(self._fill_recent_menu)
         window.actions.connect("export_pack", self.export_meeting_pack)
         window.actions.connect("restore_backup", self.choose_backup_to_restore)

@@ -114,6 +114,8 @@ class MainWindow(QMainWindow):
             self._nav.addItem(self.tr(label))
         self._nav.setMaximumWidth(230)
         self._nav.setStyleSheet("QListWidget::item { padding: 5px 10px; }")
+        # Never narrower than its longest label: a wide page must not squeeze the navigation to "Secondm".
+        self._nav.setMinimumWidth(self._nav.sizeHintForColumn(0) + 2 * self._nav.frameWidth() + 8)
         self._stack = QStackedWidget()
         self._pages: dict[int, QWidget] = {}
         for _ in NAVIGATION:
@@ -123,6 +125,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self._nav)
         splitter.addWidget(self._stack)
         splitter.setStretchFactor(1, 1)
+        splitter.setCollapsible(0, False)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -144,6 +147,8 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
         self._due_dock = QDockWidget(self.tr("Due soon"), self)
         self._due_dock.setObjectName("dueSoonDock")
+        # Wide enough for a date and "12 days overdue" side by side; the dock can be closed on a small screen.
+        self._due_dock.setMinimumWidth(250)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self._due_dock)
         self._due_dock.hide()
         self.due_panel: DueSoonPanel | None = None

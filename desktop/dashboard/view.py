@@ -10,6 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -141,6 +142,7 @@ class DashboardView(QWidget):
                 tile_row.addWidget(tile, 0, column)
 
         self._charts: list[ChartPanel] | None = None
+        self._columns = 2
         self._grid = QGridLayout()
         self._charts_pending = QLabel(self.tr("Drawing the charts…"))
         self._charts_pending.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -188,14 +190,34 @@ class DashboardView(QWidget):
         self._charts = [chart_type() for chart_type in CHART_TYPES]
         self._grid.removeWidget(self._charts_pending)
         self._charts_pending.deleteLater()
-        for i, chart in enumerate(self._charts):
+        for chart in self._charts:
             chart.sig_list_requested.connect(self.sig_list_requested)
             chart.apply_palette(QApplication.palette(self))
             if self.dashboard is not None:
                 chart.show_dashboard(self.dashboard)
-            self._grid.addWidget(chart, i // 2, i % 2)
+        self._place_charts()
         self.sig_charts_built.emit()
         return self._charts
+
+    def _chart_columns(self) -> int:
+        """Two columns of charts where two fit side by side, else one: no sideways scrolling on a laptop."""
+        if not self._charts:
+            return 2
+        panel = max(chart.minimumSizeHint().width() for chart in self._charts)
+        spacing = self._grid.horizontalSpacing() + 40  # the grid's margins and the scroll bar
+        return 2 if self.width() >= 2 * panel + spacing else 1
+
+    def _place_charts(self) -> None:
+        columns = self._chart_columns()
+        self._columns = columns
+        for i, chart in enumerate(self._charts or ()):
+            self._grid.removeWidget(chart)
+            self._grid.addWidget(chart, i // columns, i % columns)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._charts and self._chart_columns() != self._columns:
+            self._place_charts()
 
     def show_agency_view(self) -> QWidget:
         from desktop.dashboard.agency import AgencyViewDialog
@@ -296,7 +318,8 @@ class DashboardView(QWidget):
 
         self.tiles["spend"].show_figure(
             self.tr("Spent {0}").format(money(k.spend_to_date)),
-            self.tr("of {0} planned to date").format(money(k.planned_to_date)),
+            # The currency once, in the headline; short lines keep the row of tiles within a laptop's width.
+            self.tr("of {0}\nplanned to date").format(format_money(k.planned_to_date)),
         )
         self.tiles["actions"].show_figure(
             self.tr("Actions: {0} open").format(k.open_actions),
@@ -325,9 +348,10 @@ class DashboardView(QWidget):
             count = abs(days)
             span = self.tr("1 working day") if count == 1 else self.tr("{0} working days").format(count)
             detail = (
-                self.tr("pack due {0}: {1} left").format(k.pack_deadline.isoformat(), span)
+                # Two short lines rather than one long one: the row of tiles must fit a 1366-pixel laptop screen.
+                self.tr("pack due {0}\n{1} left").format(k.pack_deadline.isoformat(), span)
                 if days >= 0
-                else self.tr("pack was due {0}: {1} ago").format(k.pack_deadline.isoformat(), span)
+                else self.tr("pack was due {0}\n{1} ago").format(k.pack_deadline.isoformat(), span)
             )
             self.tiles["meeting"].show_figure(
                 self.tr("Next meeting {0}").format(k.next_meeting_date.isoformat()), detail

@@ -178,3 +178,35 @@ def test_a_sound_office_opens_without_a_warning(qtbot: QtBot, window: MainWindow
     qtbot.waitUntil(lambda: "overdue," in panel.summary.text(), timeout=10_000)
     assert window.db is not None and not window.db.integrity_pending
     assert window.integrity_box is None and not window.db.damaged
+
+
+def test_file_menu_groups_its_commands(window: MainWindow) -> None:
+    """Sixteen commands in one run are hard to scan: opening, backups, exports, imports and settings are groups."""
+    groups: list[list[str]] = [[]]
+    for action in window.actions.menus["&File"].actions():
+        if action.isSeparator():
+            groups.append([])
+        else:
+            groups[-1].append(action.text().replace("&", ""))
+    assert [group[0] for group in groups] == [
+        "New office…",
+        "Back up now",
+        "Export this list…",
+        "Import action updates…",
+        "Settings…",
+    ]
+    assert all(text.startswith("Export") for text in groups[2])
+    assert all(text.startswith("Import") for text in groups[3])
+
+
+def test_the_dashboard_with_its_charts_and_the_due_soon_panel_fits_a_laptop_screen(
+    qtbot: QtBot, window: MainWindow, demo_path: Path
+) -> None:
+    """1366 pixels is the narrowest common laptop screen; the navigation keeps its longest label."""
+    window.open_database(demo_path)
+    page = window.current_page()
+    qtbot.waitUntil(lambda: getattr(page, "charts_built", False))
+    window._due_dock.show()
+    assert window.minimumSizeHint().width() <= 1366
+    nav = window._nav
+    assert nav.minimumWidth() >= nav.sizeHintForColumn(0)
