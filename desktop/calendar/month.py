@@ -80,7 +80,7 @@ class MonthView(QWidget):
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
             if entry.month_only:
-                when = self.tr("{0} (dates TBC)").format(entry.start_date.strftime("%b %Y"))
+                when = entry.start_date.strftime("%b %Y")  # the title already says "(dates TBC)"
             elif entry.end_date != entry.start_date:
                 when = f"{entry.start_date:%d %b} – {entry.end_date:%d %b %Y}"
             else:
