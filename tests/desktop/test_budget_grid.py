@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from PySide6.QtCore import Qt
 
 from core.domain.resources import BudgetLine, BudgetMeasure, BudgetMonth, BudgetRevision
+from desktop.jobs import JobRunner
 from desktop.resources.grid import BudgetGridView
 from desktop.resources.lines import BudgetLinesDialog
 from tests.desktop.conftest import DEMO_AS_AT
@@ -193,8 +194,9 @@ def test_a_read_only_office_cannot_edit_or_roll_forward(demo_path, qtbot) -> Non
 
     db = open_database(demo_path, readonly=True)
     try:
-        grid = BudgetGridView(db, today=DEMO_AS_AT)
+        grid = BudgetGridView(db, today=DEMO_AS_AT, jobs=JobRunner(synchronous=True))
         qtbot.addWidget(grid)
+        grid.load.ensure()
         assert not grid.roll_button.isEnabled()
         dialog = grid.open_cell(0, 2)
         assert not dialog.model.flags(dialog.model.index(0, 3)) & Qt.ItemFlag.ItemIsEditable
@@ -207,7 +209,7 @@ def test_staff_time_and_priorities_tab_with_the_day_rate_beside_it(window, demo_
 
     assert window.open_database(demo_path)
     page = window.show_list("budget")
-    view = page.shares
+    view = page.show_shares()
     view.year_box.setCurrentIndex(view.year_box.findText("2024–25"))
     headers = [view.table.horizontalHeaderItem(c).text() for c in range(view.table.columnCount())]
     assert headers[:4] == ["Forum", "Priority", "Revised budget", "Share of money"]
