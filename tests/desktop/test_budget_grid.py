@@ -233,3 +233,32 @@ def test_staff_time_and_priorities_tab_with_the_day_rate_beside_it(window, demo_
     firsts = [view.table.item(r, 0).text() for r in range(rows) if view.table.item(r, 1).text() == "High"]
     assert firsts and set(firsts) <= high
     assert [view.table.item(r, 1).text() for r in range(len(firsts))] == ["High"] * len(firsts)
+
+
+def test_the_budget_line_editor_shows_its_revision_history(window, demo_path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from desktop.editing.registers import open_editor
+    from desktop.resources.editors import BudgetLineEditorDialog
+
+    assert window.open_database(demo_path)
+    _grid_view, dialog, _row = _drill(window, qtbot)
+    dialog._ask_reason = lambda *_: "Venue moved"
+    line = dialog.model.line(0)
+    assert dialog.model.setData(dialog.model.index(0, 4), "2,500.00")
+    with window.db.read() as session:
+        revisions = session.scalar(
+            sa.select(sa.func.count()).select_from(BudgetRevision).where(BudgetRevision.budget_line_id == line.line_id)
+        )
+    editor = open_editor(None, window.db, "budget", line.line_id)
+    qtbot.addWidget(editor)
+    assert isinstance(editor, BudgetLineEditorDialog)
+    tab = editor.tabs.indexOf(editor.revisions)
+    assert editor.tabs.isTabEnabled(tab) and editor.tabs.tabText(tab) == f"Revisions ({revisions})"
+    headers = [editor.revisions.horizontalHeaderItem(c).text() for c in range(editor.revisions.columnCount())]
+    assert headers == ["When", "Month", "Measure", "Old", "New", "Reason", "Who"]
+    assert editor.revisions.rowCount() == revisions >= 1
+    newest = [editor.revisions.item(0, c).text() for c in (1, 2, 4, 5)]
+    assert newest == ["Nov 2024", "Revised", "2,500.00", "Venue moved"]
+    assert editor.revisions.item(0, 6).text() != ""
+    new_line = open_editor(None, window.db, "budget", None)
+    qtbot.addWidget(new_line)
+    assert not new_line.tabs.isTabEnabled(new_line.tabs.indexOf(new_line.revisions))
