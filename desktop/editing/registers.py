@@ -524,6 +524,7 @@ EDITOR_CLASSES = {
     "commitments": "desktop.commitments.editor:CommitmentEditorDialog",
     "events": "desktop.calendar.editor:EventEditorDialog",
     "budget": "desktop.resources.editors:BudgetLineEditorDialog",
+    "allocations": "desktop.resources.editors:StaffAllocationEditorDialog",
 }
 
 

@@ -262,3 +262,45 @@ def test_the_budget_line_editor_shows_its_revision_history(window, demo_path, qt
     new_line = open_editor(None, window.db, "budget", None)
     qtbot.addWidget(new_line)
     assert not new_line.tabs.isTabEnabled(new_line.tabs.indexOf(new_line.revisions))
+
+
+def test_an_allocation_over_one_fte_is_warned_beside_the_fte_field_then_saved(window, demo_path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from core.domain.organisations import Person
+    from core.domain.resources import StaffAllocation
+    from desktop.editing.registers import open_editor
+
+    assert window.open_database(demo_path)
+    with window.db.write() as session:
+        person_id = session.scalars(
+            sa.select(Person.id).where(Person.id.not_in(sa.select(StaffAllocation.person_id))).limit(1)
+        ).one()
+        october = {"start_date": date(2024, 10, 1), "end_date": date(2024, 10, 31)}
+        session.add(StaffAllocation(person_id=person_id, fte_hundredths=70, **october))
+
+    def allocations() -> list[int]:
+        with window.db.read() as session:
+            return list(
+                session.scalars(
+                    sa.select(StaffAllocation.fte_hundredths)
+                    .where(StaffAllocation.person_id == person_id)
+                    .order_by(StaffAllocation.id)
+                )
+            )
+
+    editor = open_editor(None, window.db, "allocations", None)
+    qtbot.addWidget(editor)
+    editor.editor("person_id").set_field_value(person_id)
+    editor.editor("start_date").set_field_value(date(2024, 10, 21))
+    editor.editor("end_date").set_field_value(date(2024, 11, 8))
+    editor.editor("fte_hundredths").set_field_value(30)
+    assert editor.over_full_time_warning() is None  # 0.7 + 0.3 is exactly full time
+    editor.editor("fte_hundredths").set_field_value(40)
+    assert not editor.save()
+    assert editor.message_for("fte_hundredths") == (
+        "This takes the person to 1.10 FTE on 21 Oct 2024, over 1.0. Save again to keep it."
+    )
+    assert allocations() == [70]  # nothing saved on the warning
+    assert editor.save()  # a warning, not a refusal
+    assert allocations() == [70, 40]
