@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
@@ -54,13 +56,17 @@ class BackgroundLoad:
         self._generation += 1
         self._pending = generation = self._generation
 
+        def current() -> bool:
+            # Closing the office deletes the page while its report may still run: its answer has nowhere to go.
+            return generation == self._generation and shiboken6.isValid(self._owner)
+
         def finished(result: Any) -> None:
-            if generation == self._generation:
+            if current():
                 self._pending = 0
                 on_result(result)
 
         def failed(message: str, _details: str) -> None:
-            if generation == self._generation:
+            if current():
                 self._pending = 0
                 on_error(message)
 

@@ -90,3 +90,26 @@ def test_staff_time_tab_loads_in_the_background(db, runner, qtbot, monkeypatch, 
         expected = real(session, int(view.year_box.currentData()))
     assert [view.table.item(r, 0).text() for r in range(view.table.rowCount())] == [s.forum for s in expected.rows]
     assert view.warnings.text() != "Loading…"
+
+
+def test_an_answer_for_a_view_closed_meanwhile_is_dropped(db, runner, qtbot, monkeypatch, request) -> None:  # type: ignore[no-untyped-def]
+    import shiboken6
+
+    real = budget_grid_module.budget_grid
+    release = threading.Event()
+    request.addfinalizer(release.set)
+    answered: list[bool] = []
+
+    def held_budget_grid(session, grid_filter, measure, *, by_month):  # type: ignore[no-untyped-def]
+        release.wait(60)
+        answered.append(True)
+        return real(session, grid_filter, measure, by_month=by_month)
+
+    monkeypatch.setattr(budget_grid_module, "budget_grid", held_budget_grid)
+    grid = BudgetGridView(db, today=DEMO_AS_AT, jobs=runner)
+    grid.load.ensure()
+    shiboken6.delete(grid)  # as closing the office deletes its pages
+    release.set()
+    # pytest-qt fails the test if the late answer's slot raises on the deleted widget.
+    qtbot.waitUntil(lambda: runner.active_count == 0, timeout=60_000)
+    assert answered == [True]
