@@ -6,17 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from core.domain.forums import Forum, Priority
 from core.domain.reference import Office
-from core.domain.resources import BudgetMeasure
+from core.domain.resources import BudgetMeasure, StaffAllocation
 from core.reports.budget import (
     NO_FORUM,
     PriorityFlag,
     _forum_label,
+    _over_allocated,
     priority_flags,
     staff_days_by_forum,
     staff_time,
@@ -24,7 +26,7 @@ from core.reports.budget import (
 from core.reports.budget_grid import GridFilter, budget_grid
 from core.services.office import load_settings
 
-__all__ = ["ForumShare", "ResourceShares", "resource_shares"]
+__all__ = ["ForumShare", "ResourceShares", "over_full_time", "resource_shares"]
 
 _CENTS = Decimal("0.01")
 
@@ -96,3 +98,31 @@ def resource_shares(session: Session, fy: int) -> ResourceShares:
         flags=tuple(priority_flags(rows)),
         over_allocated=tuple(sorted(over.items(), key=lambda pair: (pair[1], pair[0].casefold()))),
     )
+
+
+class _Span(NamedTuple):
+    person_id: int
+    start_date: date
+    end_date: date
+    fte_hundredths: int
+
+
+def over_full_time(
+    session: Session, person_id: int, start: date, end: date, fte_hundredths: int, *, replacing: int | None = None
+) -> tuple[date, int] | None:
+    """(The first day in [start, end], that day's total FTE in hundredths) if an allocation of `fte_hundredths` over
+    those dates (in place of allocation `replacing`, when editing one) would take the person over 1.0 FTE; else None.
+
+    The same sweep as the staff time report, so the editor warns exactly when the Resources page would."""
+    alloc = StaffAllocation
+    query = sa.select(alloc.person_id, alloc.start_date, alloc.end_date, alloc.fte_hundredths).where(
+        alloc.person_id == person_id, alloc.start_date <= end, alloc.end_date >= start
+    )
+    if replacing is not None:
+        query = query.where(alloc.id != replacing)
+    spans = [_Span(*row) for row in session.execute(query)]
+    spans.append(_Span(person_id, start, end, fte_hundredths))
+    day = _over_allocated(spans, start, end).get(person_id)
+    if day is None:
+        return None
+    return day, sum(s.fte_hundredths for s in spans if s.start_date <= day <= s.end_date)

@@ -523,6 +523,8 @@ EDITOR_CLASSES = {
     "secondments": "desktop.secondments.editor:SecondmentEditorDialog",
     "commitments": "desktop.commitments.editor:CommitmentEditorDialog",
     "events": "desktop.calendar.editor:EventEditorDialog",
+    "budget": "desktop.resources.editors:BudgetLineEditorDialog",
+    "allocations": "desktop.resources.editors:StaffAllocationEditorDialog",
 }
 
 

@@ -27,6 +27,7 @@ from core.domain.money import format_money
 from core.domain.resources import BudgetMeasure
 from core.reports.budget import cents_to_decimal
 from core.reports.budget_grid import GRID_MEASURES, BudgetGrid, GridFilter, period_months
+from desktop.resources.loading import BackgroundLoad
 
 if TYPE_CHECKING:
     from core.db.engine import Database
@@ -140,7 +141,7 @@ class BudgetGridView(QWidget):
         super().__init__(parent)
         self._db = db
         self._today = today or date.today()
-        self._jobs = jobs
+        self.load = BackgroundLoad(self, jobs, self.reload)
         self._confirm = confirm or _default_confirm
         self.lines_dialog: BudgetLinesDialog | None = None
         self.message_box: QMessageBox | None = None
@@ -193,7 +194,7 @@ class BudgetGridView(QWidget):
             box.currentIndexChanged.connect(self.reload)
         self.by_month.toggled.connect(self.reload)
         self.roll_button.clicked.connect(self._on_roll_button_clicked)
-        self.reload()
+        # No figures yet: the page loads them when this tab is first shown (load.ensure), on a pool thread.
 
     def _combo(self, name: str) -> QComboBox:
         box = QComboBox()
@@ -244,13 +245,21 @@ class BudgetGridView(QWidget):
         return BudgetMeasure(self.measure_box.currentData())
 
     def reload(self, *_: object) -> None:
-        from core.reports.budget_grid import budget_grid
-
+        """Recompute the grid for the current filters on a pool thread; seconds on a 100,000-line office."""
         if self.year_box.currentData() is None:
             return
-        # One GROUP BY on the GUI thread: forums × months is a few hundred rows even for a large office.
-        with self._db.read() as session:
-            grid = budget_grid(session, self.grid_filter, self.measure, by_month=self.by_month.isChecked())
+        db, grid_filter, measure, by_month = self._db, self.grid_filter, self.measure, self.by_month.isChecked()
+
+        def work() -> BudgetGrid:
+            from core.reports.budget_grid import budget_grid
+
+            with db.read() as session:
+                return budget_grid(session, grid_filter, measure, by_month=by_month)
+
+        self.note.setText(self.tr("Loading…"))
+        self.load.start(work, self._show_grid, self.note.setText)
+
+    def _show_grid(self, grid: BudgetGrid) -> None:
         self.model.set_grid(grid)
         self.table.resizeColumnsToContents()
         over = sum(1 for row in grid.rows if row.overcommitted)
@@ -266,7 +275,8 @@ class BudgetGridView(QWidget):
         from desktop.resources.lines import BudgetLinesDialog
 
         grid = self.model.grid
-        if grid is None or self.model.is_total_row(row) or not 0 <= row < len(grid.rows):
+        # While new figures are computed the grid on screen belongs to the old filters: its lines would not match.
+        if grid is None or self.load.loading or self.model.is_total_row(row) or not 0 <= row < len(grid.rows):
             return None
         period = column - 1  # columns 2.. are periods 1..
         months = period_months(grid.by_month, period) if 1 <= period <= self.model.periods else tuple(range(1, 13))
@@ -286,8 +296,6 @@ class BudgetGridView(QWidget):
 
     def roll_forward(self) -> bool:
         """Ask, then copy this year's lines into the next off the GUI thread; the result is shown in a message."""
-        from desktop.jobs import JobRunner
-
         fy = int(self.year_box.currentData())
         this_label, next_label = self.year_box.currentText(), self._year_label(fy + 1)
         question = self.tr(
@@ -308,9 +316,8 @@ class BudgetGridView(QWidget):
             except ValidationError as exc:  # the sentence alone, without the field's name
                 return " ".join(exc.errors.values())
 
-        runner = self._jobs or getattr(self.window(), "jobs", None) or JobRunner(self)
         self.roll_button.setEnabled(False)
-        runner.run(
+        self.load.runner().run(
             job,
             write=True,
             on_finished=lambda count: self._on_rolled(count, next_label),

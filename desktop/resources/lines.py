@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QTableView,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -32,9 +31,15 @@ from desktop.resources.grid import OVER_COLOUR
 if TYPE_CHECKING:
     from core.db.engine import Database
     from core.domain.resources import BudgetMeasure
-    from core.reports.budget_grid import GridFilter
+    from core.reports.budget_grid import GridFilter, RevisionRow
 
-__all__ = ["AskReason", "BudgetLinesDialog", "BudgetLinesTableModel"]
+__all__ = [
+    "AskReason",
+    "BudgetLinesDialog",
+    "BudgetLinesTableModel",
+    "revision_table",
+    "show_revisions",
+]
 
 _Index = QModelIndex | QPersistentModelIndex
 # (parent, prompt) -> the reason typed, or None when the user cancelled; injected by tests.
@@ -160,13 +165,7 @@ class BudgetLinesDialog(QDialog):
         self.message.setAccessibleName(self.tr("Message"))
         self.message.setStyleSheet("color: #a4262c;")
         self.history_label = QLabel(self.tr("Revision history of the selected line"))
-        self.history = QTableWidget(0, 7)
-        self.history.setAccessibleName(self.tr("Revision history"))
-        self.history.setHorizontalHeaderLabels(
-            [self.tr(h) for h in ("When", "Month", "Measure", "Old", "New", "Reason", "Who")]
-        )
-        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.history.verticalHeader().setVisible(False)
+        self.history = revision_table(self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -230,13 +229,35 @@ class BudgetLinesDialog(QDialog):
         return True
 
     def show_history(self, line: GridLine) -> None:
-        from core.reports.budget_grid import line_revisions
+        revisions = show_revisions(self._db, line.line_id, self.history)
+        self.history_label.setText(
+            self.tr("Revision history of {0}: {1} change(s)").format(line.description, len(revisions))
+        )
 
-        with self._db.read() as session:
-            revisions = line_revisions(session, line.line_id)
-        self.history.setRowCount(len(revisions))
-        for row, rev in enumerate(revisions):
-            cells = (
+    def _on_selection_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.show_history(self.model.line(current.row()))
+
+
+def revision_table(widget: QWidget) -> QTableWidget:
+    """The table of a budget line's revisions (old, new, reason, who, when), newest first."""
+    from desktop.editing.tables import read_only_table
+
+    headers = [widget.tr(h) for h in ("When", "Month", "Measure", "Old", "New", "Reason", "Who")]
+    return read_only_table(headers, widget.tr("Revision history"), 5)
+
+
+def show_revisions(db: Database, line_id: int, table: QTableWidget) -> list[RevisionRow]:
+    """Fill `table` with the line's revisions; the lines dialog and the budget line's editor both show them."""
+    from core.reports.budget_grid import line_revisions
+    from desktop.editing.tables import fill_rows
+
+    with db.read() as session:
+        revisions = line_revisions(session, line_id)
+    fill_rows(
+        table,
+        [
+            (
                 rev.when.astimezone().strftime("%d %b %Y %H:%M"),
                 rev.month,
                 rev.measure,
@@ -245,13 +266,7 @@ class BudgetLinesDialog(QDialog):
                 rev.reason,
                 rev.who,
             )
-            for column, text in enumerate(cells):
-                self.history.setItem(row, column, QTableWidgetItem(text))
-        self.history.resizeColumnsToContents()
-        self.history_label.setText(
-            self.tr("Revision history of {0}: {1} change(s)").format(line.description, len(revisions))
-        )
-
-    def _on_selection_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if current.isValid():
-            self.show_history(self.model.line(current.row()))
+            for rev in revisions
+        ],
+    )
+    return revisions

@@ -23,15 +23,31 @@ class ResourcesPage(RegisterView):
         self.add_tab(self.grid, self.tr("Budget by forum and period"))
         self.shares = ResourceSharesView(db)
         self.add_tab(self.shares, self.tr("Staff time and priorities"))
+        # The reports take seconds on a large office: each is computed when its tab is first shown, not before.
+        assert self._tabs is not None
+        self._tabs.currentChanged.connect(self._on_tab_changed)
 
     def show_grid(self) -> BudgetGridView:
         self.show_tab(self.grid)
+        self.grid.load.ensure()
         return self.grid
+
+    def show_shares(self) -> ResourceSharesView:
+        self.show_tab(self.shares)
+        self.shares.load.ensure()
+        return self.shares
 
     def refresh(self) -> None:
         super().refresh()
-        self.grid.reload()
-        self.shares.reload()
+        # A view never shown stays unloaded: it computes fresh figures when first shown anyway.
+        for view in (self.grid, self.shares):
+            if view.load.requested:
+                view.reload()
+
+    def _on_tab_changed(self, _index: int) -> None:
+        current = self._tabs.currentWidget() if self._tabs is not None else None
+        if isinstance(current, BudgetGridView | ResourceSharesView):
+            current.load.ensure()
 
     def _on_grid_lines_changed(self) -> None:
         super().refresh()

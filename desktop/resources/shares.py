@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
 
 from core.domain.money import format_money
 from core.reports.budget import cents_to_decimal
+from desktop.resources.loading import BackgroundLoad
 
 if TYPE_CHECKING:
     from core.db.engine import Database
     from core.reports.resource_shares import ResourceShares
+    from desktop.jobs import JobRunner
 
 __all__ = ["ResourceSharesView"]
 
@@ -37,11 +39,19 @@ def _pct(share: float | None) -> str:
 
 
 class ResourceSharesView(QWidget):
-    def __init__(self, db: Database, parent: QWidget | None = None, *, today: date | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        parent: QWidget | None = None,
+        *,
+        today: date | None = None,
+        jobs: JobRunner | None = None,
+    ) -> None:
         from desktop.resources.budget_commands import budget_years
 
         super().__init__(parent)
         self._db = db
+        self.load = BackgroundLoad(self, jobs, self.reload)
         self.shares: ResourceShares | None = None
         self.year_box = QComboBox()
         self.year_box.setAccessibleName(self.tr("Fiscal year"))
@@ -83,7 +93,7 @@ class ResourceSharesView(QWidget):
         self.year_box.currentIndexChanged.connect(self.reload)
         self.rate_button.clicked.connect(self._on_rate_button_clicked)
         self.rate_edit.returnPressed.connect(self._on_rate_button_clicked)
-        self.reload()
+        # No figures yet: the page loads them when this tab is first shown (load.ensure), on a pool thread.
 
     def save_rate(self) -> bool:
         """Save the day rate typed; a bad one leaves a message beside the field and changes nothing."""
@@ -104,13 +114,21 @@ class ResourceSharesView(QWidget):
         self.save_rate()
 
     def reload(self, *_: object) -> None:
-        from core.reports.resource_shares import resource_shares
-
-        fy = self.year_box.currentData()
+        """Recompute the shares for the chosen year on a pool thread; seconds on a 100,000-line office."""
+        fy, db = self.year_box.currentData(), self._db
         if fy is None:
             return
-        with self._db.read() as session:
-            shares = resource_shares(session, int(fy))
+
+        def work() -> ResourceShares:
+            from core.reports.resource_shares import resource_shares
+
+            with db.read() as session:
+                return resource_shares(session, int(fy))
+
+        self.warnings.setText(self.tr("Loading…"))
+        self.load.start(work, self._show_shares, self.warnings.setText)
+
+    def _show_shares(self, shares: ResourceShares) -> None:
         self.shares = shares
         self.rate_edit.setText(str(shares.staff_day_rate) if shares.staff_day_rate is not None else "")
         self.table.setRowCount(len(shares.rows))

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from PySide6.QtCore import Qt
 
 from core.domain.resources import BudgetLine, BudgetMeasure, BudgetMonth, BudgetRevision
+from desktop.jobs import JobRunner
 from desktop.resources.grid import BudgetGridView
 from desktop.resources.lines import BudgetLinesDialog
 from tests.desktop.conftest import DEMO_AS_AT
@@ -193,8 +194,9 @@ def test_a_read_only_office_cannot_edit_or_roll_forward(demo_path, qtbot) -> Non
 
     db = open_database(demo_path, readonly=True)
     try:
-        grid = BudgetGridView(db, today=DEMO_AS_AT)
+        grid = BudgetGridView(db, today=DEMO_AS_AT, jobs=JobRunner(synchronous=True))
         qtbot.addWidget(grid)
+        grid.load.ensure()
         assert not grid.roll_button.isEnabled()
         dialog = grid.open_cell(0, 2)
         assert not dialog.model.flags(dialog.model.index(0, 3)) & Qt.ItemFlag.ItemIsEditable
@@ -207,7 +209,7 @@ def test_staff_time_and_priorities_tab_with_the_day_rate_beside_it(window, demo_
 
     assert window.open_database(demo_path)
     page = window.show_list("budget")
-    view = page.shares
+    view = page.show_shares()
     view.year_box.setCurrentIndex(view.year_box.findText("2024–25"))
     headers = [view.table.horizontalHeaderItem(c).text() for c in range(view.table.columnCount())]
     assert headers[:4] == ["Forum", "Priority", "Revised budget", "Share of money"]
@@ -231,3 +233,74 @@ def test_staff_time_and_priorities_tab_with_the_day_rate_beside_it(window, demo_
     firsts = [view.table.item(r, 0).text() for r in range(rows) if view.table.item(r, 1).text() == "High"]
     assert firsts and set(firsts) <= high
     assert [view.table.item(r, 1).text() for r in range(len(firsts))] == ["High"] * len(firsts)
+
+
+def test_the_budget_line_editor_shows_its_revision_history(window, demo_path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from desktop.editing.registers import open_editor
+    from desktop.resources.editors import BudgetLineEditorDialog
+
+    assert window.open_database(demo_path)
+    _grid_view, dialog, _row = _drill(window, qtbot)
+    dialog._ask_reason = lambda *_: "Venue moved"
+    line = dialog.model.line(0)
+    assert dialog.model.setData(dialog.model.index(0, 4), "2,500.00")
+    with window.db.read() as session:
+        revisions = session.scalar(
+            sa.select(sa.func.count()).select_from(BudgetRevision).where(BudgetRevision.budget_line_id == line.line_id)
+        )
+    editor = open_editor(None, window.db, "budget", line.line_id)
+    qtbot.addWidget(editor)
+    assert isinstance(editor, BudgetLineEditorDialog)
+    tab = editor.tabs.indexOf(editor.revisions)
+    assert editor.tabs.isTabEnabled(tab) and editor.tabs.tabText(tab) == f"Revisions ({revisions})"
+    headers = [editor.revisions.horizontalHeaderItem(c).text() for c in range(editor.revisions.columnCount())]
+    assert headers == ["When", "Month", "Measure", "Old", "New", "Reason", "Who"]
+    assert editor.revisions.rowCount() == revisions >= 1
+    newest = [editor.revisions.item(0, c).text() for c in (1, 2, 4, 5)]
+    assert newest == ["Nov 2024", "Revised", "2,500.00", "Venue moved"]
+    assert editor.revisions.item(0, 6).text() != ""
+    new_line = open_editor(None, window.db, "budget", None)
+    qtbot.addWidget(new_line)
+    assert not new_line.tabs.isTabEnabled(new_line.tabs.indexOf(new_line.revisions))
+
+
+def test_an_allocation_over_one_fte_is_warned_beside_the_fte_field_then_saved(window, demo_path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from core.domain.organisations import Person
+    from core.domain.resources import StaffAllocation
+    from desktop.editing.registers import open_editor
+
+    assert window.open_database(demo_path)
+    with window.db.write() as session:
+        person_id = session.scalars(
+            sa.select(Person.id).where(Person.id.not_in(sa.select(StaffAllocation.person_id))).limit(1)
+        ).one()
+        october = {"start_date": date(2024, 10, 1), "end_date": date(2024, 10, 31)}
+        session.add(StaffAllocation(person_id=person_id, fte_hundredths=70, **october))
+
+    def allocations() -> list[int]:
+        with window.db.read() as session:
+            return list(
+                session.scalars(
+                    sa.select(StaffAllocation.fte_hundredths)
+                    .where(StaffAllocation.person_id == person_id)
+                    .order_by(StaffAllocation.id)
+                )
+            )
+
+    editor = open_editor(None, window.db, "allocations", None)
+    qtbot.addWidget(editor)
+    editor.editor("person_id").set_field_value(person_id)
+    editor.editor("start_date").set_field_value(date(2024, 10, 21))
+    editor.editor("end_date").set_field_value(date(2024, 11, 8))
+    editor.editor("fte_hundredths").set_field_value(30)
+    assert editor.over_full_time_warning() is None  # 0.7 + 0.3 is exactly full time
+    editor.editor("fte_hundredths").set_field_value(40)
+    assert not editor.save()
+    assert editor.message_for("fte_hundredths") == (
+        "This takes the person to 1.10 FTE on 21 Oct 2024, over 1.0. Save again to keep it."
+    )
+    assert allocations() == [70]  # nothing saved on the warning
+    assert editor.save()  # a warning, not a refusal
+    assert allocations() == [70, 40]

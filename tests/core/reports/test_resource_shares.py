@@ -85,3 +85,30 @@ def test_people_over_one_fte_on_any_day_are_listed_with_the_first_day(demo: Data
         Decimal(0),
     )
     assert _office_wide_days(demo) - before == added
+
+
+def test_over_full_time_finds_the_first_day_and_total_an_allocation_would_reach(demo: Database) -> None:
+    from core.reports.resource_shares import over_full_time
+
+    with demo.write() as session:
+        person = session.scalars(
+            sa.select(Person).where(Person.id.not_in(sa.select(StaffAllocation.person_id))).limit(1)
+        ).one()
+        october = StaffAllocation(
+            person_id=person.id, start_date=date(2024, 10, 1), end_date=date(2024, 10, 31), fte_hundredths=70
+        )
+        session.add(october)
+        session.flush()
+        person_id, october_id = person.id, october.id
+    with demo.read() as session:
+        # 0.4 from 21 October on top of October's 0.7: 1.1 FTE from the 21st.
+        assert over_full_time(session, person_id, date(2024, 10, 21), date(2024, 11, 8), 40) == (
+            date(2024, 10, 21),
+            110,
+        )
+        # Exactly 1.0 is not over; starting after October ends is not either.
+        assert over_full_time(session, person_id, date(2024, 10, 21), date(2024, 11, 8), 30) is None
+        assert over_full_time(session, person_id, date(2024, 11, 1), date(2024, 11, 8), 100) is None
+        # Editing October itself to 1.0 replaces its 0.7 rather than adding to it.
+        whole_october = (date(2024, 10, 1), date(2024, 10, 31))
+        assert over_full_time(session, person_id, *whole_october, 100, replacing=october_id) is None
