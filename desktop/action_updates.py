@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import APP_NAME
-from desktop.exports import PROGRESS_DELAY_MS, XLSX_FILTER, ExportFlow
+from desktop.exports import XLSX_FILTER, ExportFlow, job_progress_dialog
 from desktop.jobs import JobFn, JobRunner
 
 if TYPE_CHECKING:
@@ -279,18 +279,11 @@ class ImportFlow(QObject):
                 return _Refused(str(exc))
 
         handle = self._runner.prepare(work, write=not dry_run)
-        progress = QProgressDialog(
+        progress = job_progress_dialog(
+            self._parent,
             self.tr("Checking {0}…").format(source.name) if dry_run else self.tr("Importing {0}…").format(source.name),
             self.tr("Cancel"),
-            0,
-            0,
-            self._parent,
         )
-        progress.setWindowTitle(APP_NAME)
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(PROGRESS_DELAY_MS)
-        progress.setAutoClose(False)
-        progress.setAutoReset(False)
         progress.canceled.connect(handle.cancel)
         self.progress_dialog = progress
         handle.signals.sig_progress.connect(self._on_job_progress)

@@ -47,6 +47,18 @@ ICS_FILTER = "iCalendar file (*.ics)"
 PROGRESS_DELAY_MS = 400
 
 
+def job_progress_dialog(parent: QWidget, text: str, cancel_text: str) -> QProgressDialog:
+    """The window-modal progress of one background job: shown only if it runs past PROGRESS_DELAY_MS, and left open
+    until the job says it ended (closed by the flow, never by reaching its maximum)."""
+    progress = QProgressDialog(text, cancel_text, 0, 0, parent)
+    progress.setWindowTitle(APP_NAME)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(PROGRESS_DELAY_MS)
+    progress.setAutoClose(False)
+    progress.setAutoReset(False)
+    return progress
+
+
 def suggest_file_name(marking: str | None, title: str, suffix: str, today: date) -> str:
     """`OFFICIAL-Sensitive_Actions_2025-08-15.xlsx`: marking first (safe on every file system), title, date."""
     parts = [safe_filename_part(marking) if marking else "", safe_filename_part(title) or "Export", today.isoformat()]
@@ -155,14 +167,9 @@ class ExportFlow(QObject):
         self.target = target
         self._settings.last_export_folder = target.parent
 
-        progress = QProgressDialog(
-            self.tr("Exporting {0} to {1}…").format(title, target.name), self.tr("Cancel"), 0, 0, self._parent
+        progress = job_progress_dialog(
+            self._parent, self.tr("Exporting {0} to {1}…").format(title, target.name), self.tr("Cancel")
         )
-        progress.setWindowTitle(APP_NAME)
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(PROGRESS_DELAY_MS)
-        progress.setAutoClose(False)
-        progress.setAutoReset(False)
         self.progress_dialog = progress
 
         handle = self._runner.prepare(self.job(target))
