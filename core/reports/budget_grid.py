@@ -4,6 +4,7 @@ line's revision history. Every figure is summed here in SQL; the Qt models only 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -31,6 +32,8 @@ __all__ = [
     "GridLines",
     "GridRow",
     "budget_grid",
+    "budget_year_choices",
+    "cost_category_choices",
     "grid_lines",
     "line_revisions",
     "period_months",
@@ -66,6 +69,23 @@ class GridFilter:
         if self.priority is not None:
             found.append(Forum.priority == self.priority)
         return found
+
+
+def budget_year_choices(session: Session, today: date) -> tuple[list[tuple[int, str]], int]:
+    """(fiscal year, label) of every year with budget lines plus the current one, and the index of the current."""
+    calendar = load_settings(session).calendar
+    years = set(session.scalars(sa.select(BudgetLine.fiscal_year).distinct()))
+    current = calendar.fiscal_year_of(today)
+    ordered = sorted(years | {current})
+    return [(fy, calendar.label(fy)) for fy in ordered], ordered.index(current)
+
+
+def cost_category_choices(session: Session) -> list[tuple[int, str]]:
+    """(id, label) of every cost category, in the office's order, for the grid's category filter."""
+    rows = session.execute(
+        sa.select(CostCategory.id, CostCategory.label).order_by(CostCategory.sort_order, CostCategory.label)
+    )
+    return [(int(category_id), str(label)) for category_id, label in rows]
 
 
 def period_months(by_month: bool, period: int) -> tuple[int, ...]:

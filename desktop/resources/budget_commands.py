@@ -31,17 +31,10 @@ def _default_ask_year(parent: QWidget | None, caption: str, label: str, items: l
 
 def budget_years(db: Database, today: date) -> tuple[list[tuple[int, str]], int]:
     """(fiscal year, label) of every year with budget lines plus the current one, and the index of the current."""
-    import sqlalchemy as sa
-
-    from core.domain.resources import BudgetLine
-    from core.services.office import load_settings
+    from core.reports.budget_grid import budget_year_choices
 
     with db.read() as session:
-        calendar = load_settings(session).calendar
-        years = set(session.scalars(sa.select(BudgetLine.fiscal_year).distinct()))
-    current = calendar.fiscal_year_of(today)
-    ordered = sorted(years | {current})
-    return [(fy, calendar.label(fy)) for fy in ordered], ordered.index(current)
+        return budget_year_choices(session, today)
 
 
 class ExportBudgetFlow(ExportFlow):

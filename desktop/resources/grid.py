@@ -205,9 +205,7 @@ class BudgetGridView(QWidget):
         return box
 
     def _fill_choices(self) -> None:
-        import sqlalchemy as sa
-
-        from core.domain.reference import CostCategory
+        from core.reports.budget_grid import cost_category_choices
         from desktop.resources.budget_commands import budget_years
 
         years, current = budget_years(self._db, self._today)
@@ -216,10 +214,9 @@ class BudgetGridView(QWidget):
         self.year_box.setCurrentIndex(current)
         self.category_box.addItem(self.tr("All"), None)
         with self._db.read() as session:
-            for category_id, label in session.execute(
-                sa.select(CostCategory.id, CostCategory.label).order_by(CostCategory.sort_order, CostCategory.label)
-            ):
-                self.category_box.addItem(label, category_id)
+            categories = cost_category_choices(session)
+        for category_id, label in categories:
+            self.category_box.addItem(label, category_id)
         self.type_box.addItem(self.tr("All"), None)
         for forum_type in ForumType:
             self.type_box.addItem(forum_type.label, forum_type.value)
