@@ -33,6 +33,7 @@ from core.reports.budget import (
 
 __all__ = [
     "BUDGET_SHEETS",
+    "KEY_COLUMNS",
     "LINES_COLUMNS",
     "SIGN_CONVENTION",
     "BudgetExportResult",
@@ -83,9 +84,14 @@ LINES_COLUMNS: tuple[tuple[str, float], ...] = (
     ("Notes", 30),
     ("Warning", 30),
 )
-_FORUM, _CATEGORY = "D", "F"
 _ORIGINAL, _REVISED, _COMMITTED, _ACTUAL, _FORECAST, _OUTTURN, _UNDER, _SPENT = "JKLMNOPQ"
 _FIRST_MONTH_COLUMN = len(LINES_COLUMNS) + 1  # U: revised month 1 .. AF, then actual month 1 .. AR
+# After the months (AS, AT): the ids every SUMIFS matches on. Excel reads a text criterion as a pattern, not as the
+# text it holds (`*`, `?` and `~` are wildcards, a leading `<`, `>` or `=` an operator, case and numeric-looking text
+# are folded), and two forums may share an acronym; so matching on the Forum and Category labels would total other
+# forums' lines once Excel recalculates. A number criterion only equals numbers, and these columns hold nothing else.
+KEY_COLUMNS: tuple[tuple[str, float], ...] = (("Forum id", 10), ("Category id", 11))
+OFFICE_WIDE_KEY = 0  # forum ids start at 1
 
 
 def _letter(index: int) -> str:
@@ -101,6 +107,18 @@ def _revised_month(m: int) -> str:
 
 def _actual_month(m: int) -> str:
     return _letter(_FIRST_MONTH_COLUMN + MONTHS + m - 1)
+
+
+def _key_column(index: int) -> str:
+    return _letter(_FIRST_MONTH_COLUMN + 2 * MONTHS + index)
+
+
+_FORUM_KEY, _CATEGORY_KEY = _key_column(0), _key_column(1)
+
+
+def forum_key(forum_id: int | None) -> int:
+    """The Lines sheet's Forum id of a forum's lines (or of the office-wide lines), the criterion its totals match."""
+    return OFFICE_WIDE_KEY if forum_id is None else forum_id
 
 
 def _amount(cents: int) -> float:
@@ -249,6 +267,16 @@ class _LinesSheet(_Sheet):
         return "" if value != value else value  # NaN: % spent of a line with no budget is left blank
 
 
+def _category_keys(scope: BudgetScope) -> dict[str, int]:
+    """Cost category label -> its id; labels are unique (their normalised key is)."""
+    import sqlalchemy as sa
+
+    from core.domain.reference import CostCategory
+
+    rows = scope.session.execute(sa.select(CostCategory.id, CostCategory.label))
+    return {label: category_id for category_id, label in rows}
+
+
 class _Book:
     def __init__(self, scope: BudgetScope, as_at: date) -> None:
         from openpyxl import Workbook
@@ -277,6 +305,7 @@ class _Book:
             if left_out and scope.ceiling
             else ""
         )
+        self.category_keys = _category_keys(scope)
         self.sheets: dict[str, _Sheet] = {}
         for name in BUDGET_SHEETS:
             self.sheets[name] = _LinesSheet(self) if name == "Lines" else _Sheet(self, name)
@@ -291,8 +320,12 @@ class _Book:
         lines = self.lines
         return f"Lines!${col}${lines.first}:${col}${max(lines.last, lines.first)}"
 
-    def sumifs(self, col: str, *criteria: tuple[str, str]) -> str:
-        conditions = ",".join(f"{self.lines_range(c)},{ref}" for c, ref in criteria)
+    def sumifs(self, col: str, forum_id: int | None, category: str | None = None) -> str:
+        """Column `col` of Lines summed over one forum's lines (and one category's), matched by their keys."""
+        criteria = [(_FORUM_KEY, forum_key(forum_id))]
+        if category is not None:
+            criteria.append((_CATEGORY_KEY, self.category_keys[category]))
+        conditions = ",".join(f"{self.lines_range(c)},{key}" for c, key in criteria)
         return f"SUMIFS({self.lines_range(col)},{conditions})"
 
     def discard(self) -> None:
@@ -317,8 +350,12 @@ def _write_lines(book: _Book, tally: BudgetTally, cancel: Callable[[], None]) ->
     calendar, fy = book.scope.calendar, book.scope.fy
     months = [calendar.month_label(fy, m) for m in range(1, MONTHS + 1)]
     headers = [h for h, _ in LINES_COLUMNS] + [f"Revised {m}" for m in months] + [f"Actual {m}" for m in months]
-    widths = [w for _, w in LINES_COLUMNS] + [13] * (2 * MONTHS)
-    notes = ["One row per budget line; every other sheet totals these rows. " + SIGN_CONVENTION]
+    headers += [h for h, _ in KEY_COLUMNS]
+    widths = [w for _, w in LINES_COLUMNS] + [13] * (2 * MONTHS) + [w for _, w in KEY_COLUMNS]
+    notes = [
+        "One row per budget line; every other sheet totals these rows by their Forum id and Category id "
+        "(the last two columns). " + SIGN_CONVENTION
+    ]
     s.layout(widths, s.banner_rows(len(notes)) + 1, "Lines")
     s.banner("Budget lines", notes)
     header = s.header(headers)
@@ -348,6 +385,7 @@ def _write_lines(book: _Book, tally: BudgetTally, cancel: Callable[[], None]) ->
     act_first, act_last = _actual_month(1), _actual_month(MONTHS)
     figures = s.figures
     nan = float("nan")
+    category_keys = book.category_keys
     for index, line in enumerate(tally.track(iter_budget_lines(book.scope))):
         if index % 2000 == 0:
             cancel()
@@ -387,6 +425,8 @@ def _write_lines(book: _Book, tally: BudgetTally, cancel: Callable[[], None]) ->
                 row_value(ws, overcommitted_warning(amounts)) if amounts.overcommitted else None,
                 *(money(_amount(v)) for v in line.revised_by_month),
                 *(money(_amount(v)) for v in line.actual_by_month),
+                forum_key(line.forum_id),
+                category_keys[line.category],
             ]
         )
         s.row = r
@@ -441,18 +481,17 @@ def _summary(book: _Book, figures: BudgetWorkbookFigures, threshold_ref: str) ->
     for forum in figures.forums:
         r = s.row + 1
         a = forum.amounts
-        by_forum = ((_FORUM, f"$B{r}"),)
         cells = [
             s.value(forum.forum_type),
             s.value(forum.forum),
             s.value(forum.priority),
-            s.formula("D", "=" + book.sumifs(_ORIGINAL, *by_forum), _amount(a.original), money),
-            s.formula("E", "=" + book.sumifs(_REVISED, *by_forum), _amount(a.revised), money),
-            s.formula("F", "=" + book.sumifs(_COMMITTED, *by_forum), _amount(a.committed), money),
-            s.formula("G", "=" + book.sumifs(_ACTUAL, *by_forum), _amount(a.actual), money),
+            s.formula("D", "=" + book.sumifs(_ORIGINAL, forum.forum_id), _amount(a.original), money),
+            s.formula("E", "=" + book.sumifs(_REVISED, forum.forum_id), _amount(a.revised), money),
+            s.formula("F", "=" + book.sumifs(_COMMITTED, forum.forum_id), _amount(a.committed), money),
+            s.formula("G", "=" + book.sumifs(_ACTUAL, forum.forum_id), _amount(a.actual), money),
             s.formula("H", f"=E{r}-J{r}", _amount(a.under_over), money),
             s.formula("I", f'=IF(E{r}=0,"",G{r}/E{r})', a.pct_spent, _PCT),
-            s.formula("J", "=" + book.sumifs(_OUTTURN, *by_forum), _amount(a.outturn), money),
+            s.formula("J", "=" + book.sumifs(_OUTTURN, forum.forum_id), _amount(a.outturn), money),
             s.formula(
                 "K",
                 f'=IF(E{r}=0,"",IF(ABS(H{r})>E{r}*{threshold_ref}/100,"Red",'
@@ -532,9 +571,8 @@ def _by_quarter(book: _Book, figures: BudgetWorkbookFigures) -> None:
             budget, actual = forum.quarter(q)
             b, a, v = _letter(3 * q - 1), _letter(3 * q), _letter(3 * q + 1)
             months = range(3 * q - 2, 3 * q + 1)
-            by_forum = (_FORUM, f"$A{r}")
-            budget_f = "+".join(book.sumifs(_revised_month(m), by_forum) for m in months)
-            actual_f = "+".join(book.sumifs(_actual_month(m), by_forum) for m in months)
+            budget_f = "+".join(book.sumifs(_revised_month(m), forum.forum_id) for m in months)
+            actual_f = "+".join(book.sumifs(_actual_month(m), forum.forum_id) for m in months)
             cells += [
                 s.formula(b, "=" + budget_f, _amount(budget), money),
                 s.formula(a, "=" + actual_f, _amount(actual), money),
@@ -595,21 +633,14 @@ def _by_month(book: _Book, figures: BudgetWorkbookFigures) -> None:
     first = header + 1
     money = book.money_format
     for forum in figures.forums:
-        r = s.row + 1
-        by_forum = (_FORUM, f"$A{r}")
         cells = [s.value(forum.forum)]
         for m in range(1, MONTHS + 1):
             planned, actual = _letter(2 * m), _letter(2 * m + 1)
+            planned_f = "=" + book.sumifs(_revised_month(m), forum.forum_id)
+            actual_f = "=" + book.sumifs(_actual_month(m), forum.forum_id)
             cells += [
-                s.formula(
-                    planned,
-                    "=" + book.sumifs(_revised_month(m), by_forum),
-                    _amount(forum.revised_by_month[m - 1]),
-                    money,
-                ),
-                s.formula(
-                    actual, "=" + book.sumifs(_actual_month(m), by_forum), _amount(forum.actual_by_month[m - 1]), money
-                ),
+                s.formula(planned, planned_f, _amount(forum.revised_by_month[m - 1]), money),
+                s.formula(actual, actual_f, _amount(forum.actual_by_month[m - 1]), money),
             ]
         s.append(cells)
     last = s.row
@@ -637,7 +668,7 @@ def _by_category(book: _Book, figures: BudgetWorkbookFigures) -> None:
         for index, category in enumerate(categories, start=2):
             col = _letter(index)
             value = forum.by_category.get(category, (0, 0))[0]
-            formula = "=" + book.sumifs(_REVISED, (_FORUM, f"$A{r}"), (_CATEGORY, f"{col}${header}"))
+            formula = "=" + book.sumifs(_REVISED, forum.forum_id, category)
             cells.append(s.formula(col, formula, _amount(value), money))
         cells.append(
             s.formula(total_col, f"=SUM(B{r}:{_letter(len(categories) + 1)}{r})", _amount(forum.amounts.revised), money)

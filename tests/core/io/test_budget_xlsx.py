@@ -24,6 +24,7 @@ from core.io.progress import ExportCancelled
 from core.reports.budget import NO_FORUM
 from tests.core.io.budget_office import *  # noqa: F403  (the demo office fixtures)
 from tests.core.io.budget_office import AS_AT, HYPERLINK
+from tests.core.io.sumifs import evaluate_sumifs
 
 GENERATED = datetime(2025, 8, 15, 9, 30, tzinfo=UTC)
 FY = "2024–25"
@@ -69,30 +70,6 @@ def columns(ws: Any) -> dict[str, int]:
 
 
 _RANGE = re.compile(r"Lines!\$([A-Z]+)\$(\d+):\$([A-Z]+)\$(\d+)")
-_SUMIFS = re.compile(r"SUMIFS\(([^()]*)\)")
-
-
-def lines_column(values: Any, letter: str, first: int, last: int) -> list[Any]:
-    ws = values["Lines"]
-    return [ws[f"{letter}{r}"].value for r in range(first, last + 1)]
-
-
-def evaluate_sumifs(formula: str, sheet: Any, values: Any) -> float:
-    """Recompute `=SUMIFS(..)+SUMIFS(..)` from the cells of Lines (criteria are cells of `sheet`)."""
-    total = 0.0
-    assert re.fullmatch(r"=SUMIFS\([^()]*\)(\+SUMIFS\([^()]*\))*", formula), formula
-    for args in _SUMIFS.findall(formula):
-        parts = args.split(",")
-        ranges = [_RANGE.fullmatch(p) for p in [parts[0], *parts[1::2]]]
-        assert all(ranges), formula
-        sums = lines_column(values, ranges[0][1], int(ranges[0][2]), int(ranges[0][4]))  # type: ignore[index]
-        keep = [True] * len(sums)
-        for rng, criterion in zip(ranges[1:], parts[2::2], strict=True):
-            wanted = sheet[criterion.replace("$", "")].value
-            cells = lines_column(values, rng[1], int(rng[2]), int(rng[4]))  # type: ignore[index]
-            keep = [k and c == wanted for k, c in zip(keep, cells, strict=True)]
-        total += sum(v or 0 for v, k in zip(sums, keep, strict=True) if k)
-    return total
 
 
 def test_sheets_are_exactly_those_of_the_design_in_order(demo: Database, tmp_path: Path) -> None:
