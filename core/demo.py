@@ -2179,11 +2179,24 @@ class _Programme:
             spec = item.spec if item else None
             event = spec.event if spec else None
             forum = event.acronym if event else rng.choice(coming or sorted(self.forums))
-            description = rng.choice(ACTION_TEMPLATES[spec.kind if spec else "matters"]).format(
-                agency=code, event=event.label if event else forum, forum=forum, topic=spec.title if spec else ""
-            )
+            template = rng.choice(ACTION_TEMPLATES[spec.kind if spec else "matters"])
             original_due = plan.when + timedelta(weeks=rng.randint(2, 12))
             state = self._action_state(plan.when, original_due, age)
+            # The dates are drawn as for any action, then brought within the event's time (after the draws, so
+            # that the rest of the office comes out as it always has for this seed).
+            window_end = _event_window_end(spec)
+            if window_end is not None:
+                if window_end < plan.when + timedelta(weeks=2) or (state.closed_on is None and window_end < ctx.as_at):
+                    # The event is nearer than the shortest due date, or its time has passed with this still open:
+                    # the action is a forum one instead, with no dates in its words to contradict.
+                    forum_templates = ACTION_TEMPLATES["matters"]
+                    template = forum_templates[index % len(forum_templates)]
+                else:
+                    original_due = min(original_due, window_end)
+                    state = _done_by(state, original_due, window_end)
+            description = template.format(
+                agency=code, event=event.label if event else forum, forum=forum, topic=spec.title if spec else ""
+            )
             closed_at = None
             if state.closed_on is not None:
                 closed_on = state.closed_on
@@ -2241,6 +2254,25 @@ class _Programme:
         due = max(original_due, as_at + timedelta(days=delta))
         status = ActionStatus.IN_PROGRESS if bucket == "extended" else rng.choice(_NOT_DONE)
         return _ActionState(status, due, int(due > original_due), None)
+
+
+def _event_window_end(spec: _ItemSpec | None) -> date | None:
+    """The last day an action whose words name a dated event can be due or done: preparation by the eve of the
+    event, a read-out within six months of its end (a read-out of an event long past is news to nobody)."""
+    if spec is None or spec.event is None:
+        return None
+    if spec.kind == "event":
+        return spec.event.start - timedelta(days=1)
+    if spec.kind == "readout":
+        return spec.event.end + _HORIZON
+    return None
+
+
+def _done_by(state: _ActionState, original_due: date, window_end: date) -> _ActionState:
+    """`state` of work that must be finished by `window_end`: never due or closed later."""
+    closed = min(state.closed_on, window_end) if state.closed_on is not None else None
+    due = min(state.due, window_end)
+    return _ActionState(state.status, due, int(due > original_due), closed, blocked=state.blocked)
 
 
 # --- building --------------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from core.reports.due_soon import SECONDMENT_ALERTS, alert_items
 from core.reports.list_filters import (
     CLOSED_COMMITMENT,
     LIVE_SECONDMENT,
+    NOT_CLOSED_ACTIONS,
     ListFilter,
     ListLink,
     commitment_at_risk,
@@ -622,8 +623,10 @@ def _links(dash: Dashboard, calendar: FiscalCalendar) -> Dashboard:
         )
         return replace(
             bucket,
-            on_time_link=actions(f"Open {bucket.label}, not overdue", raised, ("not_overdue_at", as_at)),
-            overdue_link=actions(f"Open {bucket.label}, overdue", raised, ("overdue_at", as_at)),
+            on_time_link=actions(
+                f"Not closed, raised {bucket.label} ago, not overdue", raised, ("not_overdue_at", as_at)
+            ),
+            overdue_link=actions(f"Not closed, raised {bucket.label} ago, overdue", raised, ("overdue_at", as_at)),
         )
 
     def priority(share: PriorityShare) -> PriorityShare:
@@ -635,7 +638,7 @@ def _links(dash: Dashboard, calendar: FiscalCalendar) -> Dashboard:
     k = dash.kpis
     tiles = {
         "spend": budget(year),
-        "actions": actions("Open"),
+        "actions": actions(NOT_CLOSED_ACTIONS),
         "secondments": ListLink(
             "secondments",
             ListFilter(

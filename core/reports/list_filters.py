@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from core.domain.commitments import Commitment, CommitmentStatus, Milestone
 from core.domain.forums import EventStatus, Forum, ForumEvent, Priority
-from core.domain.meetings import CARRIED_FORWARD, Action
+from core.domain.meetings import CARRIED_FORWARD, Action, ActionStatus
 from core.domain.resources import BudgetLine
 from core.domain.secondments import (
     ChecklistItem,
@@ -32,6 +32,7 @@ from core.services.rag import Rag
 __all__ = [
     "CLOSED_COMMITMENT",
     "LIVE_SECONDMENT",
+    "NOT_CLOSED_ACTIONS",
     "TO_RUN_OR_LIVE_SECONDMENT",
     "ListFilter",
     "ListLink",
@@ -54,6 +55,11 @@ CLOSED_COMMITMENT = (CommitmentStatus.COMPLETED, CommitmentStatus.LAPSED, Commit
 LIVE_SECONDMENT = (SecondmentStatus.ACTIVE, SecondmentStatus.EXTENDED)
 # Still to run or running: clearances, declarations, reviews and on-boarding matter only for these.
 TO_RUN_OR_LIVE_SECONDMENT = (SecondmentStatus.PROPOSED, SecondmentStatus.APPROVED, *LIVE_SECONDMENT)
+# What the actions lists' "open" condition selects, in the chip's words. Not "Open": that is one status of the three
+# it lets through, and a user who sees In progress and Deferred rows under an "Open" chip rightly doubts the list.
+NOT_CLOSED_ACTIONS = "Not closed ({})".format(
+    ", ".join(status.label.lower() for status in ActionStatus if status in CARRIED_FORWARD)
+)
 
 
 class UnknownFilter(ValueError):

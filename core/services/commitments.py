@@ -25,8 +25,9 @@ from core.domain.organisations import Organisation, Person
 from core.domain.reference import CostCategory
 from core.domain.resources import BudgetLine, BudgetMonth
 from core.services.rag import Rag, RagInput, rag
+from core.services.records import delete_record, get_for_update, update_record
 from core.services.seed_data import COMMITMENT_EXAMPLES, CommitmentExample
-from core.services.validation import transition_problem
+from core.services.validation import ValidationError, transition_problem
 
 __all__ = [
     "COMMITMENT_TRANSITIONS",
@@ -37,9 +38,13 @@ __all__ = [
     "commitment_db_problems",
     "commitment_progress",
     "commitment_rag_input",
+    "delete_milestone",
+    "done_date_problem",
     "example",
     "examples",
+    "milestone_db_problems",
     "milestones_of",
+    "set_milestone_done",
     "values_from_example",
 ]
 
@@ -127,6 +132,36 @@ def milestones_of(session: Session, commitment_id: int) -> tuple[MilestoneRow, .
         MilestoneRow(row_id, version, title, due, done, " · ".join(p for p in (agency_label, person_name) if p))
         for row_id, version, title, due, done, agency_label, person_name in rows
     )
+
+
+def done_date_problem(done: date | None, today: date) -> str | None:
+    """A milestone is done on a day that has come: a date ahead would count it done before the work is."""
+    if done is not None and done > today:
+        return "A milestone cannot be done later than today: give the date it was done."
+    return None
+
+
+def milestone_db_problems(session: Session, values: Mapping[str, Any], row_id: int | None) -> dict[str, str]:
+    """Every path that saves a milestone (its editor, Mark done, a script) refuses a done date still to come."""
+    problem = done_date_problem(values.get("done_date"), date.today())
+    return {"done_date": problem} if problem else {}
+
+
+def set_milestone_done(
+    session: Session, milestone_id: int, expected_version: int, on: date | None, *, overwrite: bool = False
+) -> Milestone:
+    """Mark the milestone done on `on` (any day up to today), or None to undo it; audited, and raising
+    `EditConflict` when someone changed it since it was loaded (unless `overwrite`: the user chose Keep mine)."""
+    return update_record(session, Milestone, milestone_id, expected_version, {"done_date": on}, overwrite=overwrite)
+
+
+def delete_milestone(session: Session, milestone_id: int, expected_version: int) -> None:
+    """Delete a milestone not yet done (a mistaken or dropped step). A done one is the commitment's record of
+    progress: undo done first, so that deleting it is a deliberate second step."""
+    milestone = get_for_update(session, Milestone, milestone_id)
+    if milestone.done_date is not None and milestone.version_id == expected_version:
+        raise ValidationError({"done_date": "This milestone is done: undo done before deleting it."})
+    delete_record(session, Milestone, milestone_id, expected_version)
 
 
 def commitment_rag_input(

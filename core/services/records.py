@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from core.domain.audit import AuditEntry, AuditKind
 from core.domain.base import Base
-from core.domain.commitments import Commitment
+from core.domain.commitments import Commitment, Milestone
 from core.domain.meetings import Action, GroupMembership, Meeting, MinutesStatus
 from core.domain.secondments import Secondment
 from core.domain.text import name_key
@@ -151,6 +151,12 @@ def _commitment_rules(session: Session, values: Mapping[str, Any], row_id: int |
     return commitment_db_problems(session, values, row_id)
 
 
+def _milestone_rules(session: Session, values: Mapping[str, Any], row_id: int | None) -> dict[str, str]:
+    from core.services.commitments import milestone_db_problems
+
+    return milestone_db_problems(session, values, row_id)
+
+
 def _secondment_created(session: Session, secondment: Base) -> None:
     # Imported when called, as for the rules above.
     from core.services.checklists import copy_checklist
@@ -167,6 +173,7 @@ DB_CHECKS: dict[type[Base], list[DbCheck]] = {
     Meeting: [_one_meeting_a_quarter, _confirmed_minutes_locked],
     Secondment: [_secondment_rules],
     Commitment: [_commitment_rules],
+    Milestone: [_milestone_rules],
 }
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
@@ -22,7 +25,10 @@ from core.services.commitments import (
     MilestoneRow,
     budget_lines_of,
     commitment_progress,
+    delete_milestone,
+    done_date_problem,
     milestones_of,
+    set_milestone_done,
 )
 from core.services.links import (
     COMMITMENT_BUDGET_LINES,
@@ -31,9 +37,9 @@ from core.services.links import (
     COMMITMENT_TAGS,
 )
 from core.services.office import load_settings
-from core.services.records import EditConflict, RecordNotFound, update_record
+from core.services.records import EditConflict, RecordInUse, RecordNotFound
 from core.services.validation import ValidationError
-from desktop.editing.dialog import RecordEditorDialog
+from desktop.editing.dialog import ConflictChoice, ConflictDialog, RecordEditorDialog
 from desktop.editing.fields import FieldSpec
 from desktop.editing.links import LinkedSetsEditorDialog
 from desktop.editing.tables import read_only_table
@@ -43,6 +49,9 @@ if TYPE_CHECKING:
     from desktop.editing.registers import EditorSpec
 
 _DATE = "%d %b %Y"
+
+# A milestone write framed by the editor: (session, the version it was loaded at, whether Keep mine overwrites).
+_MilestoneWrite = Callable[[Session, int, bool], None]
 
 MILESTONE_FIELDS = (
     FieldSpec("title", QT_TRANSLATE_NOOP("FieldSpec", "Milestone"), "text", required=True),
@@ -66,13 +75,44 @@ def milestone_spec(commitment_id: int) -> EditorSpec:
     )
 
 
+class MilestoneEditorDialog(RecordEditorDialog):
+    """A milestone's form: a done date still to come is refused beside the field as it is typed, and only a
+    milestone not yet done offers Delete (undo done first)."""
+
+    def _live_errors(self) -> dict[str, str]:
+        errors = super()._live_errors()
+        problem = done_date_problem(self.form_values().get("done_date"), date.today())
+        if problem and "done_date" not in errors:
+            errors["done_date"] = problem
+        return errors
+
+    def _update_buttons(self) -> None:
+        super()._update_buttons()
+        if self._base.get("done_date") is not None:
+            self.delete_button.setVisible(False)
+
+    def _delete(self) -> None:
+        snapshot = self._snapshot
+        assert snapshot is not None
+
+        def delete(session: Session) -> int:
+            delete_milestone(session, snapshot.row_id, snapshot.version)
+            return snapshot.row_id
+
+        if self._write(delete, {}):
+            self._discard_confirmed = True
+            self.accept()
+
+
 class CommitmentEditorDialog(LinkedSetsEditorDialog):
     """The commitment's form; its norms and tags, counterparties and supporting agencies; a Milestones tab
     (progress and RAG from the one rule); and the budget lines funding it."""
 
     def __init__(self, db: Database, spec: EditorSpec, *, row_id: int | None = None, parent: QWidget | None = None):
         super().__init__(db, spec, row_id=row_id, parent=parent)
-        self.milestone_editor: RecordEditorDialog | None = None
+        self.milestone_editor: MilestoneEditorDialog | None = None
+        self.milestone_conflict: ConflictDialog | None = None
+        self._keep_mine: Callable[[], bool] | None = None
         self._milestones: tuple[MilestoneRow, ...] = ()
         self.progress_label = QLabel()
         self.progress_label.setAccessibleName(self.tr("Progress"))
@@ -83,11 +123,23 @@ class CommitmentEditorDialog(LinkedSetsEditorDialog):
         self.add_milestone_button = QPushButton(self.tr("Add milestone…"))
         self.edit_milestone_button = QPushButton(self.tr("Edit…"))
         self.done_button = QPushButton(self.tr("Mark done today"))
+        self.undo_done_button = QPushButton(self.tr("Undo done"))
+        self.delete_milestone_button = QPushButton(self.tr("Delete milestone"))
         self.add_milestone_button.clicked.connect(self._on_add_milestone_button_clicked)
         self.edit_milestone_button.clicked.connect(self._on_edit_milestone_button_clicked)
         self.done_button.clicked.connect(self._on_done_button_clicked)
+        self.undo_done_button.clicked.connect(self._on_undo_done_button_clicked)
+        self.delete_milestone_button.clicked.connect(self._on_delete_milestone_button_clicked)
+        self.milestones.currentCellChanged.connect(self._on_milestones_current_cell_changed)
         row = QHBoxLayout()
-        for button in (self.add_milestone_button, self.edit_milestone_button, self.done_button):
+        milestone_buttons = (
+            self.add_milestone_button,
+            self.edit_milestone_button,
+            self.done_button,
+            self.undo_done_button,
+            self.delete_milestone_button,
+        )
+        for button in milestone_buttons:
             row.addWidget(button)
             button.setVisible(not db.readonly)
         row.addStretch(1)
@@ -131,8 +183,7 @@ class CommitmentEditorDialog(LinkedSetsEditorDialog):
         )
         self.milestones.setRowCount(len(self._milestones))
         for row, milestone in enumerate(self._milestones):
-            done = milestone.done_date.strftime(_DATE) if milestone.done_date else ""
-            cells = (milestone.title, milestone.due_date.strftime(_DATE), done, milestone.owner)
+            cells = (milestone.title, _day(milestone.due_date), _day(milestone.done_date), milestone.owner)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, milestone.id)
@@ -149,6 +200,15 @@ class CommitmentEditorDialog(LinkedSetsEditorDialog):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.budget_lines.setItem(row, column, item)
         self.tabs.setTabText(self._budget_tab, self.tr("Budget lines ({0})").format(len(lines)))
+        self._update_milestone_buttons()
+
+    def _update_milestone_buttons(self) -> None:
+        """Mark done and Delete only for a milestone not yet done, Undo done only for a done one."""
+        chosen = self._selected_milestone()
+        self.edit_milestone_button.setEnabled(chosen is not None)
+        self.done_button.setEnabled(chosen is not None and not chosen.done)
+        self.delete_milestone_button.setEnabled(chosen is not None and not chosen.done)
+        self.undo_done_button.setEnabled(chosen is not None and chosen.done)
 
     def set_tag(self, code: str, checked: bool) -> None:
         """Tick or untick a norm, principle, CBM or tag by its code, as a user would in the Norms and tags tab."""
@@ -162,7 +222,9 @@ class CommitmentEditorDialog(LinkedSetsEditorDialog):
         """The milestone's editor (None: a new milestone of this commitment)."""
         if self._snapshot is None:
             return None
-        dialog = RecordEditorDialog(self._db, milestone_spec(self._snapshot.row_id), row_id=milestone_id, parent=self)
+        dialog = MilestoneEditorDialog(
+            self._db, milestone_spec(self._snapshot.row_id), row_id=milestone_id, parent=self
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.sig_record_saved.connect(self._on_milestone_editor_record_saved)
         self.milestone_editor = dialog
@@ -170,16 +232,76 @@ class CommitmentEditorDialog(LinkedSetsEditorDialog):
         return dialog
 
     def mark_done(self, milestone: MilestoneRow, when: date) -> bool:
+        def write(session: Session, version: int, overwrite: bool) -> None:
+            set_milestone_done(session, milestone.id, version, when, overwrite=overwrite)
+
+        return self._milestone_write(milestone, write, self.tr("Marked “{0}” done.").format(milestone.title))
+
+    def undo_done(self, milestone: MilestoneRow) -> bool:
+        """The milestone is open again (ticked by mistake, or the work reopened): its done date is cleared."""
+
+        def write(session: Session, version: int, overwrite: bool) -> None:
+            set_milestone_done(session, milestone.id, version, None, overwrite=overwrite)
+
+        return self._milestone_write(milestone, write, self.tr("“{0}” is open again.").format(milestone.title))
+
+    def remove_milestone(self, milestone: MilestoneRow) -> bool:
+        def write(session: Session, version: int, _overwrite: bool) -> None:
+            delete_milestone(session, milestone.id, version)
+
+        return self._milestone_write(milestone, write, self.tr("Deleted “{0}”.").format(milestone.title))
+
+    def _milestone_write(
+        self, milestone: MilestoneRow, write: _MilestoneWrite, done_text: str, *, keep_mine_at: int | None = None
+    ) -> bool:
+        """One audited write of the milestone as loaded; a conflict offers Reload or Keep mine (the same write
+        again over the version saved meanwhile)."""
         try:
             with self._db.write() as session:
-                update_record(session, Milestone, milestone.id, milestone.version, {"done_date": when})
-        except (ValidationError, EditConflict, RecordNotFound) as exc:
+                write(session, keep_mine_at or milestone.version, keep_mine_at is not None)
+        except EditConflict as exc:
+            current = exc.current_version
+            self._open_milestone_conflict(
+                exc, milestone, lambda: self._milestone_write(milestone, write, done_text, keep_mine_at=current)
+            )
+            return False
+        except (ValidationError, RecordInUse, RecordNotFound) as exc:
             errors = getattr(exc, "errors", None)
-            self.show_message("; ".join(errors.values()) if errors else str(exc))
+            self.show_message("; ".join(self.tr(m) for m in errors.values()) if errors else str(exc))
+            self.load_milestones()
             return False
         self.load_milestones()
-        self.show_message(self.tr("Marked “{0}” done.").format(milestone.title), error=False)
+        self.show_message(done_text, error=False)
         return True
+
+    def _open_milestone_conflict(
+        self, conflict: EditConflict, milestone: MilestoneRow, keep_mine: Callable[[], bool]
+    ) -> None:
+        assert self._snapshot is not None
+        with self._db.read() as session:
+            saved = next((m for m in milestones_of(session, self._snapshot.row_id) if m.id == milestone.id), None)
+        differences: list[tuple[str, str, str]] = []
+        if saved is not None:
+            for label, ours, theirs in (
+                (self.tr("Milestone"), milestone.title, saved.title),
+                (self.tr("Due"), _day(milestone.due_date), _day(saved.due_date)),
+                (self.tr("Done on"), _day(milestone.done_date), _day(saved.done_date)),
+                (self.tr("Owner"), milestone.owner, saved.owner),
+            ):
+                if ours != theirs:
+                    differences.append((label, ours, theirs))
+        self._keep_mine = keep_mine
+        self.milestone_conflict = ConflictDialog(conflict, differences, self)
+        self.milestone_conflict.finished.connect(self._on_milestone_conflict_finished)
+        self.milestone_conflict.open()
+
+    def _on_milestone_conflict_finished(self, result: int) -> None:
+        keep_mine, self._keep_mine = self._keep_mine, None
+        if result == ConflictChoice.RELOAD:
+            self.load_milestones()
+            self.show_message(self.tr("Reloaded the saved milestones; your change was discarded."), error=False)
+        elif result == ConflictChoice.KEEP_MINE and keep_mine is not None:
+            keep_mine()
 
     def _on_add_milestone_button_clicked(self) -> None:
         self.open_milestone(None)
@@ -198,8 +320,34 @@ class CommitmentEditorDialog(LinkedSetsEditorDialog):
         if milestone is not None and not milestone.done:
             self.mark_done(milestone, date.today())
 
+    def _on_undo_done_button_clicked(self) -> None:
+        milestone = self._selected_milestone()
+        if milestone is not None and milestone.done:
+            self.undo_done(milestone)
+
+    def _on_delete_milestone_button_clicked(self) -> None:
+        milestone = self._selected_milestone()
+        if milestone is not None and not milestone.done:
+            self._ask(
+                self.tr("Delete the milestone “{0}”?").format(milestone.title),
+                self.tr("It is not done yet; deleting it removes it from the commitment's progress."),
+                self.tr("Delete"),
+                self.tr("Keep it"),
+                lambda: self._delete_milestone_confirmed(milestone),
+            )
+
+    def _delete_milestone_confirmed(self, milestone: MilestoneRow) -> None:
+        self.remove_milestone(milestone)
+
+    def _on_milestones_current_cell_changed(self, *_cells: int) -> None:
+        self._update_milestone_buttons()
+
     def _on_milestone_editor_record_saved(self, _table: str, _row_id: int) -> None:
         self.load_milestones()
+
+
+def _day(value: date | None) -> str:
+    return value.strftime(_DATE) if value is not None else ""
 
 
 def with_defaults(spec: EditorSpec, defaults: dict[str, Any]) -> EditorSpec:

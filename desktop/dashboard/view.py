@@ -322,8 +322,10 @@ class DashboardView(QWidget):
             self.tr("of {0}\nplanned to date").format(format_money(k.planned_to_date)),
         )
         self.tiles["actions"].show_figure(
-            self.tr("Actions: {0} open").format(k.open_actions),
-            self.tr("{0} overdue").format(k.overdue_actions),
+            # The words of the list's chip ("Not closed": open, in progress or deferred), and overdue *actions*: the
+            # due-soon panel's overdue count takes in milestones and reviews as well.
+            self.tr("Actions not closed: {0}").format(k.open_actions),
+            self.tr("Overdue actions: {0}").format(k.overdue_actions),
         )
         self.tiles["briefings"].show_figure(
             self.tr("{0} briefings due").format(k.briefings_due),

@@ -36,15 +36,19 @@ class BudgetLineEditorDialog(RecordEditorDialog):
 
 
 class StaffAllocationEditorDialog(RecordEditorDialog):
-    """Saving an allocation that takes the person over 1.0 FTE on any day first says so next to the FTE field; a
-    second Save with the same values keeps it (a warning, not a refusal: a handover week can overlap on purpose)."""
+    """An allocation that takes the person over 1.0 FTE on any day is warned about next to the FTE field as the
+    user types (after the form's debounce, and only when the person, dates or FTE changed) and on Save; once the
+    user has seen the warning, Save keeps it (a warning, not a refusal: a handover week can overlap on purpose)."""
 
     def __init__(self, db: Database, spec: EditorSpec, *, row_id: int | None = None, parent: QWidget | None = None):
-        super().__init__(db, spec, row_id=row_id, parent=parent)
         self._warned: str | None = None
+        self._checked: tuple[object, ...] | None = None
+        self._over: tuple[date, int] | None = None
+        super().__init__(db, spec, row_id=row_id, parent=parent)
 
-    def over_full_time_warning(self) -> str | None:
-        """The warning for the values in the form, or None (under 1.0 FTE, or values core would refuse anyway)."""
+    def _over_full_time(self) -> tuple[date, int] | None:
+        """(first day, that day's total FTE in hundredths) over 1.0 for the values in the form, or None (under 1.0
+        FTE, or values core would refuse anyway). The database is asked again only when the values changed."""
         from core.reports.resource_shares import over_full_time
 
         values = {**self._base, **self.form_values()}
@@ -54,8 +58,16 @@ class StaffAllocationEditorDialog(RecordEditorDialog):
         if end < start or self._local_problems():
             return None
         replacing = self._snapshot.row_id if self._snapshot is not None else None
-        with self._db.read() as session:
-            over = over_full_time(session, person, start, end, fte, replacing=replacing)
+        key = (person, start, end, fte, replacing)
+        if key != self._checked:
+            with self._db.read() as session:
+                self._over = over_full_time(session, person, start, end, fte, replacing=replacing)
+            self._checked = key
+        return self._over
+
+    def over_full_time_warning(self) -> str | None:
+        """The warning Save shows for the values in the form, or None."""
+        over = self._over_full_time()
         if over is None:
             return None
         day, total = over
@@ -63,8 +75,24 @@ class StaffAllocationEditorDialog(RecordEditorDialog):
             total / 100, day.strftime("%d %b %Y")
         )
 
+    def _live_errors(self) -> dict[str, str]:
+        errors = super()._live_errors()
+        if "fte_hundredths" in errors or self._db.readonly:
+            return errors
+        over = self._over_full_time()
+        if over is not None:
+            day, total = over
+            errors["fte_hundredths"] = self.tr("This takes the person to {0:.2f} FTE on {1}, over 1.0.").format(
+                total / 100, day.strftime("%d %b %Y")
+            )
+            # Seen while typing: the next Save keeps it rather than warning a second time.
+            self._warned = self.over_full_time_warning()
+        return errors
+
     def save(self) -> bool:
         if not self._db.readonly:
+            self._debounce.stop()
+            self._checked = None  # someone may have saved another allocation of this person meanwhile
             warning = self.over_full_time_warning()
             if warning is not None and warning != self._warned:
                 self._warned = warning

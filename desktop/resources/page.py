@@ -18,7 +18,8 @@ class ResourcesPage(RegisterView):
     def __init__(self, db: Database, entities: tuple[str, ...], parent: QWidget | None = None) -> None:
         super().__init__(db, entities, parent)
         self.grid = BudgetGridView(db)
-        # An amount edited in the grid's lines shows in the budget lines list at once.
+        # An amount edited in the grid's lines shows at once in the budget lines list and in the priorities
+        # against money (the staff time tab), not only after the next save elsewhere.
         self.grid.sig_lines_changed.connect(self._on_grid_lines_changed)
         self.add_tab(self.grid, self.tr("Budget by forum and period"))
         self.shares = ResourceSharesView(db)
@@ -51,3 +52,5 @@ class ResourcesPage(RegisterView):
 
     def _on_grid_lines_changed(self) -> None:
         super().refresh()
+        if self.shares.load.requested:  # never shown: it computes fresh figures when first shown anyway
+            self.shares.reload()

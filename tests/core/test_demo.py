@@ -210,6 +210,33 @@ def test_action_dates_and_carry_forward(db: Database) -> None:
     assert scalar(db, "SELECT max(extension_count) FROM action") == 1
 
 
+def test_an_action_naming_an_event_is_due_and_done_while_it_still_makes_sense(db: Database) -> None:
+    """Preparing an event (briefing pack, objectives, delegation, statement) is due and done before it opens, and
+    is not left open once it has; a read-out comes after the event ends and within six months of it."""
+    rows = query(
+        db,
+        "SELECT a.ref, a.description, a.raised_on, a.due_date, a.closed_on, e.title, e.start_date, e.end_date "
+        "FROM action a JOIN forum_event e ON e.id = a.forum_event_id",
+    )
+    checked = {"preparation": 0, "read-out": 0}
+    for ref, text, raised, due, closed, title, start, end in rows:
+        if f"{title} (" not in text:  # the action names its forum only (points of contact, the calendar)
+            continue
+        start, end = date.fromisoformat(start), date.fromisoformat(end)
+        if "read-out of" in text or "outcomes of" in text:
+            kind, last = "read-out", end + timedelta(days=183)
+            assert date.fromisoformat(raised) > end, f"{ref}: a read-out raised before {title} ended"
+        else:
+            kind, last = "preparation", start - timedelta(days=1)
+        checked[kind] += 1
+        assert date.fromisoformat(due) <= last, f"{ref}: {text!r} is due {due}"
+        if closed is not None:
+            assert date.fromisoformat(closed) <= last, f"{ref}: {text!r} was done {closed}"
+        else:
+            assert last >= AS_AT, f"{ref}: {text!r} is still open at {AS_AT}"
+    assert checked["preparation"] >= 20 and checked["read-out"] >= 3
+
+
 def test_action_status_mix_at_the_as_at_date(db: Database) -> None:
     total = count(db, "action")
     statuses = dict(query(db, "SELECT status, count(*) FROM action GROUP BY status"))

@@ -304,3 +304,78 @@ def test_an_allocation_over_one_fte_is_warned_beside_the_fte_field_then_saved(wi
     assert allocations() == [70]  # nothing saved on the warning
     assert editor.save()  # a warning, not a refusal
     assert allocations() == [70, 40]
+
+
+def test_the_over_one_fte_warning_shows_beside_the_field_while_typing_and_save_then_keeps_it(  # type: ignore[no-untyped-def]
+    window, demo_path, qtbot
+) -> None:
+    from datetime import date
+
+    from core.domain.organisations import Person
+    from core.domain.resources import StaffAllocation
+    from desktop.editing.registers import open_editor
+
+    assert window.open_database(demo_path)
+    with window.db.write() as session:
+        person_id = session.scalars(
+            sa.select(Person.id).where(Person.id.not_in(sa.select(StaffAllocation.person_id))).limit(1)
+        ).one()
+        session.add(
+            StaffAllocation(
+                person_id=person_id, fte_hundredths=70, start_date=date(2024, 10, 1), end_date=date(2024, 10, 31)
+            )
+        )
+
+    editor = open_editor(None, window.db, "allocations", None)
+    qtbot.addWidget(editor)
+    for key, value in (
+        ("person_id", person_id),
+        ("start_date", date(2024, 10, 21)),
+        ("end_date", date(2024, 11, 8)),
+        ("fte_hundredths", 30),
+    ):
+        with qtbot.waitSignal(editor.sig_fields_validated):
+            editor.editor(key).set_field_value(value)
+    assert editor.message_for("fte_hundredths") == ""  # 0.7 + 0.3 is exactly full time
+    fte = editor.editor("fte_hundredths").focus_widgets()[0]
+    with qtbot.waitSignal(editor.sig_fields_validated):
+        fte.selectAll()
+        qtbot.keyClicks(fte, "0.45")
+    assert editor.message_for("fte_hundredths") == "This takes the person to 1.15 FTE on 21 Oct 2024, over 1.0."
+    assert fte.accessibleDescription() == editor.message_for("fte_hundredths")
+    with qtbot.waitSignal(editor.sig_fields_validated):
+        editor.editor("end_date").set_field_value(date(2024, 10, 20))  # now before the overlap: nothing to warn
+    assert editor.message_for("fte_hundredths") == ""
+    with qtbot.waitSignal(editor.sig_fields_validated):
+        editor.editor("end_date").set_field_value(date(2024, 11, 8))
+    assert editor.message_for("fte_hundredths") != ""
+    with qtbot.waitSignal(editor.sig_record_saved):
+        assert editor.save()  # the user saw the warning: one Save keeps it
+    with window.db.read() as session:
+        saved = session.scalars(
+            sa.select(StaffAllocation.fte_hundredths)
+            .where(StaffAllocation.person_id == person_id)
+            .order_by(StaffAllocation.id)
+        ).all()
+    assert list(saved) == [70, 45]
+
+
+def test_an_amount_edited_in_the_grid_shows_in_the_priorities_tab_at_once(window, demo_path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    assert window.open_database(demo_path)
+    page = window.show_list("budget")
+    shares = page.show_shares()
+    shares.year_box.setCurrentIndex(shares.year_box.findText("2024–25"))
+    grid, dialog, row = _drill(window, qtbot)
+    forum = grid.model.index(row, 0).data()
+
+    def revised_in_shares() -> Decimal:
+        rows = [r for r in range(shares.table.rowCount()) if shares.table.item(r, 0).text() == forum]
+        assert len(rows) == 1
+        return _amount(shares.table.item(rows[0], 2).text())
+
+    before = revised_in_shares()
+    dialog._ask_reason = lambda _parent, _prompt: "Extra delegate"
+    index = dialog.model.index(0, 4)  # Nov 2024, revised
+    old = _amount(index.data())
+    assert dialog.model.setData(index, str(old + Decimal("1000")))
+    assert revised_in_shares() == before + Decimal("1000")

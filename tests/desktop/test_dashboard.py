@@ -46,7 +46,9 @@ def test_tiles_and_charts_on_the_demo_office(qtbot: QtBot, demo_db: Database) ->
     dash = view.dashboard
     assert dash is not None and view.status.text() == "2025–26 as at 2025-08-15"
     k = dash.kpis
-    assert view.tiles["actions"].text() == f"Actions: {k.open_actions} open\n{k.overdue_actions} overdue"
+    assert view.tiles["actions"].text() == (
+        f"Actions not closed: {k.open_actions}\nOverdue actions: {k.overdue_actions}"
+    )
     assert view.tiles["briefings"].text() == f"{k.briefings_due} briefings due\nwithin {k.alert_days} days, or late"
     assert view.tiles["secondment_alerts"].text() == f"{k.secondments_with_alerts} with other alerts\nbesides their end"
     assert k.overdue_actions > 0
@@ -64,7 +66,7 @@ def test_tiles_and_charts_on_the_demo_office(qtbot: QtBot, demo_db: Database) ->
 def test_an_empty_office_renders_without_warnings(qtbot: QtBot, empty_db: Database) -> None:
     view = _dashboard(qtbot, empty_db)
     assert view.tiles["meeting"].text() == "No meeting scheduled\nPlan the next one"
-    assert view.tiles["actions"].text() == "Actions: 0 open\n0 overdue"
+    assert view.tiles["actions"].text() == "Actions not closed: 0\nOverdue actions: 0"
     assert view.tiles["briefings"].text().startswith("0 briefings due\n")
     from desktop.dashboard.charts import BudgetByForumChart, CumulativeSpendChart
 
@@ -164,7 +166,7 @@ def test_the_overdue_part_of_an_ageing_bar_opens_only_the_overdue_actions(
     actions = window.current_page().current_list  # type: ignore[attr-defined]
     assert actions.model.total == bucket.overdue
     assert set(_column(actions.model, "rag")) == {"Red"}
-    assert actions.filter_chip.text() == f"Filtered: Open {bucket.label}, overdue  ✕"
+    assert actions.filter_chip.text() == f"Filtered: Not closed, raised {bucket.label} ago, overdue  ✕"
 
 
 def test_a_tile_opens_its_list(window: MainWindow, demo_path: Path, qtbot: QtBot) -> None:
@@ -172,8 +174,13 @@ def test_a_tile_opens_its_list(window: MainWindow, demo_path: Path, qtbot: QtBot
     k = view.dashboard.kpis  # type: ignore[union-attr]
     qtbot.mouseClick(view.tiles["actions"], Qt.MouseButton.LeftButton)
     actions = window.current_page().current_list  # type: ignore[attr-defined]
+    # The tile's figure, the chip's words and the list agree: every action not closed, whatever its status.
+    headline = view.tiles["actions"].text().splitlines()[0]
+    assert headline == f"Actions not closed: {actions.model.total}"
     assert actions.model.total == k.open_actions
-    assert actions.filter_chip.text() == "Filtered: Open  ✕"
+    assert actions.count.text() == f"{k.open_actions} rows"
+    assert actions.filter_chip.text() == "Filtered: Not closed (open, in progress, deferred)  ✕"
+    assert set(_column(actions.model, "status")) == {"Open", "In progress", "Deferred"}
     assert _column(actions.model, "rag")[0] == "Red"  # overdue first
     window.show_list("actions")
     window._nav.setCurrentRow(0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +15,12 @@ from PySide6.QtCore import QDate, Qt, QUrl
 from PySide6.QtWidgets import QWidget
 
 from core.db.engine import Database
+from core.domain.audit import AuditEntry, AuditKind
 from core.domain.commitments import Commitment, CommitmentStatus, CommitmentType, Milestone, commitment_tag
 from core.domain.forums import DatePrecision, ForumEvent
 from core.domain.reference import ReferenceItem
 from core.domain.secondments import Secondment, SecondmentExtension, SecondmentStatus
+from core.services.records import update_record
 from desktop.calendar.view import CalendarPage
 from desktop.commitments.editor import CommitmentEditorDialog
 from desktop.commitments.view import CommitmentsPage
@@ -131,6 +133,111 @@ def test_add_a_milestone_from_the_commitment_editor(qtbot: QtBot, demo_db: Datab
     with qtbot.waitSignal(dialog.sig_record_saved):
         assert dialog.save()
     assert editor.milestones.rowCount() == count + 1
+
+
+def _row_of(editor: CommitmentEditorDialog, milestone_id: int) -> int:
+    return next(i for i, m in enumerate(editor._milestones) if m.id == milestone_id)
+
+
+def test_a_done_date_still_to_come_is_refused_next_to_the_field_and_a_past_one_saved(
+    qtbot: QtBot, demo_db: Database
+) -> None:
+    commitment_id = _commitment_with_milestones(demo_db)
+    editor = _open(qtbot, demo_db, "commitments", commitment_id)
+    milestone = next(m for m in editor._milestones if not m.done)
+    dialog = editor.open_milestone(milestone.id)
+    assert dialog is not None and dialog.delete_button.isVisible()
+    with qtbot.waitSignal(dialog.sig_fields_validated):
+        dialog.editor("done_date").set_field_value(date.today() + timedelta(days=3))
+    assert dialog.message_for("done_date") == "A milestone cannot be done later than today: give the date it was done."
+    with qtbot.assertNotEmitted(dialog.sig_record_saved):
+        assert not dialog.save()
+    assert dialog.message_for("done_date") == "A milestone cannot be done later than today: give the date it was done."
+    with qtbot.waitSignal(dialog.sig_fields_validated):
+        dialog.editor("done_date").set_field_value(date(2024, 11, 5))
+    assert dialog.message_for("done_date") == ""
+    with qtbot.waitSignal(dialog.sig_record_saved):
+        assert dialog.save()
+    row = _row_of(editor, milestone.id)
+    assert editor.milestones.item(row, 2).text() == "05 Nov 2024"
+
+
+def test_undo_done_reopens_a_milestone(qtbot: QtBot, demo_db: Database) -> None:
+    commitment_id = _commitment_with_milestones(demo_db)
+    editor = _open(qtbot, demo_db, "commitments", commitment_id)
+    milestone = next(m for m in editor._milestones if not m.done)
+    editor.milestones.setCurrentCell(_row_of(editor, milestone.id), 0)
+    assert not editor.undo_done_button.isEnabled()
+    qtbot.mouseClick(editor.done_button, Qt.MouseButton.LeftButton)
+    done_count = sum(1 for m in editor._milestones if m.done)
+    editor.milestones.setCurrentCell(_row_of(editor, milestone.id), 0)
+    assert editor.undo_done_button.isEnabled() and not editor.done_button.isEnabled()
+    assert not editor.delete_milestone_button.isEnabled()  # a done milestone is undone before it is deleted
+    qtbot.mouseClick(editor.undo_done_button, Qt.MouseButton.LeftButton)
+    assert editor.message_area.text() == f"“{milestone.title}” is open again."
+    assert editor.milestones.item(_row_of(editor, milestone.id), 2).text() == ""
+    assert editor.tabs.tabText(editor._milestones_tab).startswith(f"Milestones ({done_count - 1}/")
+    with demo_db.read() as s:
+        saved = s.get(Milestone, milestone.id)
+        assert saved is not None and saved.done_date is None
+
+
+def test_delete_a_milestone_not_yet_done_after_confirming(qtbot: QtBot, demo_db: Database) -> None:
+    commitment_id = _commitment_with_milestones(demo_db)
+    editor = _open(qtbot, demo_db, "commitments", commitment_id)
+    milestone = next(m for m in editor._milestones if not m.done)
+    count = editor.milestones.rowCount()
+    editor.milestones.setCurrentCell(_row_of(editor, milestone.id), 0)
+    qtbot.mouseClick(editor.delete_milestone_button, Qt.MouseButton.LeftButton)
+    assert editor.prompt is not None and editor.prompt.isVisible()
+    assert editor.prompt.text() == f"Delete the milestone “{milestone.title}”?"
+    assert editor.prompt_yes_button is not None
+    qtbot.mouseClick(editor.prompt_yes_button, Qt.MouseButton.LeftButton)
+    assert editor.milestones.rowCount() == count - 1
+    assert milestone.title not in {editor.milestones.item(r, 0).text() for r in range(count - 1)}
+    with demo_db.read() as s:
+        assert s.get(Milestone, milestone.id) is None
+
+
+def _changed_by_someone_else(db: Database, milestone_id: int) -> None:
+    with db.write() as s:
+        row = s.get(Milestone, milestone_id)
+        assert row is not None
+        update_record(s, Milestone, milestone_id, row.version_id, {"title": row.title + " (revised)"})
+
+
+def test_mark_done_on_a_milestone_changed_meanwhile_offers_reload_or_keep_mine(qtbot: QtBot, demo_db: Database) -> None:
+    commitment_id = _commitment_with_milestones(demo_db)
+    editor = _open(qtbot, demo_db, "commitments", commitment_id)
+    milestone = next(m for m in editor._milestones if not m.done)
+    _changed_by_someone_else(demo_db, milestone.id)
+    editor.milestones.setCurrentCell(_row_of(editor, milestone.id), 0)
+    qtbot.mouseClick(editor.done_button, Qt.MouseButton.LeftButton)
+    conflict = editor.milestone_conflict
+    assert conflict is not None and conflict.isVisible()
+    assert conflict.differences.item(0, 0).text() == "Milestone"
+    assert conflict.differences.item(0, 2).text() == milestone.title + " (revised)"
+    qtbot.mouseClick(conflict.reload_button, Qt.MouseButton.LeftButton)
+    assert editor.milestones.item(_row_of(editor, milestone.id), 0).text() == milestone.title + " (revised)"
+    assert editor.milestones.item(_row_of(editor, milestone.id), 2).text() == ""
+
+    reloaded = next(m for m in editor._milestones if m.id == milestone.id)
+    _changed_by_someone_else(demo_db, milestone.id)
+    editor.milestones.setCurrentCell(_row_of(editor, milestone.id), 0)
+    qtbot.mouseClick(editor.done_button, Qt.MouseButton.LeftButton)
+    conflict = editor.milestone_conflict
+    assert conflict is not None and conflict.isVisible()
+    qtbot.mouseClick(conflict.keep_mine_button, Qt.MouseButton.LeftButton)
+    with demo_db.read() as s:
+        saved = s.get(Milestone, milestone.id)
+        assert saved is not None
+        assert (saved.title, saved.done_date) == (reloaded.title + " (revised)", date.today())
+        kind = s.scalar(
+            sa.select(AuditEntry.kind)
+            .where(AuditEntry.table_name == "milestone", AuditEntry.row_id == milestone.id)
+            .order_by(AuditEntry.id.desc())
+        )
+    assert kind is AuditKind.OVERWRITE
 
 
 @pytest.fixture

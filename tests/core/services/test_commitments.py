@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -27,15 +27,17 @@ from core.domain.resources import BudgetLine, BudgetMonth
 from core.services.commitments import (
     budget_lines_of,
     commitment_progress,
+    delete_milestone,
     example,
     examples,
     milestones_of,
+    set_milestone_done,
     values_from_example,
 )
 from core.services.links import COMMITMENT_TAGS, link_choices, set_links
 from core.services.office import initialise_office
 from core.services.rag import Rag
-from core.services.records import create_record, update_record
+from core.services.records import EditConflict, create_record, update_record
 from core.services.validation import ValidationError
 
 AS_AT = date(2024, 2, 29)
@@ -229,3 +231,67 @@ def test_tags_are_set_by_difference_audited_and_checked(db: Database) -> None:
         set_links(s, COMMITMENT_TAGS, row_id, [function])
     with pytest.raises(LookupError), db.write() as s:
         set_links(s, COMMITMENT_TAGS, 9999, [])
+
+
+def _milestone_id(db: Database, title: str) -> tuple[int, int]:
+    with db.read() as s:
+        row = s.execute(sa.select(Milestone.id, Milestone.version_id).where(Milestone.title == title)).one()
+    return int(row[0]), int(row[1])
+
+
+def _audit_kinds(db: Database, row_id: int) -> list[str]:
+    with db.read() as s:
+        kinds = s.scalars(
+            sa.select(AuditEntry.kind)
+            .where(AuditEntry.table_name == "milestone", AuditEntry.row_id == row_id)
+            .order_by(AuditEntry.id)
+        )
+        return [kind.value for kind in kinds]
+
+
+def test_a_milestone_done_date_still_to_come_is_refused_beside_the_field(db: Database) -> None:
+    row_id = _commitment(db)
+    tomorrow = date.today() + timedelta(days=1)
+    with pytest.raises(ValidationError) as caught:
+        _milestone(db, row_id, "Ratify", date(2024, 6, 30), tomorrow)
+    assert caught.value.errors == {
+        "done_date": "A milestone cannot be done later than today: give the date it was done."
+    }
+    _milestone(db, row_id, "Ratify", date(2024, 6, 30))
+    milestone_id, version = _milestone_id(db, "Ratify")
+    with pytest.raises(ValidationError), db.write() as s:
+        set_milestone_done(s, milestone_id, version, tomorrow)
+    with db.write() as s:  # any past day, and today itself, is taken
+        set_milestone_done(s, milestone_id, version, date(2023, 11, 2))
+    with db.read() as s:
+        assert [m.done_date for m in milestones_of(s, row_id)] == [date(2023, 11, 2)]
+
+
+def test_undo_done_reopens_the_milestone_and_is_audited(db: Database) -> None:
+    row_id = _commitment(db, status=CommitmentStatus.IN_IMPLEMENTATION)
+    _milestone(db, row_id, "First report", date(2024, 3, 14), date(2024, 3, 1))
+    milestone_id, version = _milestone_id(db, "First report")
+    with db.write() as s:
+        set_milestone_done(s, milestone_id, version, None)
+    with db.read() as s:
+        progress = commitment_progress(s, row_id, AS_AT)
+    assert (progress.done, progress.total, progress.next_due) == (0, 1, date(2024, 3, 14))
+    assert _audit_kinds(db, milestone_id) == ["INSERT", "UPDATE"]
+    with pytest.raises(EditConflict), db.write() as s:  # the version it was loaded at has moved on
+        set_milestone_done(s, milestone_id, version, date(2024, 3, 2))
+
+
+def test_only_a_milestone_not_yet_done_can_be_deleted(db: Database) -> None:
+    row_id = _commitment(db)
+    _milestone(db, row_id, "Done step", date(2024, 1, 31), date(2024, 1, 20))
+    _milestone(db, row_id, "Dropped step", date(2024, 5, 31))
+    done_id, done_version = _milestone_id(db, "Done step")
+    open_id, open_version = _milestone_id(db, "Dropped step")
+    with pytest.raises(ValidationError) as caught, db.write() as s:
+        delete_milestone(s, done_id, done_version)
+    assert caught.value.errors == {"done_date": "This milestone is done: undo done before deleting it."}
+    with db.write() as s:
+        delete_milestone(s, open_id, open_version)
+    with db.read() as s:
+        assert [m.title for m in milestones_of(s, row_id)] == ["Done step"]
+    assert _audit_kinds(db, open_id) == ["INSERT", "DELETE"]
