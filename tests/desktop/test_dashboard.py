@@ -448,3 +448,13 @@ def test_each_legend_names_its_series_and_how_they_differ_besides_colour(qtbot: 
     spend = view.chart(CumulativeSpendChart).legend_text
     assert "Phased plan (dashed, squares)" in spend and "Actual (solid, circles)" in spend
     assert f"as at {DEMO_AS_AT.isoformat()} (dotted)" in view.chart(SecondmentsTimelineChart).legend_text
+
+
+def test_count_axes_tick_whole_numbers(qtbot: QtBot, demo_db: Database) -> None:
+    from desktop.dashboard.charts import ActionsAgeingChart, CommitmentsChart, OverdueByAgencyChart
+
+    view = _dashboard(qtbot, demo_db)
+    assert max(r.overdue for r in view.dashboard.overdue_by_agency) <= 3  # type: ignore[union-attr]
+    for chart_type in (OverdueByAgencyChart, ActionsAgeingChart, CommitmentsChart):
+        ticks = [text for _, text in _axis_labels(view.chart(chart_type), "left")]
+        assert len(ticks) >= 2 and all(t.isdigit() for t in ticks), (chart_type.title, ticks)
