@@ -260,6 +260,7 @@ class ChartPanel(QWidget):
         # sat over the bars. Each entry is a swatch in the series' colour and fill, and words for both.
         self.legend_entries: list[tuple[str, str, str]] = []
         self.as_at_entry: tuple[str, str, str] | None = None
+        self._legend_shown = ("", "")
         self.today: pg.InfiniteLine | None = None
         self.text_colour = QColor("#000000")
         self.hits: list[Hit] = []
@@ -335,6 +336,7 @@ class ChartPanel(QWidget):
             axis.picture = None  # its tick text is drawn again in the new currency
             axis.update()
         self.hits = self.draw(dash)
+        self._show_legend()
         self.table_model.set_rows(*self.tabulate(dash))
         if self._table is not None and self.stack.currentWidget() is self._table:
             self._table.resizeColumnsToContents()
@@ -355,10 +357,9 @@ class ChartPanel(QWidget):
         self._show_legend()
 
     def set_legend(self, entries: list[tuple[str, str, str]]) -> None:
-        """Name the series above the plot: (swatch, colour, words) per entry; the words say the fill as well."""
-        if entries != self.legend_entries:
-            self.legend_entries = entries
-            self._show_legend()
+        """Name the series above the plot: (swatch, colour, words) per entry; the words say the fill as well.
+        Shown with the figures (show_dashboard), once, rather than laid out again for every entry and date."""
+        self.legend_entries = entries
 
     @property
     def legend_text(self) -> str:
@@ -370,12 +371,13 @@ class ChartPanel(QWidget):
 
     def _show_legend(self) -> None:
         entries = self._legend()
-        if not entries:
-            return
         text = self.text_colour.name()
         html = "&nbsp;&nbsp;&nbsp;".join(
             f'<span style="color:{colour}">{swatch}</span>&nbsp;{escape(words)}' for swatch, colour, words in entries
         )
+        if not entries or (html, text) == self._legend_shown:
+            return  # each setTitle sets the HTML and lays the plot out again
+        self._legend_shown = (html, text)
         self.plot_item.setTitle(html, color=text, size="9pt")
 
     def hit_at(self, x: float, y: float) -> Hit | None:
@@ -482,9 +484,7 @@ class ChartPanel(QWidget):
         if self.today is not None:
             self.today.setValue(epoch(as_at))
         entry = ("\u250a", OKABE_ITO["grey"], self.tr("as at {0} (dotted)").format(as_at.isoformat()))
-        if entry != self.as_at_entry:
-            self.as_at_entry = entry
-            self._show_legend()
+        self.as_at_entry = entry
 
     def fit_rows(self, rows: int) -> None:
         """Give each named row room on the axis: the plot grows past its usual height with the rows."""
