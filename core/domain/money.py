@@ -11,6 +11,7 @@ __all__ = [
     "MoneyError",
     "excel_number_format",
     "format_money",
+    "format_money_compact",
     "from_cents",
     "normalise_currency",
     "parse_money",
@@ -156,6 +157,22 @@ def format_money(amount: Decimal, *, currency: str | None = None) -> str:
         body = f"{normalise_currency(currency)} {body}"
     # Accounting style: the parentheses wrap the code too, matching excel_number_format.
     return f"({body})" if cents < 0 else body
+
+
+# Steps of a thousand, largest first: "m" and "bn" as in budget papers ("A$200m"), not SI's "M" and "G".
+_COMPACT_SCALES = ((1e9, "bn"), (1e6, "m"), (1e3, "k"))
+
+
+def format_money_compact(amount: Decimal | float, *, currency: str | None = None) -> str:
+    """An amount for a chart axis: ``AUD 200m``, ``AUD 1.25bn``, ``AUD 750k``, ``AUD 950``; negatives in parentheses
+    as in format_money. Up to two decimals of the step, no trailing zeros: ticks at 12.5m and 1.25m stay apart."""
+    value = float(amount)
+    size = abs(value)
+    # The step is chosen on the rounded figure: 999,999.99 reads "1m", not "1,000k".
+    scale, suffix = next(((s, x) for s, x in _COMPACT_SCALES if round(size, 2) >= s * 0.999995), (1.0, ""))
+    number = f"{size / scale:,.2f}".rstrip("0").rstrip(".") + suffix
+    body = number if currency is None else f"{normalise_currency(currency)} {number}"
+    return f"({body})" if value < 0 and number != "0" else body
 
 
 def excel_number_format(currency: str) -> str:

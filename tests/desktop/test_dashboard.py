@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QPainter, QPicture
 from PySide6.QtWidgets import QApplication
 
 from core.db.engine import Database, open_database
@@ -372,3 +374,94 @@ def test_time_axes_name_the_months_and_keep_them_in_view(qtbot: QtBot, demo_db: 
         "Sep",
         "Mar 2026",
     ]
+
+
+def _axis_labels(chart, name: str) -> list[tuple[QRectF, str]]:  # type: ignore[no-untyped-def]
+    """The tick labels an axis draws, where it draws them: what pyqtgraph paints, not what it was given (it
+    leaves out a label wider than its axis)."""
+    chart.plot.grab()
+    picture = QPicture()
+    painter = QPainter(picture)
+    try:
+        specs = chart.plot_item.getAxis(name).generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [(rect, text) for rect, _, text in specs[2]]
+
+
+def test_every_forum_bar_is_named_with_its_priority(qtbot: QtBot, demo_db: Database) -> None:
+    from desktop.dashboard.charts import BudgetByForumChart
+
+    view = _dashboard(qtbot, demo_db)
+    chart = view.chart(BudgetByForumChart)
+    bars = view.dashboard.budget_by_forum  # type: ignore[union-attr]
+    assert any(len(b.label) > 20 for b in bars)  # long names, such as "No forum (office-wide)", among them
+    drawn = [text for _, text in _axis_labels(chart, "left")]
+    assert drawn == [f"{b.label} · {b.priority}" for b in bars]
+
+
+def test_forty_secondments_are_each_named_without_overlapping(qtbot: QtBot, demo_db: Database) -> None:
+    from dataclasses import replace
+
+    from desktop.dashboard.charts import SecondmentsTimelineChart, epoch
+
+    view = _dashboard(qtbot, demo_db)
+    dash = view.dashboard
+    assert dash is not None
+    first = dash.secondments[0]
+    # Forty people, the last with a name too long for any axis.
+    names = [f"Secondee number {n:02d}" for n in range(39)] + ["Secondee 39 Konstantinidou-Papadopoulou-Vasilakopoulou"]
+    many = tuple(replace(first, person=name) for name in names)
+    chart = view.chart(SecondmentsTimelineChart)
+    chart.show_dashboard(replace(dash, secondments=many))
+    labels = _axis_labels(chart, "left")
+    drawn = [text for _, text in labels]
+    assert drawn[:39] == names[:39]
+    assert drawn[39].endswith("…") and names[39].startswith(drawn[39][:-1]) and len(drawn[39]) > 20
+    for (above, _), (below, _) in pairwise(labels):
+        assert above.bottom() <= below.top()
+    # The full name and dates on hover.
+    chart._on_scene_mouse_moved(chart.scene_point_of(epoch(first.start) + 86400, 39))
+    assert chart.plot.toolTip().startswith(f"{names[39]} (")
+
+
+def test_amount_ticks_read_in_the_office_currency(qtbot: QtBot, demo_db: Database) -> None:
+    from desktop.dashboard.charts import BudgetByForumChart, CumulativeSpendChart
+
+    view = _dashboard(qtbot, demo_db)
+    currency = view.dashboard.currency  # type: ignore[union-attr]
+    for chart_type, axis in ((CumulativeSpendChart, "left"), (BudgetByForumChart, "bottom")):
+        ticks = [text for _, text in _axis_labels(view.chart(chart_type), axis)]
+        assert len(ticks) >= 3, chart_type.title
+        assert all(t.startswith(f"{currency} ") and "e+" not in t for t in ticks), ticks
+    # The demo plans about 3 million over the year: the spend chart's ticks step in thousands or millions.
+    spend = [text for _, text in _axis_labels(view.chart(CumulativeSpendChart), "left")]
+    assert f"{currency} 1m" in spend
+
+
+def test_each_legend_names_its_series_and_how_they_differ_besides_colour(qtbot: QtBot, demo_db: Database) -> None:
+    import re
+    from html import escape
+
+    from desktop.dashboard.charts import CumulativeSpendChart, SecondmentsTimelineChart
+
+    view = _dashboard(qtbot, demo_db)
+    for chart in view.charts:
+        shown = chart.plot_item.titleLabel.text  # the legend is drawn above the plot, in copies and exports too
+        assert chart.legend_entries, chart.title
+        for _, _, words in chart.legend_entries:
+            assert escape(words) in shown, (chart.title, words)
+            assert re.search(r"\((solid|hatched|dotted|crossed|dashed)", words) or words == "colour: priority", words
+    spend = view.chart(CumulativeSpendChart).legend_text
+    assert "Phased plan (dashed, squares)" in spend and "Actual (solid, circles)" in spend
+    assert f"as at {DEMO_AS_AT.isoformat()} (dotted)" in view.chart(SecondmentsTimelineChart).legend_text
+
+
+def test_count_axes_tick_whole_numbers(qtbot: QtBot, demo_db: Database) -> None:
+    from desktop.dashboard.charts import ActionsAgeingChart, CommitmentsChart, OverdueByAgencyChart
+
+    view = _dashboard(qtbot, demo_db)
+    assert max(r.overdue for r in view.dashboard.overdue_by_agency) <= 3  # type: ignore[union-attr]
+    for chart_type in (OverdueByAgencyChart, ActionsAgeingChart, CommitmentsChart):
+        ticks = [text for _, text in _axis_labels(view.chart(chart_type), "left")]
+        assert len(ticks) >= 2 and all(t.isdigit() for t in ticks), (chart_type.title, ticks)

@@ -16,6 +16,7 @@ from core.domain.money import (
     MoneyError,
     excel_number_format,
     format_money,
+    format_money_compact,
     from_cents,
     normalise_currency,
     parse_money,
@@ -269,6 +270,29 @@ def test_format_money_with_currency() -> None:
     assert format_money(Decimal("1234.5"), currency="AUD") == "AUD 1,234.50"
     assert format_money(Decimal("-1234.5"), currency=" aud ") == "(AUD 1,234.50)"
     assert format_money(Decimal("0"), currency="EUR") == "EUR 0.00"
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        (200_000_000.0, "AUD 200m"),
+        (12_500_000.0, "AUD 12.5m"),
+        (1_250_000.0, "AUD 1.25m"),
+        (Decimal("2500000000"), "AUD 2.5bn"),
+        (750_000.0, "AUD 750k"),
+        (999_999.99, "AUD 1m"),
+        (950.0, "AUD 950"),
+        (0.0, "AUD 0"),
+        (-0.0, "AUD 0"),
+        (-3_000_000.0, "(AUD 3m)"),
+    ],
+)
+def test_format_money_compact_reads_like_a_budget_paper(amount: Decimal | float, text: str) -> None:
+    assert format_money_compact(amount, currency="aud") == text
+
+
+def test_format_money_compact_without_a_currency() -> None:
+    assert format_money_compact(50_000_000.0) == "50m"
 
 
 def test_format_money_rejects_bad_inputs() -> None:
