@@ -7,11 +7,16 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from core import APP_ID, APP_NAME, __version__
+
+if TYPE_CHECKING:
+    from desktop.main_window import MainWindow
+    from desktop.settings import AppSettings
 
 
 def parse_gui_args(argv: list[str]) -> argparse.Namespace:
@@ -43,28 +48,43 @@ def run_gui(argv: list[str]) -> int:
 
         return run_self_test(Path(args.db).expanduser() if args.db else None)
     app = make_application(argv)
-    from desktop.errors import install_error_hooks
     from desktop.settings import AppSettings
-    from desktop.theme import apply_theme
 
-    install_error_hooks(app)
-    settings = AppSettings()
-    apply_theme(app, settings.theme)
-    # The shell paints first; the database layer (SQLAlchemy, the models) is imported after the first frame.
-    from desktop.main_window import MainWindow
-
-    window = MainWindow(settings)
-    settings.restore_window(window)
+    window = open_shell(app, AppSettings())
     window.show()
     target: Path | str | None = None
     if args.db:  # a server URL stays a string; Path() would fold its "//"
         target = args.db if "://" in args.db else Path(args.db).expanduser()
-    after_first_frame(window, lambda: open_initial_database(window, target))
+    after_first_frame(window, lambda: finish_start(app, window, target))
     if sys.platform == "darwin":
         open_files_from_finder(app, window)
     if os.environ.get("CYBERDESK_BENCH_EXIT"):
         _report_bench_marks(app, window)
     return int(app.exec())
+
+
+def open_shell(app: QApplication, settings: AppSettings) -> MainWindow:
+    """The window of the first frame, not yet shown: its theme, title, size and place, an empty page and a status
+    line. Nothing in it may use the Qt namespace (`Qt.…`), whose enums PySide builds all at once on first use."""
+    from desktop.main_window import MainWindow
+    from desktop.theme import theme_controller
+
+    theme_controller(app).apply_at_start(settings.theme)
+    window = MainWindow(settings, shell_only=True)
+    settings.restore_geometry(window)
+    return window
+
+
+def finish_start(app: QApplication, window: MainWindow, target: Path | str | None) -> None:
+    """After the first frame: the error hooks, the rest of the window, the platform's colour scheme, the office."""
+    from desktop.errors import install_error_hooks
+    from desktop.theme import apply_theme
+
+    install_error_hooks(app)
+    window.build()
+    window.settings.restore_layout(window)
+    apply_theme(app, window.settings.theme)
+    open_initial_database(window, target)
 
 
 # When no frame comes (a window restored minimised, a platform that paints late), the database opens anyway.

@@ -38,8 +38,8 @@ LOG_BACKUPS = 3
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
 
-# The hooks are installed before the first frame, so this module keeps to what the bare window has loaded already:
-# a NamedTuple (typing is loaded) rather than a dataclass, and platform and datetime only when a report is built.
+# The hooks are installed right after the first frame, before the office opens, so this module keeps to what is
+# loaded already: a NamedTuple (typing is loaded) rather than a dataclass, platform and datetime only for a report.
 class ErrorReport(NamedTuple):
     """What went wrong, as text a user can copy into an e-mail to support."""
 
@@ -70,7 +70,7 @@ class ErrorDialog(QDialog):
 
     def __init__(self, report: ErrorReport, parent: QWidget | None = None) -> None:
         # Imported here, not with the module: PySide builds each class's enums on first use, some 40 ms for these,
-        # and the hooks are installed before the first frame.
+        # and the hooks are installed while the office is still to open.
         from PySide6.QtGui import QFontDatabase
         from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout
 

@@ -6,36 +6,24 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (
-    QApplication,
-    QDockWidget,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QListWidget,
-    QMainWindow,
-    QMessageBox,
-    QPushButton,
-    QSplitter,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+
+# Only what the shell (the first frame) needs: importing a widget class makes PySide build its enums and its bases'.
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from core import APP_NAME
-from desktop.actions import ActionRegistry
-from desktop.file_commands import FileCommands
-from desktop.jobs import JobRunner
 from desktop.settings import AppSettings
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
+
     from core.db.engine import Database
     from core.reports.list_filters import ListLink
     from desktop.action_updates import ActionUpdateCommands
     from desktop.calendar.imports import RegisterImportCommands
     from desktop.due_soon import DueSoonPanel
+    from desktop.jobs import JobRunner
     from desktop.lists.register import RegisterView
     from desktop.live_refresh import LiveRefresh
     from desktop.resources.budget_commands import BudgetCommands
@@ -79,6 +67,13 @@ REGISTER_IMPORTS = ("import_events", "import_people")
 START_PAGE = 0
 
 
+def _delete_on_close(dialog: QWidget) -> None:
+    # Qt is imported where it is used: importing it builds the Qt namespace's enums, which the shell must not wait for.
+    from PySide6.QtCore import Qt
+
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+
 def page_of(entity: str) -> int:
     return next(row for row, (_, entities) in enumerate(NAVIGATION) if entity in entities)
 
@@ -87,14 +82,49 @@ class MainWindow(QMainWindow):
     sig_database_opened = Signal(str)
     """A database was opened and its views reset: (its display name)."""
 
-    def __init__(self, settings: AppSettings | None = None, jobs: JobRunner | None = None) -> None:
+    def __init__(
+        self, settings: AppSettings | None = None, jobs: JobRunner | None = None, *, shell_only: bool = False
+    ) -> None:
+        """`shell_only` makes only what the first frame shows (title, size, an empty page, a status line); the
+        start-up calls build() once that frame has painted. Menus, toolbars, navigation and docks need the enums of
+        the Qt namespace and their modules, which would hold the first frame back by a fifth of a second."""
         super().__init__()
         self.setObjectName("mainWindow")
         self.db: Database | None = None
         self.settings = settings or AppSettings()
-        self.jobs = jobs or JobRunner(self)
+        self._given_jobs = jobs
+        self.built = False
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 800)
+        self.setCentralWidget(QWidget())
+        self.statusBar().showMessage(self.tr("Starting…"))
+        if not shell_only:
+            self.build()
+
+    def build(self) -> None:
+        """Everything the shell leaves out: menus and toolbars, navigation, pages, docks, the status fields. Once."""
+        if self.built:
+            return
+        self.built = True
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import (
+            QDockWidget,
+            QFrame,
+            QHBoxLayout,
+            QLabel,
+            QListWidget,
+            QPushButton,
+            QSplitter,
+            QStackedWidget,
+            QVBoxLayout,
+        )
+
+        from desktop.actions import ActionRegistry
+        from desktop.file_commands import FileCommands
+        from desktop.jobs import JobRunner
+
+        self.jobs = self._given_jobs or JobRunner(self)
+        self.statusBar().clearMessage()
         self.actions = ActionRegistry(self)
         self.actions.set_enabled(DATA_ACTIONS, False)
         self.actions.set_enabled(UPDATE_ACTIONS, False)
@@ -218,6 +248,9 @@ class MainWindow(QMainWindow):
     # --- database ---------------------------------------------------------------------------------------
 
     def open_database(self, path: Path | str | None) -> bool:
+        self.build()
+        from PySide6.QtWidgets import QMessageBox
+
         from core.db.engine import open_database
         from core.db.errors import DatabaseError, ReadOnlyLocation
         from core.db.lock import DatabaseLocked
@@ -255,6 +288,7 @@ class MainWindow(QMainWindow):
         from desktop.app import after_first_frame
         from desktop.due_soon import DueSoonPanel
 
+        self.build()
         self._close_database()
         self.db = db
         with db.read() as session:
@@ -328,6 +362,8 @@ class MainWindow(QMainWindow):
         """The background check found the open office damaged: core now refuses every write; say so plainly."""
         if self.db is not db:
             return
+        from PySide6.QtWidgets import QMessageBox
+
         self.actions.set_enabled(("new_record",), False)
         self.setWindowTitle(self.tr("{0} (damaged: changes cannot be saved)").format(self.windowTitle()))
         self._status_db.setText(self.tr("{0} — damaged, read-only").format(db.name))
@@ -401,6 +437,9 @@ class MainWindow(QMainWindow):
             dashboard.sig_list_requested.connect(self.show_filtered_list)
             return dashboard
         if not entities or self.db is None:
+            from PySide6.QtCore import Qt
+            from PySide6.QtWidgets import QLabel
+
             placeholder = QLabel(self.tr("{0} is being built.").format(self.tr(label)))
             placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
             return placeholder
@@ -468,7 +507,7 @@ class MainWindow(QMainWindow):
         if self.db is None or entity not in EDITORS:
             return None
         dialog = open_editor(self, self.db, entity, row_id)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        _delete_on_close(dialog)
         dialog.sig_record_saved.connect(self._on_editor_record_saved)
         dialog.show()
         return dialog
@@ -510,7 +549,7 @@ class MainWindow(QMainWindow):
 
         dialog = SearchDialog(self.db, self)
         dialog.sig_hit_chosen.connect(self.show_record)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        _delete_on_close(dialog)
         dialog.open()
 
     def show_settings(self) -> QWidget | None:
@@ -519,7 +558,7 @@ class MainWindow(QMainWindow):
         from desktop.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.db, self.settings, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        _delete_on_close(dialog)
         dialog.sig_settings_saved.connect(self._on_settings_saved)
         dialog.open()
         return dialog
@@ -539,7 +578,7 @@ class MainWindow(QMainWindow):
         from desktop.about import AboutDialog
 
         dialog = AboutDialog(self.db, self.settings.file_name, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        _delete_on_close(dialog)
         dialog.open()
         return dialog
 
@@ -558,6 +597,11 @@ class MainWindow(QMainWindow):
         return True
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.built:  # closed before it was built: nothing is open yet, only the window's place to remember
+            self.settings.save_window(self)
+            self.settings.sync()
+            super().closeEvent(event)
+            return
         if not self.guard_unsaved_edits():
             event.ignore()
             return

@@ -6,12 +6,14 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, Literal, TypeVar, cast, get_args
+from typing import TYPE_CHECKING, Generic, Literal, TypeVar, cast, get_args
 
 from PySide6.QtCore import QByteArray, QSettings
-from PySide6.QtWidgets import QHeaderView, QMainWindow
 
 from core import APP_ID
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QHeaderView, QMainWindow
 
 
 def _json():  # type: ignore[no-untyped-def]
@@ -187,11 +189,18 @@ class AppSettings:
 
     def restore_window(self, window: QMainWindow) -> bool:
         """Put the window back where it was (before show()); False if nothing usable was saved."""
-        geometry, state = self.window_geometry, self.window_state
-        restored = bool(geometry) and window.restoreGeometry(QByteArray(geometry))
-        if state:
-            restored = window.restoreState(QByteArray(state), WINDOW_STATE_VERSION) and restored
-        return restored
+        geometry = self.restore_geometry(window)
+        return self.restore_layout(window) and geometry
+
+    def restore_geometry(self, window: QMainWindow) -> bool:
+        """Only the window's size and place: the first frame shows them, before its docks and toolbars exist."""
+        geometry = self.window_geometry
+        return bool(geometry) and window.restoreGeometry(QByteArray(geometry))
+
+    def restore_layout(self, window: QMainWindow) -> bool:
+        """The docks and toolbars, once the window has built them; True when none were saved."""
+        state = self.window_state
+        return not state or window.restoreState(QByteArray(state), WINDOW_STATE_VERSION)
 
     def save_columns(self, entity: str, header: QHeaderView) -> None:
         """Remember a list's column order, widths, hidden columns and sort."""

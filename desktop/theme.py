@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
 
 __all__ = ["RagColours", "ThemeController", "apply_theme", "fusion_palette", "rag_colours", "theme_controller"]
 
@@ -97,10 +101,13 @@ class ThemeController(QObject):
         super().__init__(app)
         self.setObjectName(_CONTROLLER_NAME)
         self._app = app
-        self._platform_style = app.style().name()
+        # Read when first needed: wrapping the QStyle makes PySide build its enums, which the first frame can skip.
+        self._platform_style: str | None = None
         self.mode = "system"
         self.dark = False
         self._applying = False
+        # The (style, dark) last set: setting the same style again would re-polish every widget for nothing.
+        self._look: tuple[str, bool] | None = None
         app.styleHints().colorSchemeChanged.connect(self._on_style_hints_color_scheme_changed)
 
     def apply(self, mode: str) -> bool:
@@ -117,13 +124,32 @@ class ThemeController(QObject):
         self.dark = dark
         return dark
 
+    def apply_at_start(self, mode: str) -> bool:
+        """Before the first frame: the look apply() would give, chosen without asking the platform for its colour
+        scheme, because the answer's type (Qt.ColorScheme) makes PySide build all ~90 enums of the Qt namespace
+        (40-150 ms) before the window could paint. For "system" the platform's palette tells dark from light;
+        apply() after the first frame asks properly and changes the look only if the two disagree."""
+        self.mode = mode if mode in ("light", "dark") else "system"
+        if self.mode == "system":
+            dark = self._app.palette().window().color().lightness() < 128
+            if dark:
+                self._set_look("Fusion", True)
+            else:
+                self._look = ("platform", False)  # what a new application shows already: nothing to set
+        else:
+            dark = self.mode == "dark"
+            self._set_look("Fusion", dark)
+        self.dark = dark
+        return dark
+
     def _apply(self) -> bool:
-        app, hints = self._app, self._app.styleHints()
+        from PySide6.QtCore import Qt
+
+        hints = self._app.styleHints()
         if self.mode == "system":
             hints.unsetColorScheme()
             if hints.colorScheme() != Qt.ColorScheme.Dark:
-                app.setStyle(self._platform_style)
-                app.setPalette(QPalette())  # back to the platform's own palette
+                self._set_look("platform", False)
                 return False
             dark = True
         else:
@@ -131,9 +157,22 @@ class ThemeController(QObject):
             # Tells the platform too, so native file dialogs and title bars match where it supports that.
             hints.setColorScheme(Qt.ColorScheme.Dark if dark else Qt.ColorScheme.Light)
         # Fusion draws any palette; some platform styles (Windows "windowsvista") ignore a dark one.
-        app.setStyle("Fusion")
-        app.setPalette(fusion_palette(dark))
+        self._set_look("Fusion", dark)
         return dark
+
+    def _set_look(self, style: str, dark: bool) -> None:
+        """ "platform" is the platform's own style and palette; "Fusion" draws ours, light or dark."""
+        if self._look == (style, dark):
+            return
+        if self._platform_style is None:  # still the platform's own: nothing has set a style yet
+            self._platform_style = self._app.style().name()
+        if style == "platform":
+            self._app.setStyle(self._platform_style)
+            self._app.setPalette(QPalette())  # back to the platform's own palette
+        else:
+            self._app.setStyle(style)
+            self._app.setPalette(fusion_palette(dark))
+        self._look = (style, dark)
 
     def _on_style_hints_color_scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
         if self.mode == "system" and not self._applying:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from desktop.app import open_initial_database
-from desktop.main_window import MainWindow
+from desktop.main_window import NAVIGATION, MainWindow
 from desktop.office_dialogs import FirstRunDialog, NewOfficeDialog
 
 
@@ -82,6 +82,53 @@ print(",".join(m for m in {NOT_BEFORE_FIRST_FRAME!r} if m in sys.modules))
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == ""
+
+
+def test_the_start_up_paints_a_bare_shell_first_and_builds_the_rest_after_it(tmp_path: Path, demo_path: Path) -> None:
+    """run_gui's path: the first frame is the titled window with a status line, painted before any enum of the Qt
+    namespace exists (PySide builds all ~90 at once, a fifth of a second under load) and before the database layer
+    is imported; the menus, the navigation, the error hooks and the office follow as soon as it has painted."""
+    import os
+    import subprocess
+    import sys
+
+    probe = f"""
+import enum, gc, sys
+from pathlib import Path
+from desktop.app import after_first_frame, finish_start, make_application, open_shell
+from desktop.settings import AppSettings
+
+def qt_namespace_enums():
+    return [t for t in gc.get_objects() if isinstance(t, type) and issubclass(t, enum.Enum)
+            and t.__module__ == "PySide6.QtCore" and t.__qualname__.startswith("Qt.")]
+
+app = make_application([])
+window = open_shell(app, AppSettings({str(tmp_path / "settings.ini")!r}))
+
+def at_first_frame():
+    print(len(qt_namespace_enums()), ",".join(m for m in {NOT_BEFORE_FIRST_FRAME!r} if m in sys.modules))
+    print(window.windowTitle(), "|", window.statusBar().currentMessage(), "|", window.menuWidget() is None)
+    app.quit()
+
+after_first_frame(window, at_first_frame)
+window.show()
+app.exec()
+finish_start(app, window, Path({str(demo_path)!r}))
+file_menu = [a.text().replace("&", "") for a in window.actions.menus["&File"].actions() if not a.isSeparator()]
+print(len(qt_namespace_enums()) > 0, type(getattr(sys.excepthook, "__self__", None)).__name__)
+print(window._nav.count(), window._nav.item(0).text(), "|", file_menu[1], "|", window.windowTitle())
+print(type(window.current_page()).__name__, window.statusBar().currentMessage() == "")
+window.close()
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_STATE_HOME": str(tmp_path / "state")}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    enums_at_frame, shell, after, navigation, page = done.stdout.strip().splitlines()
+    assert enums_at_frame == "0 "  # no Qt-namespace enum and none of the modules the shell must not load
+    assert shell == "Cyber Affairs Desk | Starting… | True"  # titled, saying so, and no menu bar yet
+    assert after == "True ErrorHooks"
+    assert navigation.startswith(f"{len(NAVIGATION)} Dashboard | Open… | Cyber Affairs Desk — ")
+    assert page == "DashboardView True"
 
 
 def test_an_office_opens_on_the_dashboard_whose_charts_follow_its_first_frame(tmp_path: Path, demo_path: Path) -> None:

@@ -210,3 +210,19 @@ def test_the_dashboard_with_its_charts_and_the_due_soon_panel_fits_a_laptop_scre
     assert window.minimumSizeHint().width() <= 1366
     nav = window._nav
     assert nav.minimumWidth() >= nav.sizeHintForColumn(0)
+
+
+def test_a_window_closed_before_it_was_built_remembers_its_place(qtbot: QtBot, app_settings) -> None:  # type: ignore[no-untyped-def]
+    """The start-up shows the shell and builds the rest after the first frame; closing it in between loses nothing."""
+    shell = MainWindow(app_settings, shell_only=True)
+    qtbot.addWidget(shell)
+    shell.resize(640, 480)
+    shell.show()
+    assert not shell.built and shell.menuWidget() is None
+    assert shell.close()
+    again = MainWindow(app_settings, shell_only=True)
+    qtbot.addWidget(again)
+    assert app_settings.restore_geometry(again)
+    assert (again.width(), again.height()) == (640, 480)
+    again.build()
+    assert again.menuWidget() is not None and again.actions.menus["&File"].actions()

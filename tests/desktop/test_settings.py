@@ -190,6 +190,27 @@ def test_dark_and_light_themes_set_readable_palettes(qapp: QApplication, restore
     assert lightness(qapp, QPalette.ColorRole.WindowText) < 80
 
 
+def test_the_theme_chosen_before_the_first_frame_is_the_one_kept_after_it(
+    qapp: QApplication, restore_theme: None
+) -> None:
+    """The start-up applies the saved theme without asking the platform (desktop/app.py:open_shell); the full
+    apply after the first frame must land on the same look, and tell views only if it changed."""
+    from desktop.theme import theme_controller
+
+    controller = theme_controller(qapp)
+    assert controller.apply_at_start("dark") is True
+    assert qapp.style().name().lower() == "fusion"
+    assert lightness(qapp, QPalette.ColorRole.Window) < 80
+    changes: list[bool] = []
+    controller.sig_theme_changed.connect(changes.append)
+    assert apply_theme(qapp, "dark") is True
+    assert lightness(qapp, QPalette.ColorRole.Window) < 80
+    assert changes == []
+    assert apply_theme(qapp, "light") is False
+    assert lightness(qapp, QPalette.ColorRole.Window) > 180
+    assert changes == [False]
+
+
 def test_system_follows_the_platform_scheme(qapp: QApplication, restore_theme: None) -> None:
     apply_theme(qapp, "dark")
     dark = apply_theme(qapp, "system")
