@@ -48,7 +48,7 @@ class SearchDialog(QDialog):
         self.results.itemActivated.connect(self._on_results_item_activated)
 
     def run_search(self) -> None:
-        from core.reports.search import search_everything
+        from core.reports.search import MIN_TEXT_LENGTH, search_everything, searches_long_text
 
         text = self.box.text()
         with self._db.read() as session:
@@ -61,7 +61,12 @@ class SearchDialog(QDialog):
             self.results.addItem(item)
         if hits:
             self.results.setCurrentRow(0)
-        self.status.setText(self.tr("{0} found").format(len(hits)) if text.strip() else "")
+        status = self.tr("{0} found").format(len(hits)) if text.strip() else ""
+        if status and not searches_long_text(text):
+            # Said, not hidden: a word inside an action's description is not looked for until it is this long.
+            hint = self.tr("type {0} or more characters to search action descriptions and updates")
+            status += " · " + hint.format(MIN_TEXT_LENGTH)
+        self.status.setText(status)
 
     def _on_box_return_pressed(self) -> None:
         if self._timer.isActive():

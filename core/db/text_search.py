@@ -21,23 +21,29 @@ extension ILIKE reads every row, which is what SQLite does without FTS5.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 import sqlalchemy as sa
 from sqlalchemy.orm import QueryableAttribute, Session
+from sqlalchemy.sql import FromClause
 
 __all__ = [
     "LIKE_ESCAPE",
     "MAX_NARROWED",
     "MIN_INDEXED_LENGTH",
+    "PREFIX_INDEXES",
     "TEXT_INDEXES",
     "ContainsMatcher",
+    "IndexedText",
     "contains_matcher",
     "escape_like",
     "is_text_index_table",
     "pg_trigram_index_names",
+    "prefix_order",
     "text_index_name",
     "text_index_narrowing",
+    "text_index_source",
 ]
 
 SqlExpr: TypeAlias = "sa.ColumnElement[Any] | QueryableAttribute[Any]"
@@ -48,6 +54,8 @@ ContainsMatcher: TypeAlias = Callable[[SqlExpr, str], Cond]
 # its own copy of this, as migrations must not change when the code does.
 TEXT_INDEXES: Mapping[str, tuple[str, ...]] = {"action": ("ref", "description", "progress_update")}
 MIN_INDEXED_LENGTH = 3  # a trigram
+# SQLite indexes of migration 0005 that the models do not declare (an expression with a collation PostgreSQL lacks).
+PREFIX_INDEXES = frozenset({"ix_action_ref_nocase"})
 # Past this many rows found, reading them one by one through the index costs more than one pass over the table
 # (200,000 actions: 12,000 rows found take 8 ms by the index and 60 ms to read back; a third of them, 300 ms).
 MAX_NARROWED = 20_000
@@ -88,6 +96,43 @@ def contains_matcher(session: Session) -> ContainsMatcher:
     return lambda expr, pattern: expr.ilike(pattern, escape=LIKE_ESCAPE)
 
 
+def prefix_order(session: Session, expr: SqlExpr) -> sa.ColumnElement[Any]:
+    """`expr` ordered ignoring case as this database's prefix index holds it (SQLite: NOCASE, migration 0005), so
+    that rows matching a prefix come in index order and a LIMIT stops early; the text itself sorts first."""
+    if _dialect(session) == "sqlite":
+        return sa.type_coerce(expr, sa.String()).collate("NOCASE")
+    return sa.func.lower(expr)
+
+
+@dataclass(frozen=True)
+class IndexedText:
+    """The text index joined to its table: `source` in place of the table, `condition` keeping the rows holding
+    every trigram of one of the texts, `rowid` to order by (newest first is the order the index reads fastest)."""
+
+    source: FromClause
+    condition: Cond
+    rowid: sa.ColumnElement[Any]
+
+
+def text_index_source(session: Session, table: sa.Table, texts: Sequence[str]) -> IndexedText | None:
+    """The text index of `table` read in rowid order, for a query that stops after a few rows: unlike narrowing,
+    it costs nothing more however common the text is. None where there is no usable index or a text is too short;
+    rows holding the text in a column the index covers but the caller does not ask about are found by the index,
+    so the caller's own LIKEs still decide."""
+    if _dialect(session) != "sqlite" or table.name not in TEXT_INDEXES:
+        return None
+    query = _fts_query(texts)
+    if query is None or not _index_exists(session, table.name):
+        return None
+    fts, match = _index_match(table, query)
+    try:
+        session.execute(sa.select(fts.c.rowid).where(match).limit(1)).all()
+    except sa.exc.OperationalError:
+        return None  # indexed by a SQLite with the trigram tokenizer, read by one without (see text_index_narrowing)
+    (pk,) = table.primary_key.columns
+    return IndexedText(sa.join(fts, table, fts.c.rowid == pk), match, fts.c.rowid)
+
+
 def text_index_narrowing(
     session: Session, table: sa.Table, columns: Sequence[str], texts: Sequence[str], *, max_rows: int = MAX_NARROWED
 ) -> Cond | None:
@@ -102,8 +147,8 @@ def text_index_narrowing(
     query = _fts_query(texts)
     if query is None or not _index_exists(session, table.name):
         return None
-    fts = sa.table(text_index_name(table.name), sa.column("rowid", sa.Integer()))
-    found = sa.select(fts.c.rowid).where(sa.literal_column(fts.name).op("MATCH")(sa.literal(query, sa.String())))
+    fts, match = _index_match(table, query)
+    found = sa.select(fts.c.rowid).where(match)
     # The index lists rows lazily, so counting up to the limit costs little however common the text is.
     probe = sa.select(sa.func.count()).select_from(found.limit(max_rows + 1).subquery())
     try:
@@ -115,6 +160,11 @@ def text_index_narrowing(
         return None
     (pk,) = table.primary_key.columns
     return pk.in_(found.scalar_subquery())
+
+
+def _index_match(table: sa.Table, query: str) -> tuple[sa.TableClause, Cond]:
+    fts = sa.table(text_index_name(table.name), sa.column("rowid", sa.Integer()))
+    return fts, sa.literal_column(fts.name).op("MATCH")(sa.literal(query, sa.String()))
 
 
 def _fts_query(texts: Sequence[str]) -> str | None:

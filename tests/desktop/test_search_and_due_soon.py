@@ -84,3 +84,19 @@ def test_when_text() -> None:
         "in 1 day",
         "in 5 days",
     ]
+
+
+def test_search_says_when_text_is_too_short_for_action_descriptions(qtbot: QtBot, demo_db: Database) -> None:
+    dialog = SearchDialog(demo_db)
+    qtbot.addWidget(dialog)
+    dialog.box.setText("A0")
+    dialog.run_search()
+    assert dialog.results.count() >= 1
+    assert all(dialog.results.item(i).text().startswith("Action: A0") for i in range(dialog.results.count()))
+    assert "type 3 or more characters to search action descriptions" in dialog.status.text()
+    dialog.box.setText("A01")
+    dialog.run_search()
+    assert "characters" not in dialog.status.text()
+    dialog.box.setText("")
+    dialog.run_search()
+    assert dialog.status.text() == ""

@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session
 from core.db.backup import backup_to
 from core.db.engine import Database, open_database
 from core.db.migrate import alembic_config
-from core.db.text_search import TEXT_INDEXES, text_index_name, text_index_narrowing
+from core.db.text_search import PREFIX_INDEXES, TEXT_INDEXES, text_index_name, text_index_narrowing
 from core.demo import build_demo
 from core.domain.meetings import Action
 from core.reports.lists import fetch_list
 from core.reports.search import search_everything
+from core.services.office import initialise_office
 
 AS_AT = date(2025, 8, 15)
 INDEX = text_index_name("action")
@@ -101,6 +102,36 @@ def test_the_migration_drops_the_index_and_builds_it_again(schema_db: Database) 
         triggers = conn.execute(sa.text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars()
         assert {t for t in triggers if t.startswith(INDEX)} == {f"{INDEX}_{e}" for e in ("insert", "update", "delete")}
         integrity_check(conn)
+
+
+@pytest.mark.sqlite_only
+def test_the_ref_prefix_index_serves_a_ref_search_and_its_migration_goes_both_ways(schema_db: Database) -> None:
+    (name,) = PREFIX_INDEXES
+    with schema_db.write() as session:
+        conn = session.connection()
+        indexes = "SELECT name FROM sqlite_master WHERE type = 'index'"
+        command.downgrade(alembic_config(conn), "0004_secondment_checklist")
+        assert name not in set(conn.execute(sa.text(indexes)).scalars())
+        command.upgrade(alembic_config(conn), "head")
+        assert name in set(conn.execute(sa.text(indexes)).scalars())
+    seen: list[tuple[str, object]] = []
+
+    def record(conn: object, cursor: object, statement: str, parameters: object, *args: object) -> None:
+        seen.append((statement, parameters))
+
+    initialise_office(schema_db)
+    sa.event.listen(schema_db.engine, "before_cursor_execute", record)
+    try:
+        with schema_db.read() as session:
+            search_everything(session, "a04.0")
+    finally:
+        sa.event.remove(schema_db.engine, "before_cursor_execute", record)
+    ((statement, parameters),) = ((s, p) for s, p in seen if "FROM action" in s and "LIKE" in s)
+    # SQLite's own account of how it reads the refs: a range of the index, not every action.
+    with schema_db.read() as session:
+        explained = session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)  # type: ignore[arg-type]
+        plan = [row[3] for row in explained]
+    assert any(f"USING INDEX {name} (ref>? AND ref<?)" in line for line in plan), plan
 
 
 def test_short_texts_and_other_tables_are_left_to_like(pair: Pair) -> None:

@@ -21,7 +21,16 @@ from core.domain.reference import Marking
 from core.domain.secondments import Direction, Secondment, SecondmentType
 from core.domain.text import name_key
 from core.reports.lists import LIST_ENTITIES
-from core.reports.search import EXACT, PREFIX, SEARCH_KINDS, SUBSTRING, WORD_PREFIX, SearchHit, search_everything
+from core.reports.search import (
+    EXACT,
+    PREFIX,
+    SEARCH_KINDS,
+    SUBSTRING,
+    WORD_PREFIX,
+    SearchHit,
+    search_everything,
+    searches_long_text,
+)
 from core.services.office import initialise_office
 
 CALENDAR = FiscalCalendar(7)  # the office default: July to June
@@ -214,7 +223,8 @@ def test_like_wildcards_in_the_text_match_literally(office: Ids) -> None:
     assert found(search(office, "100%"), "organisation") == [office.orgs["percent"]]
     assert found(search(office, "quokka_"), "organisation") == [office.orgs["underscore"]]
     assert found(search(office, "50%"), "action") == [office.actions["N01.02"]]
-    assert {h.title for h in search(office, "%")} == {"100% Quokka", "N01.02: Circulate the 50% budget note"}
+    # One character is looked for in names, not in action text (see test_short_text_finds_names_and_refs_only).
+    assert {h.title for h in search(office, "%")} == {"100% Quokka"}
     assert found(search(office, "\\"), "organisation") == []
     # A lone surrogate (broken clipboard text) is dropped rather than failing the search.
     assert found(search(office, "Zephyr\ud800"), "organisation")[0] == office.orgs["exact"]
@@ -262,6 +272,73 @@ def test_actions_by_ref_prefix_and_description(office: Ids) -> None:
     assert exact.detail == "Numbat Engagement Group · ZPH · due 2024-09-30 · Open"
     # Refs match from their start only: ".01" is inside refs but starts none.
     assert found(search(office, ".01"), "action") == []
+
+
+def add_actions(office: Ids, *rows: tuple[str, str, str]) -> list[int]:
+    """Actions (ref, description, latest update) added in this order, so each is newer than the last."""
+    with office.db.write() as s:
+        actions = [
+            Action(
+                group_id=office.group,
+                ref=ref,
+                raised_at_meeting_id=office.meetings[1],
+                description=description,
+                progress_update=update,
+                owner_agency_id=office.orgs["exact"],
+                raised_on=date(2024, 11, 20),
+                original_due_date=date(2025, 1, 31),
+                due_date=date(2025, 1, 31),
+                status=ActionStatus.COMPLETE,
+            )
+            for ref, description, update in rows
+        ]
+        s.add_all(actions)
+        s.flush()
+        return [a.id for a in actions]
+
+
+def test_actions_by_exact_ref_then_refs_in_order_then_text_newest_first(office: Ids) -> None:
+    older, newer, longer = add_actions(
+        office,
+        ("N03.01", "Chase the reply on N01.01", ""),
+        ("N03.02", "Close N01.01 once the brief is sent", ""),
+        ("N01.011", "A ref that starts with N01.01", ""),
+    )
+    hits = [h for h in search(office, "n01.01") if h.kind == "action"]
+    # The exact ref first, then the longer ref, then the text that mentions it, newest first.
+    assert [h.row_id for h in hits] == [office.actions["N01.01"], longer, newer, older]
+    assert [h.score for h in hits] == [EXACT, PREFIX, SUBSTRING, SUBSTRING]
+    # A ref is not found twice when its own description holds the text as well.
+    assert [h.row_id for h in search(office, "n01.011") if h.kind == "action"] == [longer]
+    # Refs listed in ref order, whatever order they were added in.
+    assert found(search(office, "N0"), "action")[:3] == [
+        office.actions["N01.01"],
+        longer,
+        office.actions["N01.02"],
+    ]
+
+
+def test_a_page_of_refs_leaves_out_the_text_that_mentions_them(office: Ids) -> None:
+    mentions = add_actions(office, *((f"N04.{i:02d}", "Follow up N0 items", "") for i in range(3)))
+    hits = search(office, "N0", limit_per_kind=2)
+    assert found(hits, "action") == [office.actions["N01.01"], office.actions["N01.02"]]
+    assert found(search(office, "follow up n0", limit_per_kind=2), "action") == mentions[::-1][:2]
+
+
+def test_the_latest_update_is_searched_too(office: Ids) -> None:
+    (action,) = add_actions(office, ("N05.01", "Send the letter", "Awaiting the quokkaburra reply"))
+    hit = next(h for h in search(office, "QUOKKABURRA") if h.kind == "action")
+    assert (hit.row_id, hit.score, hit.title) == (action, SUBSTRING, "N05.01: Send the letter")
+
+
+def test_short_text_finds_names_and_refs_only(office: Ids) -> None:
+    assert [searches_long_text(t) for t in ("wo", "  wo  ", "wom", "e\u0301z")] == [False, False, True, False]
+    hits = search(office, "wo")
+    # Two letters: the forum whose name holds them, but not the actions whose descriptions do ("wombat brief").
+    assert office.forum in found(hits, "forum") and found(hits, "action") == []
+    assert found(search(office, "wom"), "action") == [office.actions["N01.01"]]
+    # Refs still match from their start, archived ones left out as ever.
+    assert found(search(office, "n0"), "action") == [office.actions[r] for r in ("N01.01", "N01.02", "N02.01")]
 
 
 def test_commitments_secondments_people_by_their_other_fields(office: Ids) -> None:
