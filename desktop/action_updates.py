@@ -28,6 +28,8 @@ from desktop.exports import XLSX_FILTER, ExportFlow, job_progress_dialog
 from desktop.jobs import JobFn, JobRunner
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from core.db.engine import Database
     from core.io.imports.pipeline import ImportPlan, ImportResult
     from core.io.progress import CancelToken, ProgressSink
@@ -103,6 +105,12 @@ class ExportActionUpdatesFlow(ExportFlow):
             return False
         self.agency = agencies[index][0]
         return super().start()
+
+    def file_marking(self, session: Session) -> str | None:
+        from core.io.action_updates import action_updates_marking
+
+        assert self.agency is not None
+        return action_updates_marking(session, self.agency, as_at=self._as_at)
 
     def job(self, target: Path) -> JobFn:
         db, code, as_at = self._db, self.agency, self._as_at

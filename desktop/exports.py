@@ -19,6 +19,8 @@ from core.domain.text import safe_filename_part
 from desktop.jobs import JobFn, JobHandle, JobRunner
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from core.db.engine import Database
     from core.io.pack_export import PackExportResult
     from core.io.progress import CancelToken, ProgressSink
@@ -133,13 +135,15 @@ class ExportFlow(QObject):
         return self.title()
 
     def suggested_marking(self) -> str | None:
-        """The marking the suggested file name starts with; by default the office's ceiling (or its default)."""
-        from core.services.office import load_settings
-
+        """The marking the suggested file name starts with: the one the file will carry in its headers."""
         # One short read on the GUI thread: the marking labels the file before anything is written.
         with self._db.read() as session:
-            office = load_settings(session)
-        return office.max_marking or office.default_marking
+            return self.file_marking(session)
+
+    def file_marking(self, session: Session) -> str | None:
+        """The marking the file will carry (what its header says: the highest of what it holds, not the office's
+        ceiling), from the same core function as the writer's."""
+        raise NotImplementedError
 
     def job(self, target: Path) -> JobFn:
         """The core function, run on a pool thread, that writes `target` and returns a result with summary()."""
@@ -267,6 +271,11 @@ class ExportListFlow(ExportFlow):
         from core.reports.lists import list_spec
 
         return list_spec(self._entity).title
+
+    def file_marking(self, session: Session) -> str | None:
+        from core.io.table_export import list_export_marking
+
+        return list_export_marking(session, self._entity, self._query)
 
     def job(self, target: Path) -> JobFn:
         db, entity, as_at, query = self._db, self._entity, self._as_at, self._query

@@ -12,6 +12,8 @@ from desktop.exports import XLSX_FILTER, ExportFlow
 from desktop.jobs import JobFn, JobRunner
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from core.db.engine import Database
     from core.io.progress import CancelToken, ProgressSink
     from desktop.settings import AppSettings
@@ -68,6 +70,12 @@ class ExportPackFlow(ExportFlow):
         """`Meeting 9 pack 2024–25 Q1`: the file name needs no dashes of the full title."""
         self.title()
         return self._file_title
+
+    def file_marking(self, session: Session) -> str | None:
+        from core.io.pack_export import pack_marking
+
+        self.title()  # resolves "next" to the meeting the user saw named
+        return pack_marking(session, self._meeting, as_at=self._as_at, max_marking=self._max_marking)
 
     def job(self, target: Path) -> JobFn:
         from desktop.renderers import install_renderers

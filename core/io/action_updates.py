@@ -48,6 +48,7 @@ __all__ = [
     "META_SHEET",
     "ActionUpdatesResult",
     "UnknownAgency",
+    "action_updates_marking",
     "export_action_updates",
     "find_agency",
 ]
@@ -424,6 +425,21 @@ def _write_meta(wb: Any, meta: Sequence[tuple[str, str]]) -> None:
     ws.protection.sheet = True
 
 
+def _open_actions(
+    session: Session, settings: OfficeSettings, agency: Organisation, as_at: date, ceiling: int | None
+) -> tuple[list[_ActionRow], int]:
+    default_rank = session.scalar(sa.select(Marking.rank).where(Marking.label == settings.default_marking))
+    return _action_rows(session, agency, as_at, settings.calendar, ceiling, default_rank)
+
+
+def action_updates_marking(session: Session, agency_code: str, *, as_at: date | None = None) -> str | None:
+    """The marking the agency's action-update workbook carries in its headers, known before it is written: the
+    GUI's suggested file name starts with it. Raises UnknownAgency."""
+    settings = load_settings(session)
+    actions, _ = _open_actions(session, settings, find_agency(session, agency_code), as_at or date.today(), None)
+    return _marking_label(session, settings, [a.marking_rank for a in actions])
+
+
 def export_action_updates(
     db: Database,
     agency_code: str,
@@ -455,8 +471,7 @@ def export_action_updates(
         except (UnknownAgency, UnknownMarking) as exc:
             raise ExportError(str(exc), target) from exc
         calendar = settings.calendar
-        default_rank = session.scalar(sa.select(Marking.rank).where(Marking.label == settings.default_marking))
-        actions, left_out = _action_rows(session, agency, as_at, calendar, ceiling, default_rank)
+        actions, left_out = _open_actions(session, settings, agency, as_at, ceiling)
         meeting = next_meeting_for(session, agency.id, as_at)
         attendance = _attendance_rows(session, agency.id, meeting, calendar)
         marking = _marking_label(session, settings, [a.marking_rank for a in actions])

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from core.db.engine import Database
 from core.domain.money import excel_number_format
@@ -31,12 +31,16 @@ from core.reports.budget import (
     overcommitted_warning,
 )
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 __all__ = [
     "BUDGET_SHEETS",
     "KEY_COLUMNS",
     "LINES_COLUMNS",
     "SIGN_CONVENTION",
     "BudgetExportResult",
+    "budget_marking",
     "export_budget",
     "write_budget_workbook",
 ]
@@ -267,6 +271,16 @@ class _LinesSheet(_Sheet):
         return "" if value != value else value  # NaN: % spent of a line with no budget is left blank
 
 
+def _file_marking(scope: BudgetScope) -> str | None:
+    return scope.highest_marking() or scope.settings.default_marking
+
+
+def budget_marking(session: Session, fiscal_year: int, *, max_marking: str | None = None) -> str | None:
+    """The marking every header of the year's budget workbook carries (the highest of the lines included, else the
+    office default), known before anything is written: the GUI's suggested file name starts with it."""
+    return _file_marking(BudgetScope(session, fiscal_year, max_marking=max_marking))
+
+
 def _category_keys(scope: BudgetScope) -> dict[str, int]:
     """Cost category label -> its id; labels are unique (their normalised key is)."""
     import sqlalchemy as sa
@@ -296,7 +310,7 @@ class _Book:
         self.bold = Font(bold=True)
         self.as_at = as_at
         # Known before any row is written (headers carry it): the highest marking of the lines included.
-        self.marking = scope.highest_marking() or settings.default_marking
+        self.marking = _file_marking(scope)
         left_out = scope.left_out()
         self.left_out = left_out
         self.left_out_line = (

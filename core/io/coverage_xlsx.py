@@ -23,7 +23,7 @@ from core.reports.coverage import CoverageItem, CoverageReport, TagCoverage, cov
 from core.reports.lists import ColumnKind, ListColumn, ListContext, UnknownMarking, resolve_marking
 from core.services.office import load_settings
 
-__all__ = ["CoverageExportResult", "export_coverage"]
+__all__ = ["CoverageExportResult", "coverage_marking", "export_coverage"]
 
 _KIND_NAMES: Mapping[str, str] = {
     "forum": "Forum",
@@ -127,6 +127,12 @@ def _highest_marking(session: Session, report: CoverageReport) -> str | None:
     if best is None or (default is not None and best <= default):
         return None
     return session.scalar(sa.select(Marking.label).where(Marking.rank == best))
+
+
+def coverage_marking(session: Session, fiscal_year: int) -> str | None:
+    """The marking the year's coverage workbook carries in its headers, known before it is written: the GUI's
+    suggested file name starts with it."""
+    return _highest_marking(session, coverage(session, fiscal_year)) or load_settings(session).default_marking
 
 
 @dataclass(frozen=True)

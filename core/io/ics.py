@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import BinaryIO
 
+from sqlalchemy.orm import Session
+
 from core import APP_NAME, __version__
 from core.db.engine import Database
 from core.io.errors import ExportError
@@ -20,7 +22,14 @@ from core.reports.calendar import CalendarEntry, CalendarReport, forward_calenda
 from core.reports.lists import UnknownMarking, resolve_marking
 from core.services.office import load_settings
 
-__all__ = ["CalendarExportResult", "escape_text", "export_calendar", "fold_line", "render_calendar"]
+__all__ = [
+    "CalendarExportResult",
+    "calendar_marking",
+    "escape_text",
+    "export_calendar",
+    "fold_line",
+    "render_calendar",
+]
 
 CRLF = "\r\n"
 MAX_OCTETS = 75
@@ -118,6 +127,15 @@ def render_calendar(
         lines.extend(_event_lines(entry, generated_at, local))
     lines.append("END:VCALENDAR")
     return "".join(fold_line(line) + CRLF for line in lines).encode("utf-8")
+
+
+def calendar_marking(
+    session: Session, *, as_at: date | None = None, date_from: date | None = None, date_to: date | None = None
+) -> str | None:
+    """The marking the forward calendar of these dates states (the highest of its entries, else the office
+    default), known before it is written: the GUI's suggested file name starts with it."""
+    report = forward_calendar(session, as_at=as_at or date.today(), date_from=date_from, date_to=date_to)
+    return report.marking
 
 
 @dataclass(frozen=True)

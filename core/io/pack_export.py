@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from core.db.engine import Database
 from core.io.errors import ExportError
 from core.io.progress import CancelToken, ExportCancelled, ProgressSink
@@ -21,11 +23,22 @@ __all__ = [
     "PackExportResult",
     "PackRenderer",
     "export_pack",
+    "pack_marking",
     "pack_renderer",
     "register_pack_renderer",
 ]
 
 PackRenderer = Callable[[MeetingPack, Path], None]
+
+
+def pack_marking(
+    session: Session, meeting: str | int, *, as_at: date | None = None, max_marking: str | None = None
+) -> str | None:
+    """The marking every page of the meeting's pack carries (the highest of anything in it), known before the file
+    is written: the GUI's suggested file name starts with it. The pack is read to know it. Raises PackError."""
+    return build_meeting_pack(session, meeting, as_at=as_at, max_marking=max_marking).marking
+
+
 PACK_SUFFIXES = (".xlsx", ".pdf")
 
 

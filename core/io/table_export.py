@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from core.db.engine import Database
 from core.domain.money import excel_number_format
@@ -23,10 +23,14 @@ from core.reports.lists import (
     ListSpec,
     UnknownList,
     UnknownMarking,
+    list_marking,
     list_spec,
     resolve_marking,
 )
 from core.services.office import OfficeSettings, load_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 __all__ = [
     "CREATOR",
@@ -37,6 +41,7 @@ __all__ = [
     "TableLayout",
     "describe_query",
     "export_list",
+    "list_export_marking",
     "write_tables_xlsx",
 ]
 
@@ -162,6 +167,12 @@ def _error(message: str, target: Path) -> ExportError:
 
 def _cell_error(doc: _Document, row_number: int, exc: ValueError, target: Path) -> ExportError:
     return _error(f"Cannot export row {row_number:,} of {doc.spec.title}: {exc}", target)
+
+
+def list_export_marking(session: Session, entity: str, query: ListQuery | None = None) -> str | None:
+    """The marking `export_list` stamps on the list's file (the highest of its rows, else the office default),
+    found by one aggregate before any row is fetched: the GUI's suggested file name starts with it."""
+    return list_marking(session, entity, query) or load_settings(session).default_marking
 
 
 def export_list(

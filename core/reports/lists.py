@@ -60,6 +60,7 @@ __all__ = [
     "commitment_rag_case",
     "count_list",
     "fetch_list",
+    "list_marking",
     "list_spec",
     "marking_scheme",
     "resolve_marking",
@@ -1127,6 +1128,27 @@ def count_list(
     kept, _ = _ceiling_filters(spec, max_marking_rank)
     filters = _filters(session, spec, search, include_archived, preset) + kept
     return _count(session, spec, filters, {"default_rank": default_rank})
+
+
+def list_marking(
+    session: Session, entity: str, query: ListQuery | None = None, *, max_marking_rank: int | None = None
+) -> str | None:
+    """The label of the highest marking among the rows `query.fetch` would give (None for a list without markings
+    or with no rows), as one aggregate, without fetching the rows."""
+    spec = list_spec(entity)
+    rank = spec.marking_rank
+    if rank is None:
+        return None
+    query = query or ListQuery()
+    scheme = marking_scheme(session)
+    kept, _ = _ceiling_filters(spec, max_marking_rank)
+    filters = _filters(session, spec, query.search, query.include_archived, query.preset) + kept
+    source = _joins(spec).narrowed(spec.source, *filters, _sql(rank))
+    stmt = sa.select(sa.func.max(_sql(rank))).select_from(source).where(*filters)
+    highest = session.execute(
+        stmt.params(default_rank=_default_rank(load_settings(session).default_marking, scheme))
+    ).scalar_one()
+    return {r: label for label, r in scheme}.get(highest) if highest is not None else None
 
 
 def fetch_list(

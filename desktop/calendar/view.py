@@ -14,6 +14,8 @@ from desktop.exports import ICS_FILTER, ExportFlow
 from desktop.lists.register import RegisterView
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from core.db.engine import Database
     from core.io.progress import CancelToken, ProgressSink
     from desktop.jobs import JobFn, JobRunner
@@ -39,6 +41,11 @@ class CalendarExportFlow(ExportFlow):
 
     def title(self) -> str:
         return self.tr("Forward calendar")
+
+    def file_marking(self, session: Session) -> str | None:
+        from core.io.ics import calendar_marking
+
+        return calendar_marking(session, as_at=self._as_at, date_from=self._range[0], date_to=self._range[1])
 
     def job(self, target: Path) -> JobFn:
         db, as_at, skip_tbc, (date_from, date_to) = self._db, self._as_at, self._skip_tbc, self._range

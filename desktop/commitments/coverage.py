@@ -25,6 +25,8 @@ from core.services.office import load_settings
 from desktop.exports import ExportFlow
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from core.db.engine import Database
     from core.io.progress import CancelToken, ProgressSink
     from desktop.jobs import JobFn, JobRunner
@@ -45,6 +47,11 @@ class CoverageExportFlow(ExportFlow):
 
     def title(self) -> str:
         return self.tr("Coverage {0}").format(self._fiscal_year)
+
+    def file_marking(self, session: Session) -> str | None:
+        from core.io.coverage_xlsx import coverage_marking
+
+        return coverage_marking(session, self._fiscal_year)
 
     def job(self, target: Path) -> JobFn:
         db, year, as_at = self._db, self._fiscal_year, self._as_at

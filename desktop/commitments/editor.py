@@ -164,6 +164,10 @@ class CommitmentEditorDialog(LinkedSetsEditorDialog):
         self._milestones_tab = self.tabs.indexOf(tab)
         self._budget_tab = self.tabs.indexOf(self.budget_lines)
         self.load_milestones()
+        # Nine tabs with their counts: at the editors' usual width the first ones (Details among them) scrolled
+        # out of sight.
+        screen = self.screen().availableGeometry().width() if self.screen() is not None else 1366
+        self.resize(min(max(self.width(), self.tabs.tabBar().sizeHint().width() + 48), screen - 40), self.height())
 
     def load_milestones(self) -> None:
         snapshot = self._snapshot

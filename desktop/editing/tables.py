@@ -20,6 +20,9 @@ def read_only_table(headers: Sequence[str], accessible_name: str, stretch_column
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     else:
+        # The others as wide as their text: at the default width an owner ("MFA · Paulo Yamamoto") wrapped onto
+        # two lines of a one-line row and was cut off.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
     return table
 

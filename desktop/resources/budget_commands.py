@@ -14,6 +14,8 @@ from desktop.exports import ExportFlow
 from desktop.jobs import JobFn, JobRunner
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from core.db.engine import Database
     from core.io.progress import CancelToken, ProgressSink
     from desktop.settings import AppSettings
@@ -72,6 +74,12 @@ class ExportBudgetFlow(ExportFlow):
             return False
         self.fiscal_year, self.fiscal_year_label = years[index]
         return super().start()
+
+    def file_marking(self, session: Session) -> str | None:
+        from core.io.budget_xlsx import budget_marking
+
+        assert self.fiscal_year is not None
+        return budget_marking(session, self.fiscal_year)
 
     def job(self, target: Path) -> JobFn:
         db, fy, as_at = self._db, self.fiscal_year, self._as_at

@@ -42,7 +42,7 @@ def test_export_the_workbook_of_the_chosen_year(window, demo_path: Path, qtbot, 
     with qtbot.waitSignal(flow.sig_export_finished):
         assert flow.start()
     assert offered == [["2022–23", "2023–24", "2024–25", "2025–26"]]
-    assert suggested == ["OFFICIAL-Sensitive_Budget-2024–25_2025-08-15.xlsx"]
+    assert suggested == ["OFFICIAL_Budget-2024–25_2025-08-15.xlsx"]  # the lines of 2024–25 are all OFFICIAL
     assert flow.message_box is not None
     assert flow.message_box.text().startswith("Wrote the budget workbook for 2024–25 to budget.xlsx")
     assert openpyxl.load_workbook(target, read_only=True).sheetnames[0] == "Summary"

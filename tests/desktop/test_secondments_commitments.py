@@ -199,6 +199,21 @@ def test_delete_a_milestone_not_yet_done_after_confirming(qtbot: QtBot, demo_db:
         assert s.get(Milestone, milestone.id) is None
 
 
+def test_the_milestones_tab_shows_every_tab_title_and_whole_owner_names(qtbot: QtBot, demo_db: Database) -> None:
+    commitment_id = _commitment_with_milestones(demo_db)
+    editor = _open(qtbot, demo_db, "commitments", commitment_id)
+    bar = editor.tabs.tabBar()
+    every_tab_shows = bar.tabRect(bar.count() - 1).right() < bar.width()
+    screen = editor.screen().availableGeometry().width()
+    assert every_tab_shows or editor.width() >= screen - 40  # else as wide as the screen allows
+    assert editor.width() > 680  # wider than the editors' usual width, which showed five of the nine tabs
+    editor.tabs.setCurrentIndex(editor._milestones_tab)
+    owner = editor.milestones.item(0, 3).text()
+    assert " · " in owner  # an agency and a person
+    metrics = editor.milestones.fontMetrics()
+    assert editor.milestones.columnWidth(3) >= metrics.horizontalAdvance(owner)
+
+
 def _changed_by_someone_else(db: Database, milestone_id: int) -> None:
     with db.write() as s:
         row = s.get(Milestone, milestone_id)

@@ -122,6 +122,9 @@ class RegisterImporter:
 
     def plan(self, session: Session, read: WorkbookRead, source: SourceFile, today: date) -> ImportPlan:
         table = read.tables[self.sheets[0].title]
+        # A problem is shown under the column's header, as the reader shows a cell it cannot read: the letter a
+        # column was found in means little once the user has the dry run's list rather than the sheet in front.
+        headers = {column.key: column.header for column in self.sheets[0].columns}
         lookups = self.lookups(session)
         by_ref, by_key = self._existing(session)
         linked = _linked_labels(session, self._table(), self.labels)
@@ -136,7 +139,7 @@ class RegisterImporter:
             found: list[Problem] = []
 
             def problem(key: str, message: str, row: SourceRow = row, found: list[Problem] = found) -> None:
-                column = table.columns.get(key, "")
+                column = headers.get(key, "")
                 if not any(p.column == column and column for p in found):
                     found.append(Problem(table.sheet, row.number, column, message))
 

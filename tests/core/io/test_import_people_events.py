@@ -117,8 +117,9 @@ def test_one_bad_person_blocks_the_file_and_names_row_and_column(db: Database, t
     dry = run_import(db, path, PeopleImporter(), dry_run=True)
     problems = [str(p) for p in dry.plan.problems]
     assert len(problems) == 2
-    assert "row 8" in problems[0] and "C" in problems[0] and "No organisation is called 'Acme Widgets'" in problems[0]
-    assert "row 9" in problems[1] and "on row 5 too" in problems[1]
+    # Under the column's header, as a cell the reader cannot read is (not under the letter it was found in).
+    assert problems[0].startswith("Contacts, row 8, Organisation: No organisation is called 'Acme Widgets'")
+    assert problems[1].startswith("Contacts, row 9, Full name: ") and "on row 5 too" in problems[1]
     with pytest.raises(ImportRejected, match="2 problems in the file"):
         run_import(db, path, PeopleImporter(), dry_run=False)
     assert people(db) == {}
@@ -269,3 +270,14 @@ def test_a_blank_precision_keeps_a_month_only_event_month_only(db: Database, tmp
     )
     assert [str(c) for c in result.plan.changes] == ["ITU Council (2026-07-01): Location: Geneva → Geneva (tbc)"]
     assert events(db)["ITU Council"].date_precision is DatePrecision.MONTH
+
+
+def test_every_problem_of_a_register_import_is_shown_under_its_header(db: Database, tmp_path: Path) -> None:
+    rows = [
+        ["", "IGF", "Internet Governance Forum 2026", "the 23rd of June", None, "", "Oslo", "", None, "", "MFA"],
+        ["", "IGF", "IGF open consultations", date(2026, 3, 4), None, "", "Geneva", "", None, "", "Acme Widgets"],
+    ]
+    path = colleague_workbook(tmp_path / "calendar.xlsx", EVENT_HEADERS, rows)
+    problems = run_import(db, path, EventsImporter(), dry_run=True).plan.problems
+    assert [(p.row, p.column) for p in problems] == [(5, "Start"), (6, "Lead agency")]  # not "E", "L"
+    assert "No organisation is called 'Acme Widgets'" in problems[1].message

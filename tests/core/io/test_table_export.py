@@ -21,7 +21,7 @@ from core.domain.organisations import Organisation, OrgType
 from core.domain.reference import Office, PaperSize
 from core.io.cells import ExportError
 from core.io.progress import ExportCancelled
-from core.io.table_export import DEMO_LINE, PERSONAL_DATA_LINE, ExportResult, export_list
+from core.io.table_export import DEMO_LINE, PERSONAL_DATA_LINE, ExportResult, export_list, list_export_marking
 from core.reports.list_filters import ListFilter
 from core.reports.lists import LIST_ENTITIES, LIST_SPECS, ListQuery
 from tests.core.reports.test_lists import AS_AT, HYPERLINK, Office_, build_office
@@ -389,3 +389,31 @@ def test_a_query_the_list_cannot_answer_is_a_one_line_error(
         export(office, "actions", target, query=query)
     assert "\n" not in str(caught.value)
     assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        None,
+        ListQuery(search="sensitive"),
+        ListQuery(search="no row has this text"),
+        ListQuery(include_archived=True),
+        ListQuery(preset=ListFilter("Overdue", (("open", True), ("overdue_at", AS_AT)))),
+    ],
+    ids=["all", "search", "no rows", "archived", "preset"],
+)
+def test_the_marking_known_before_writing_is_the_one_the_file_is_stamped_with(
+    office: Office_, tmp_path: Path, query: ListQuery | None
+) -> None:
+    # The GUI names the file from list_export_marking before anything is written; the header must agree.
+    entities = ("actions",) if query is not None and query.preset is not None else LIST_ENTITIES
+    with office.db.read() as session:
+        before = {entity: list_export_marking(session, entity, query) for entity in entities}
+    if query is None:
+        assert before["actions"] == "OFFICIAL: Sensitive"  # the office's one sensitive action raises the list's
+    for entity in entities:
+        target = tmp_path / f"{entity}.xlsx"
+        result = export(office, entity, target, query=query)
+        assert before[entity] == result.marking, entity
+        header = openpyxl.load_workbook(target).active.oddHeader.center.text
+        assert header.startswith(result.marking or ""), (entity, header)
