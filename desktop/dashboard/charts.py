@@ -466,7 +466,9 @@ class ChartPanel(QWidget):
             for name, end in zip(names, ends, strict=True)
         ]
         widths = [metrics.horizontalAdvance(label) + 2 for label in labels]
-        axis.setWidth(int(min(LABEL_AXIS_MAX_WIDTH, max([LABEL_AXIS_WIDTH, *(w + 12 for w in widths)]))))
+        width = int(min(LABEL_AXIS_MAX_WIDTH, max([LABEL_AXIS_WIDTH, *(w + 12 for w in widths)])))
+        if axis.fixedWidth != width:  # each setWidth lays the plot out again
+            axis.setWidth(width)
         self.set_ticks("left", labels)  # the tick marks
         if isinstance(axis, NamesAxis):
             axis.set_names([(float(i), label, w) for i, (label, w) in enumerate(zip(labels, widths, strict=True))])
