@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from functools import cache
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -466,7 +467,9 @@ class ChartPanel(QWidget):
             for name, end in zip(names, ends, strict=True)
         ]
         widths = [metrics.horizontalAdvance(label) + 2 for label in labels]
-        axis.setWidth(int(min(LABEL_AXIS_MAX_WIDTH, max([LABEL_AXIS_WIDTH, *(w + 12 for w in widths)]))))
+        width = int(min(LABEL_AXIS_MAX_WIDTH, max([LABEL_AXIS_WIDTH, *(w + 12 for w in widths)])))
+        if axis.fixedWidth != width:  # each setWidth lays the plot out again
+            axis.setWidth(width)
         self.set_ticks("left", labels)  # the tick marks
         if isinstance(axis, NamesAxis):
             axis.set_names([(float(i), label, w) for i, (label, w) in enumerate(zip(labels, widths, strict=True))])
@@ -519,13 +522,24 @@ class ChartPanel(QWidget):
             self.plot_item.getAxis(axis).setTicks([ticks])
 
 
+# Brushes and outlines are made once per colour and fill in a process, not again for every bar on every refresh.
+@cache
+def _brush(colour: str, pattern: Qt.BrushStyle = Qt.BrushStyle.SolidPattern) -> QBrush:
+    return QBrush(QColor(colour), pattern)
+
+
+@cache
+def _outline(colour: str) -> QPen:
+    return pg.mkPen(QColor(colour).darker(150), width=1)
+
+
 def _brushes(colours: list[str], pattern: Qt.BrushStyle = Qt.BrushStyle.SolidPattern) -> list[QBrush]:
-    return [QBrush(QColor(colour), pattern) for colour in colours]
+    return [_brush(colour, pattern) for colour in colours]
 
 
 def _pens(colours: list[str]) -> list[QPen] | None:
     # pyqtgraph 0.14 fails on an empty list of pens (it reads the loop variable after the loop): None, no bars.
-    return [pg.mkPen(QColor(colour).darker(150), width=1) for colour in colours] or None
+    return [_outline(colour) for colour in colours] or None
 
 
 class BudgetByForumChart(ChartPanel):
@@ -730,7 +744,7 @@ class CommitmentsChart(ChartPanel):
             x=xs,
             height=heights,
             y0=lows,
-            brushes=[QBrush(QColor(c), p) for c, p in zip(colours, patterns, strict=True)],
+            brushes=[_brush(c, p) for c, p in zip(colours, patterns, strict=True)],
             pens=_pens(colours),
         )
         self.set_legend(legend)
