@@ -159,6 +159,8 @@ class _Lookups:
         )
         self.existing: dict[tuple[int, str], _Existing] = {}
         self._keys: dict[str, str] = {}
+        self._years: dict[str, int | FiscalYearError] = {}
+        self._amounts: dict[str, int | MoneyError] = {}
         for line_id, version, fy, ref, cents in session.execute(
             sa.select(
                 BudgetLine.id, BudgetLine.version_id, BudgetLine.fiscal_year, BudgetLine.external_ref, revised.c[1]
@@ -171,6 +173,30 @@ class _Lookups:
     def state(self) -> tuple[object, ...]:
         """Everything a plan depends on besides the file: two plans from equal states are equal."""
         return (self.calendar, self.forums, self.categories, self.existing)
+
+    def fiscal_year(self, text: str) -> int | FiscalYearError:
+        """The fiscal year `text` names, or why it names none; a file repeats a few years on every row."""
+        found = self._years.get(text)
+        if found is None:
+            try:
+                found = self.calendar.parse_fy(text)
+            except FiscalYearError as exc:
+                found = exc
+            self._years[text] = found
+        return found
+
+    def cents(self, text: str) -> int | MoneyError:
+        """The amount `text` reads as, in cents, or why it reads as none; amounts repeat (zero above all)."""
+        found = self._amounts.get(text)
+        if found is None:
+            try:
+                found = to_cents(parse_money(text))
+            except MoneyError as exc:
+                found = exc
+            if len(self._amounts) > 100_000:
+                self._amounts.clear()
+            self._amounts[text] = found
+        return found
 
     def key(self, text: str) -> str:
         """name_key of a forum's or category's name as typed; a file repeats a few names on every row."""
@@ -312,18 +338,19 @@ class BudgetImporter:
         def problem(key: str, message: str) -> None:
             problems.append((key, message))
 
+        cells = row.cells
+
         def text(key: str) -> str:
-            value = row.value(key)
-            return "" if value is None else str(value)
+            cell = cells.get(key)
+            return "" if cell is None or cell.value is None else str(cell.value)
 
         ref = text("ref")
         if not ref:
             problem("ref", "Give each line a reference, so that importing the file again updates it.")
-        fy = 0
-        try:
-            fy = lookups.calendar.parse_fy(text("fiscal_year"))
-        except FiscalYearError as exc:
-            problem("fiscal_year", str(exc))
+        fy = lookups.fiscal_year(text("fiscal_year"))
+        if isinstance(fy, FiscalYearError):
+            problem("fiscal_year", str(fy))
+            fy = 0
         cents: dict[str, int] = {}
         revised_months = self._revised_months(row, letters, lookups, problem)
         for key in _AMOUNTS:
@@ -333,10 +360,11 @@ class BudgetImporter:
                     problem(key, "Enter the revised budget of the line.")
                 cents[key] = 0
                 continue
-            try:
-                cents[key] = to_cents(parse_money(raw))
-            except MoneyError as exc:
-                problem(key, str(exc))
+            amount = lookups.cents(raw)
+            if isinstance(amount, MoneyError):
+                problem(key, str(amount))
+            else:
+                cents[key] = amount
         if revised_months is not None:
             by_month = sum(revised_months)
             if not text("revised"):
