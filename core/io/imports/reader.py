@@ -202,6 +202,7 @@ def _choice(value: object, choices: Mapping[str, object]) -> Cell:
 
 
 _BLANK: Final = Cell(None)
+_EXACT_INTS: Final = 2**53
 
 
 def _converter(spec: ColumnSpec) -> Callable[[object], Cell]:
@@ -230,6 +231,10 @@ def _converter(spec: ColumnSpec) -> Callable[[object], Cell]:
                 return Cell(None, f"The cell shows the Excel error {text}; correct it and save the file again.")
             if convert is _text:
                 return Cell(text)
+        elif value.__class__ is float and value.is_integer() and abs(value) < _EXACT_INTS:
+            # calamine gives every number as a float; openpyxl gives a whole number as an int. Alike, a message
+            # shows 45352, never 45352.0.
+            value = int(value)
         return convert(value)
 
     return run
