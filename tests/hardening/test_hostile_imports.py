@@ -192,6 +192,10 @@ _FAR_PREFIXED = (
 far_cell_prefixed = _in_sheet("far-prefixed.xlsx", lambda d: d.replace(b"</sheetData>", _FAR_PREFIXED))
 
 
+_FAR_LONG_REF = b'<row r="9"><c r="AAAAA9" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+far_cell_past_four_letters = _in_sheet("far-letters.xlsx", lambda d: d.replace(b"</sheetData>", _FAR_LONG_REF))
+
+
 def far_cell_in_another_sheet(good: Path, folder: Path, _case: ImporterCase) -> Path:
     wb = openpyxl.load_workbook(good)
     wb.create_sheet("Other")["A1"] = "not imported"
@@ -323,6 +327,7 @@ VARIANTS: dict[str, tuple[Variant, str, Callable[[ImporterCase], bool]]] = {
     "far-away cell": (far_away_cell, "delete the far-away cells", any_importer),
     "far-away cell, reference not first": (far_cell_reference_not_first, "delete the far-away cells", any_importer),
     "far-away cell with a namespace prefix": (far_cell_prefixed, "delete the far-away cells", any_importer),
+    "far-away cell past four letters": (far_cell_past_four_letters, "not a valid Excel workbook", any_importer),
     "far-away cell in a sheet not imported": (far_cell_in_another_sheet, "delete the far-away cells", any_importer),
     "shared strings bomb": (shared_strings_bomb, "it may be a zip bomb", any_importer),
     "csv renamed .xlsx": (

@@ -23,9 +23,12 @@ _PREFIXED_FORMULA_TAGS: Final = re.compile(rb":f[\s>/]")
 # An error cell is t="e"; so is any other attribute valued e, and text "e" in quotes: those only cost speed.
 _ERROR_TYPES: Final = (b'"e"', b"'e'")
 # A cell tag whose first attribute is not its reference: a cell placed by its position, whose column this scan
-# cannot bound (calamine would size its grid by it), or a reference written later in the tag.
+# cannot bound (calamine would size its grid by it), or a reference written later in the tag; or a reference
+# that is not one of up to four letters and nine digits (`AAAAA1`), which the expressions below never match.
 # (A tag cut at the end of the window is left to the next one, which holds it whole.)
-_UNREFERENCED_CELL: Final = re.compile(rb"<c(?:[>/\t\n\r]| (?!r=[\"'])(?=[^<>]*>))")
+_UNREFERENCED_CELL: Final = re.compile(
+    rb"<c(?:[>/\t\n\r]| (?!r=[\"'])(?=[^<>]*>)| r=[\"'](?!\$?[A-Za-z]{1,4}\$?[0-9]{1,9}[\"'])(?=[^<>]*>))"
+)
 _PREFIXED_CELL: Final = re.compile(rb":c[\s>/]")
 _PREFIXED_ROW: Final = re.compile(rb":row[\s>/]")
 _ROW_TAG: Final = re.compile(rb"<row[\s>/]")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from core.io.imports import calamine_reader
+from core.io.imports import ImportRejected, calamine_reader
 from core.io.imports.pipeline import read_for_import
 from core.io.imports.precheck import DEFAULT_LIMITS, ImportLimits, precheck_xlsx
 from core.io.imports.reader import FORMULA_WITHOUT_VALUE, Problem, WorkbookRead
@@ -220,3 +220,13 @@ def test_a_table_far_down_keeps_its_row_numbers(tmp_path: Path, fast_reads: list
     assert fast_reads == [path]
     assert (table.header_row, dict(table.columns)) == (40, {"name": "D", "born": "E"})
     assert [(r.number, r.value("name")) for r in table.rows] == [(42, "Alpha")]
+
+
+def test_a_reference_past_four_letters_never_reaches_calamine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scan bounds references of up to four letters; a longer one (column 12 million) must not size a grid."""
+    cell = '<c r="AAAAA2" t="inlineStr"><is><t>far</t></is></c>'
+    path = raw_xlsx(tmp_path / "letters.xlsx", sheet_xml(HEADER + _row(2, inline("A2", "Alpha"), cell)))
+    assert not precheck_xlsx(path).fast_reader_fits(DEFAULT_LIMITS)
+    _no_fast_reader(monkeypatch)
+    with pytest.raises(ImportRejected, match=r"letters\.xlsx: it is not a valid Excel workbook"):
+        read(path)
