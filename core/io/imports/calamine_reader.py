@@ -67,7 +67,7 @@ def _rows(sheet: Any, width: int) -> Iterator[list[object]]:
     # first used one on.
     for values in sheet.iter_rows():
         yielded += 1
-        yield (pad + values)[:width]
+        yield (pad + values)[:width] if pad else values[:width]
     if yielded != expected:  # a change in python-calamine would shift every row number: refuse, never guess
         raise RuntimeError(f"calamine gave {yielded} rows where the sheet has {expected}")
 
