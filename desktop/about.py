@@ -44,6 +44,7 @@ BUNDLED = (
     "colorama",
     "platformdirs",
     "defusedxml",
+    "python-calamine",
     "typing_extensions",
     # The PostgreSQL driver, in builds made with the postgres extra.
     "psycopg",

@@ -15,6 +15,7 @@ import csv
 import hashlib
 import io
 import sqlite3
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -179,6 +180,41 @@ _FAR = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c><
 far_away_cell = _in_sheet("far.xlsx", lambda d: d.replace(b"</sheetData>", _FAR))
 
 
+# Far-away cells the fast reader (calamine) must never meet, because it would abort the process: written with the
+# reference after another attribute, with a namespace prefix, or in a sheet the importer does not read.
+_FAR_LATE_REF = b'<row r="1048576"><c s="0" r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+far_cell_reference_not_first = _in_sheet("far-late.xlsx", lambda d: d.replace(b"</sheetData>", _FAR_LATE_REF))
+_MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_FAR_PREFIXED = (
+    b'<x:row xmlns:x="' + _MAIN + b'" r="1048576"><x:c r="XFD1048576" t="inlineStr"><x:is><x:t>x</x:t></x:is>'
+    b"</x:c></x:row></sheetData>"
+)
+far_cell_prefixed = _in_sheet("far-prefixed.xlsx", lambda d: d.replace(b"</sheetData>", _FAR_PREFIXED))
+
+
+_FAR_LONG_REF = b'<row r="9"><c r="AAAAA9" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+far_cell_past_four_letters = _in_sheet("far-letters.xlsx", lambda d: d.replace(b"</sheetData>", _FAR_LONG_REF))
+
+
+def far_cell_in_another_sheet(good: Path, folder: Path, _case: ImporterCase) -> Path:
+    wb = openpyxl.load_workbook(good)
+    wb.create_sheet("Other")["A1"] = "not imported"
+    count = len(wb.sheetnames)
+    step = folder / "with-other-sheet.xlsx"
+    wb.save(step)
+    return rewrite_part(
+        step, folder / "far-other.xlsx", f"xl/worksheets/sheet{count}.xml", lambda d: d.replace(b"</sheetData>", _FAR)
+    )
+
+
+def shared_strings_bomb(good: Path, folder: Path, _case: ImporterCase) -> Path:
+    """Millions of empty shared strings (a reader allocates one string each) that deflate to almost nothing; the
+    good files keep their text inline, so the part is added (readers load it whether or not a cell uses it)."""
+    assert "xl/sharedStrings.xml" not in zipfile.ZipFile(good).namelist()
+    strings = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + b"<si><t/></si>" * 2_500_000
+    return add_part(good, folder / "strings.xlsx", "xl/sharedStrings.xml", strings + b"</sst>")
+
+
 def _named(name: str, data: bytes) -> Variant:
     def made(_good: Path, folder: Path, _case: ImporterCase) -> Path:
         path = folder / name
@@ -289,6 +325,11 @@ VARIANTS: dict[str, tuple[Variant, str, Callable[[ImporterCase], bool]]] = {
     "zip bomb": (zip_bomb, "it may be a zip bomb", any_importer),
     "entity bomb": (entity_bomb, "declares a document type or entities", any_importer),
     "far-away cell": (far_away_cell, "delete the far-away cells", any_importer),
+    "far-away cell, reference not first": (far_cell_reference_not_first, "delete the far-away cells", any_importer),
+    "far-away cell with a namespace prefix": (far_cell_prefixed, "delete the far-away cells", any_importer),
+    "far-away cell past four letters": (far_cell_past_four_letters, "not a valid Excel workbook", any_importer),
+    "far-away cell in a sheet not imported": (far_cell_in_another_sheet, "delete the far-away cells", any_importer),
+    "shared strings bomb": (shared_strings_bomb, "it may be a zip bomb", any_importer),
     "csv renamed .xlsx": (
         _named("renamed.xlsx", b"Reference,Description\nA,b\n"),
         "text file (perhaps CSV)",

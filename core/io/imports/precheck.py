@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Final
 
 from core.io.imports.errors import ImportRejected
+from core.io.imports.sheet_scan import FarCell, SheetScan, TooManyRows, column_letters, column_number
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -49,6 +50,11 @@ class ImportLimits:
     max_data_rows: int = 250_000
     # Wider than any import's columns; a cell beyond it is a far-away cell, not data (old Excel's IV).
     max_columns: int = 256
+    # calamine holds a sheet as a dense grid (about 32 bytes a cell) and aborts the process when an allocation
+    # fails, so it only reads a sheet whose whole area fits this; a larger one is streamed by openpyxl.
+    fast_reader_max_cells: int = 8_000_000
+    # ... and only when the parts it loads besides the sheets (shared strings, styles) unpack to at most this.
+    fast_reader_max_other_bytes: int = 100 * MB
 
     @property
     def max_row_number(self) -> int:
@@ -67,28 +73,37 @@ class PrecheckReport:
     has_macros: bool = False
     has_formulas: bool = False
     warnings: tuple[str, ...] = field(default=())
+    # What decides whether the fast reader (calamine) may see the file; see `fast_reader_fits`.
+    has_error_cells: bool = False
+    plain_cells: bool = True  # every cell is an unprefixed <c> whose first attribute is its reference
+    sheets_scanned: bool = False  # every worksheet the workbook lists is a part this scan bounded
+    row_bound: int = 0  # no cell lies below this row or right of this column
+    column_bound: int = 0
+    other_bytes: int = 0  # unpacked size of every part that is not a worksheet
+
+    def fast_reader_fits(self, limits: ImportLimits) -> bool:
+        """Whether calamine may read this file: it aborts the process (no exception) on a grid too large to
+        allocate, and it reads error cells and unsaved formulas as '' silently, so any of those goes to openpyxl."""
+        return (
+            self.sheets_scanned
+            and self.plain_cells
+            and not self.has_formulas
+            and not self.has_error_cells
+            and self.row_bound * self.column_bound <= limits.fast_reader_max_cells
+            and self.other_bytes <= limits.fast_reader_max_other_bytes
+        )
 
 
 # Stream the XML in chunks; a tag split across two chunks is caught by keeping the tail of the previous one.
 _CHUNK: Final = 1 * MB
 _OVERLAP: Final = 512
 _DTD_RE: Final = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-_CELL_REF_RE: Final = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*[\"']\$?([A-Za-z]{1,4})\$?([0-9]{1,9})[\"']"
-)
-_ROW_REF_RE: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br\s*=\s*[\"']([0-9]{1,9})[\"']")
-_ROW_TAG_RE: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
-_FORMULA_RE: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+_WORKBOOK_RELS: Final = "xl/_rels/workbook.xml.rels"
+_RELATIONSHIP_RE: Final = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship\s[^>]*>")
+_TYPE_RE: Final = re.compile(rb"\sType\s*=\s*[\"']([^\"']*)[\"']")
+_TARGET_RE: Final = re.compile(rb"\sTarget\s*=\s*[\"']([^\"']*)[\"']")
 _WORKSHEET_PART_RE: Final = re.compile(r"^xl/(?:worksheets|macrosheets|dialogsheets)/[^/]+\.xml$", re.IGNORECASE)
 _XML_PART_RE: Final = re.compile(r"\.(?:xml|rels|vml)$", re.IGNORECASE)
-
-
-def column_number(letters: str) -> int:
-    """`A` → 1, `XFD` → 16384."""
-    number = 0
-    for ch in letters.upper():
-        number = number * 26 + (ord(ch) - 64)
-    return number
 
 
 def _reject(path: Path, reason: str) -> ImportRejected:
@@ -186,16 +201,8 @@ def _check_parts(path: Path, names: set[str]) -> None:
         raise _reject(path, "the workbook has no worksheets.")
 
 
-@dataclass
-class _ScanState:
-    formulas: bool = False
-    max_row: int = 0
-    max_column: int = 0
-    row_tags: int = 0
-
-
 def _scan_part(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, limits: ImportLimits, state: _ScanState
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, limits: ImportLimits, state: SheetScan
 ) -> None:
     worksheet = bool(_WORKSHEET_PART_RE.match(info.filename))
     tail = b""
@@ -221,32 +228,17 @@ def _scan_part(
                     "(the file may be built to attack the reader).",
                 )
             if worksheet:
-                _scan_sheet_window(window, len(tail), path, limits, state)
+                try:
+                    state.window(window, len(tail))
+                except FarCell as far:
+                    raise _reject(
+                        path,
+                        f"it has a cell at {far.ref}, beyond column {column_letters(limits.max_columns)}; delete "
+                        "the far-away cells (Ctrl+End shows them) and save it again.",
+                    ) from None
+                except TooManyRows:
+                    raise _too_many_rows(path, limits) from None
             tail = window[-_OVERLAP:]
-
-
-def _scan_sheet_window(window: bytes, overlap: int, path: Path, limits: ImportLimits, state: _ScanState) -> None:
-    if not state.formulas and _FORMULA_RE.search(window):
-        state.formulas = True
-    # Row tags are counted once: only those that start after the overlap carried from the previous chunk.
-    state.row_tags += sum(1 for m in _ROW_TAG_RE.finditer(window) if m.start() >= overlap)
-    if state.row_tags > limits.max_row_number:
-        raise _too_many_rows(path, limits)
-    for match in _ROW_REF_RE.finditer(window):
-        state.max_row = max(state.max_row, int(match.group(1)))
-    for match in _CELL_REF_RE.finditer(window):
-        letters, digits = match.group(1).decode("ascii"), match.group(2)
-        column = column_number(letters)
-        if column > limits.max_columns:
-            raise _reject(
-                path,
-                f"it has a cell at {letters.upper()}{int(digits)}, beyond column "
-                f"{column_letters(limits.max_columns)}; delete the far-away cells (Ctrl+End shows them) "
-                "and save it again.",
-            )
-        state.max_row = max(state.max_row, int(digits))
-    if state.max_row > limits.max_row_number:
-        raise _too_many_rows(path, limits)
 
 
 def _too_many_rows(path: Path, limits: ImportLimits) -> ImportRejected:
@@ -255,15 +247,6 @@ def _too_many_rows(path: Path, limits: ImportLimits) -> ImportRejected:
         f"it has cells beyond row {limits.max_row_number:,}; an import takes at most "
         f"{limits.max_data_rows:,} rows of data (delete the far-away cells, or split the file).",
     )
-
-
-def column_letters(number: int) -> str:
-    """1 → `A`, 16384 → `XFD`."""
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def precheck_xlsx(path: Path, limits: ImportLimits = DEFAULT_LIMITS) -> PrecheckReport:
@@ -294,7 +277,7 @@ def precheck_xlsx(path: Path, limits: ImportLimits = DEFAULT_LIMITS) -> Precheck
         _check_sizes(path, members, limits)
         names = {info.filename for info in members}
         _check_parts(path, names)
-        state = _ScanState()
+        state = SheetScan(limits.max_row_number, limits.max_columns)
         try:
             for info in members:
                 if _XML_PART_RE.search(info.filename):
@@ -302,6 +285,7 @@ def precheck_xlsx(path: Path, limits: ImportLimits = DEFAULT_LIMITS) -> Precheck
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
             # A wrong CRC, a size that lies or an unknown compression method: the file is not what it says.
             raise _reject(path, "the file is damaged (a part of it does not unpack correctly).") from exc
+        sheets_scanned = _sheets_scanned(archive, members)
     has_macros = any(name.lower() == "xl/vbaproject.bin" for name in names)
     return PrecheckReport(
         path=path,
@@ -309,4 +293,33 @@ def precheck_xlsx(path: Path, limits: ImportLimits = DEFAULT_LIMITS) -> Precheck
         has_macros=has_macros,
         has_formulas=state.formulas,
         warnings=(MACROS_IGNORED,) if has_macros else (),
+        has_error_cells=state.error_cells,
+        plain_cells=not state.unreferenced_cells,
+        sheets_scanned=sheets_scanned,
+        row_bound=state.row_bound,
+        column_bound=state.column_bound,
+        other_bytes=sum(i.file_size for i in members if not _WORKSHEET_PART_RE.match(i.filename)),
     )
+
+
+def _sheets_scanned(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> bool:
+    """Whether every worksheet xl/_rels/workbook.xml.rels lists (where calamine finds the sheets) is one of the
+    parts the scan bounded: a sheet hidden in a part named otherwise was never checked for far-away cells."""
+    rels = [i for i in members if i.filename == _WORKBOOK_RELS]
+    if len(rels) != 1 or rels[0].file_size > MB:
+        return False
+    scanned = {i.filename for i in members if _WORKSHEET_PART_RE.match(i.filename)}
+    targets = []
+    for tag in _RELATIONSHIP_RE.findall(archive.read(rels[0])):
+        kind, target = _TYPE_RE.search(tag), _TARGET_RE.search(tag)
+        if kind is None or not kind.group(1).endswith(b"/worksheet"):
+            continue
+        if target is None:
+            return False
+        # Only the two spellings every reader resolves alike: relative to xl/, or absolute from the root.
+        name = target.group(1).decode("utf-8", "replace")
+        resolved = name[1:] if name.startswith("/xl/") else f"xl/{name}"
+        if ".." in name or "\\" in name or resolved not in scanned:
+            return False
+        targets.append(resolved)
+    return bool(targets)

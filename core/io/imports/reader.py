@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from core.domain.text import name_key
 from core.io.imports.errors import ImportRejected
@@ -25,6 +25,7 @@ from core.io.imports.precheck import (
     PrecheckReport,
     column_letters,
 )
+from core.io.progress import ExportCancelled
 
 __all__ = [
     "FORMULA_WITHOUT_VALUE",
@@ -152,7 +153,7 @@ def _text(value: object) -> Cell:
 
 
 def _int(value: object) -> Cell:
-    if value is None:
+    if value is None or (isinstance(value, str) and not value.strip()):
         return Cell(None)
     if isinstance(value, bool):
         return Cell(None, f"Enter a whole number, not {value!r}.")
@@ -200,26 +201,53 @@ def _choice(value: object, choices: Mapping[str, object]) -> Cell:
     return Cell(None, f"Choose one of {listed}; {cell.value!r} is not one of them.")
 
 
-def _convert(spec: ColumnSpec, value: object) -> Cell:
-    if isinstance(value, str) and value.strip() in _EXCEL_ERRORS:
-        return Cell(None, f"The cell shows the Excel error {value.strip()}; correct it and save the file again.")
-    if spec.kind == "int":
-        return _int(value)
-    if spec.kind == "date":
-        return _date(value)
-    if spec.kind == "choice":
-        return _choice(value, spec.choices or {})
-    return _text(value)
+_BLANK: Final = Cell(None)
+_EXACT_INTS: Final = 2**53
+
+
+def _converter(spec: ColumnSpec) -> Callable[[object], Cell]:
+    """The conversion of one column's cells, chosen once per column: a sheet has about a million cells, most of
+    them text or blank, and those take the short way."""
+    kind = spec.kind
+    choices = spec.choices or {}
+    convert: Callable[[object], Cell] = (
+        _int
+        if kind == "int"
+        else _date
+        if kind == "date"
+        else (lambda v: _choice(v, choices))
+        if kind == "choice"
+        else _text
+    )
+
+    def run(value: object) -> Cell:
+        if value is None:
+            return _BLANK
+        if value.__class__ is str:
+            text = value.strip()
+            if not text:
+                return _BLANK
+            if text in _EXCEL_ERRORS:
+                return Cell(None, f"The cell shows the Excel error {text}; correct it and save the file again.")
+            if convert is _text:
+                return Cell(text)
+        elif value.__class__ is float and value.is_integer() and abs(value) < _EXACT_INTS:
+            # calamine gives every number as a float; openpyxl gives a whole number as an int. Alike, a message
+            # shows 45352, never 45352.0.
+            value = int(value)
+        return convert(value)
+
+    return run
 
 
 # ----------------------------------------------------------------------------------------------------
 # Sheets and headers
 
 
-def _choose_sheet(wb: Any, spec: SheetSpec, path: Path) -> tuple[Any, list[str]] | None:
+def choose_sheet(sheets: Sequence[Any], spec: SheetSpec, path: Path) -> tuple[Any, list[str]] | None:
+    """The sheet `spec` reads among `sheets` (each with `title` and `sheet_state`, as openpyxl has them)."""
     notes: list[str] = []
     wanted = [header_key(name) for name in spec.sheet_names]
-    sheets = list(wb.worksheets)
     for want in wanted:
         named = [ws for ws in sheets if header_key(ws.title) == want]
         visible = [ws for ws in named if ws.sheet_state == "visible"]
@@ -296,7 +324,7 @@ def _merged_ranges(ws: Any) -> list[str]:
     return sorted(set(found))
 
 
-def _merged_problems(ranges: list[str], sheet: str, header_row: int, columns: Mapping[str, int]) -> list[Problem]:
+def merged_problems(ranges: list[str], sheet: str, header_row: int, columns: Mapping[str, int]) -> list[Problem]:
     """Merged ranges in the data area: only the top-left cell holds the value, so the other rows would be blank."""
     from openpyxl.worksheet.cell_range import CellRange
 
@@ -350,12 +378,14 @@ def collect_rows(
 ) -> Table:
     """Typed rows below the header, skipping blank ones; every cell's problem goes to `problems`."""
     by_key = {c.key: c for c in spec.columns}
+    converters = [(key, pos, _converter(by_key[key])) for key, pos in positions.items()]
     rows: list[SourceRow] = []
     for seen, (number, values, formulas) in enumerate(raw_rows):
         if seen % 1000 == 0:
             check_cancel()
-        picked = {key: (values[pos] if pos < len(values) else None) for key, pos in positions.items()}
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in picked.values()):
+        width = len(values)
+        cells = {key: convert(values[pos]) if pos < width else _BLANK for key, pos, convert in converters}
+        if all(cell is _BLANK for cell in cells.values()):  # blank values only (an unsaved formula included)
             continue
         if len(rows) >= limits.max_data_rows:
             raise ImportRejected(
@@ -363,12 +393,10 @@ def collect_rows(
                 "the most one import takes; split the file.",
                 path,
             )
-        cells = {
-            key: Cell(None, FORMULA_WITHOUT_VALUE)
-            if picked[key] is None and pos in formulas
-            else _convert(by_key[key], picked[key])
-            for key, pos in positions.items()
-        }
+        if formulas:
+            for key, pos, _ in converters:
+                if pos in formulas and (pos >= width or values[pos] is None):
+                    cells[key] = Cell(None, FORMULA_WITHOUT_VALUE)
         rows.append(SourceRow(number, cells))
         problems.extend(
             Problem(sheet, number, by_key[key].header, cell.problem) for key, cell in cells.items() if cell.problem
@@ -385,7 +413,7 @@ def _read_table(
     limits: ImportLimits,
     check_cancel: Callable[[], None],
 ) -> tuple[Table | None, list[str]]:
-    chosen = _choose_sheet(wb_values, spec, path)
+    chosen = choose_sheet(wb_values.worksheets, spec, path)
     if chosen is None:
         return None, []
     ws, notes = chosen
@@ -393,7 +421,7 @@ def _read_table(
     width = min(limits.max_columns, max(64, len(spec.columns) * 4))
     head = [tuple(r) for r in ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, max_col=width, values_only=True)]
     header_row, positions, problems = locate_header(head, spec, ws.title, path)
-    problems.extend(_merged_problems(_merged_ranges(ws), ws.title, header_row, positions))
+    problems.extend(merged_problems(_merged_ranges(ws), ws.title, header_row, positions))
     max_col = max(positions.values()) + 1
 
     formula_rows: Iterator[tuple[Any, ...]] | None = None
@@ -415,6 +443,10 @@ def _read_table(
     return table, notes
 
 
+def not_a_workbook(path: Path, exc: Exception) -> ImportRejected:
+    return ImportRejected(f"Cannot import {path.name}: it is not a valid Excel workbook ({type(exc).__name__}).", path)
+
+
 def _load(path: Path, *, data_only: bool) -> Any:
     from openpyxl import load_workbook
 
@@ -424,9 +456,7 @@ def _load(path: Path, *, data_only: bool) -> Any:
             warnings.simplefilter("ignore")
             return load_workbook(path, read_only=True, data_only=data_only, keep_vba=False, keep_links=False)
     except Exception as exc:  # the pre-check passed, so this is a malformed part openpyxl could not parse
-        raise ImportRejected(
-            f"Cannot import {path.name}: it is not a valid Excel workbook ({type(exc).__name__}).", path
-        ) from exc
+        raise not_a_workbook(path, exc) from exc
 
 
 def _read_metadata(wb: Any, sheet_name: str) -> dict[str, str]:
@@ -451,6 +481,12 @@ def read_workbook(
     check_cancel: Callable[[], None] = lambda: None,
 ) -> WorkbookRead:
     """Read the tables `sheets` describe from a workbook that passed `precheck_xlsx`."""
+    if report.fast_reader_fits(limits):
+        from core.io.imports.calamine_reader import read_workbook_fast
+
+        return read_workbook_fast(
+            report, sheets, limits=limits, metadata_sheet=metadata_sheet, check_cancel=check_cancel
+        )
     path = report.path
     wb = _load(path, data_only=True)
     # A second, formula-text pass only when the pre-check saw formulas: it tells a formula whose result was
@@ -465,12 +501,10 @@ def read_workbook(
             if table is not None:
                 tables[spec.title] = table
         metadata = _read_metadata(wb, metadata_sheet) if metadata_sheet else {}
-    except ImportRejected:
+    except (ImportRejected, ExportCancelled):  # a cancel while reading is the user's, not the file's fault
         raise
     except Exception as exc:  # a part openpyxl cannot parse while streaming rows
-        raise ImportRejected(
-            f"Cannot import {path.name}: it is not a valid Excel workbook ({type(exc).__name__}).", path
-        ) from exc
+        raise not_a_workbook(path, exc) from exc
     finally:
         wb.close()
         if wb_formulas is not None:
