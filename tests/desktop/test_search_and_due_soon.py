@@ -76,6 +76,25 @@ def test_due_soon_panel_fills_in_the_background_and_keeps_the_newest(qtbot: QtBo
     assert "overdue" in panel.summary.text() and not panel.summary.text().startswith("0 overdue")
 
 
+def test_due_soon_summary_says_which_kinds_are_overdue(qtbot: QtBot, demo_db: Database) -> None:
+    """The overdue figure counts milestones and reviews as well as actions; the panel says so, kind by kind."""
+    from core.reports.due_soon import due_soon
+
+    panel = DueSoonPanel(demo_db)
+    qtbot.addWidget(panel)
+    panel.refresh(as_at=DEMO_AS_AT)
+    with demo_db.read() as session:
+        overdue = due_soon(session, as_at=DEMO_AS_AT).overdue
+    actions = sum(1 for item in overdue if item.kind == "action")
+    milestones = sum(1 for item in overdue if item.kind == "milestone")
+    assert actions > 1 and milestones == 1 and len(overdue) == actions + milestones  # the demo's mix
+    first, second = panel.summary.text().split("\n")
+    assert first.startswith(f"{len(overdue)} overdue, ")
+    assert second == f"Overdue: {actions} actions, 1 milestone"
+    panel.refresh(as_at=date(2000, 1, 1))  # nothing overdue yet: no breakdown
+    assert "\n" not in panel.summary.text() and panel.summary.text().startswith("0 overdue")
+
+
 def test_when_text() -> None:
     assert [when_text(d) for d in (-2, -1, 0, 1, 5)] == [
         "2 days overdue",
