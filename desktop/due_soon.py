@@ -114,7 +114,8 @@ class DueSoonModel(QAbstractTableModel):
             return None
         item = self._items[index.row()]
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        # The narrow dock cuts long titles and details short: the tooltip holds them whole.
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._text(item, column)
         if role == Qt.ItemDataRole.UserRole:
             return (item.entity, item.row_id)

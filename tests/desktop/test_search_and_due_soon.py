@@ -42,6 +42,8 @@ def test_due_soon_panel_lists_overdue_actions_with_rag_text(qtbot: QtBot, demo_d
     first = [model.index(0, c).data() for c in range(model.columnCount())]
     assert first[1].endswith("overdue") and first[2] == "Red"
     assert model.index(0, 2).data(Qt.ItemDataRole.BackgroundRole) is not None
+    # The dock is narrow: what is cut off in the cell is whole in its tooltip.
+    assert [model.index(0, c).data(Qt.ItemDataRole.ToolTipRole) for c in range(model.columnCount())] == first
     assert "overdue" in panel.summary.text()
     with qtbot.waitSignal(panel.sig_item_chosen) as chosen:
         panel.table.activated.emit(model.index(0, 3))
