@@ -26,7 +26,7 @@ from core.domain.fiscal import FiscalYearError
 from core.domain.money import MoneyError
 from core.domain.organisations import Organisation
 from core.io.errors import ExportError
-from core.reports.list_filters import ListFilter
+from core.reports.list_filters import NOT_CLOSED_ACTIONS, ListFilter
 from core.reports.lists import LIST_ENTITIES, ListQuery
 from core.services.office import OfficeExists, OfficeMissing, initialise_office, office_exists
 from core.services.validation import ValidationError
@@ -261,8 +261,15 @@ _FILTER_FLAGS = {"open": ("actions", "commitments"), "overdue": ("actions", "com
 def _add_list_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--search", default=None, metavar="TEXT", help="only rows whose text contains TEXT, as in the app")
     p.add_argument("--archived", action="store_true", help="include archived records")
-    p.add_argument("--open", action="store_true", help="actions, commitments: only open ones")
-    p.add_argument("--overdue", action="store_true", help="actions, commitments: only open ones past due (--as-at)")
+    # The flag keeps its short name; its help and the filter line use the app's chip words ("Open" is one status).
+    p.add_argument(
+        "--open",
+        action="store_true",
+        help=f"actions, commitments: only those not closed (actions: {NOT_CLOSED_ACTIONS.split('(')[1].rstrip(')')})",
+    )
+    p.add_argument(
+        "--overdue", action="store_true", help="actions, commitments: only those not closed and past due (--as-at)"
+    )
     p.add_argument("--owner", default=None, metavar="CODE", help="actions: only those the agency CODE owns")
 
 
@@ -271,7 +278,7 @@ def _list_filter(args: argparse.Namespace, db: Database, as_at: date) -> ListFil
     labels: list[str] = []
     conditions: list[tuple[str, Any]] = []
     if args.open or args.overdue:
-        labels.append("Overdue" if args.overdue else "Open")
+        labels.append("Overdue" if args.overdue else NOT_CLOSED_ACTIONS if args.entity == "actions" else "Not closed")
         conditions.append(("open", True))
     if args.overdue:
         conditions.append(("overdue_at", as_at) if args.entity == "actions" else ("overdue", (as_at, as_at)))

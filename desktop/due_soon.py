@@ -29,6 +29,18 @@ _KIND_LABELS = {
     "secondment_review": "Secondment review",
     "checklist_item": "Checklist item",
 }
+# How a count of each kind reads: (one, many).
+_KIND_COUNTS = {
+    "action": ("action", "actions"),
+    "secondment_end": ("secondment end", "secondment ends"),
+    "clearance_expiry": ("clearance expiry", "clearance expiries"),
+    "missing_declaration": ("missing declaration", "missing declarations"),
+    "milestone": ("milestone", "milestones"),
+    "commitment_review": ("commitment review", "commitment reviews"),
+    "briefing": ("briefing", "briefings"),
+    "secondment_review": ("secondment review", "secondment reviews"),
+    "checklist_item": ("checklist item", "checklist items"),
+}
 # A large office has tens of thousands of lines; the view asks for more as it is scrolled (fetchMore), so that
 # sizing the columns and the first paint look at one page, not at every line.
 PAGE_ROWS = 200
@@ -42,6 +54,14 @@ def when_text(days: int) -> str:
     if days == 0:
         return "today"
     return f"in {days} day{'s' if days != 1 else ''}"
+
+
+def kind_counts_text(items: Sequence[DueItem]) -> str:
+    """'3 actions, 1 milestone': the kinds among `items`, in the report's order of kinds."""
+    from core.reports.due_soon import DUE_KINDS
+
+    counts = {kind: sum(1 for item in items if item.kind == kind) for kind in DUE_KINDS}
+    return ", ".join(f"{n} {_KIND_COUNTS[kind][n != 1]}" for kind, n in counts.items() if n)
 
 
 class DueSoonModel(QAbstractTableModel):
@@ -94,7 +114,8 @@ class DueSoonModel(QAbstractTableModel):
             return None
         item = self._items[index.row()]
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        # The narrow dock cuts long titles and details short: the tooltip holds them whole.
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._text(item, column)
         if role == Qt.ItemDataRole.UserRole:
             return (item.entity, item.row_id)
@@ -174,12 +195,14 @@ class DueSoonPanel(QWidget):
             return
         self.model.set_items(report.items)
         self.table.resizeColumnsToContents()
-        overdue = sum(1 for item in report.items if item.overdue)
-        self.summary.setText(
-            self.tr("{0} overdue, {1} due within {2} days (actions: 14 days)").format(
-                overdue, len(report.items) - overdue, report.window_days
-            )
+        overdue = report.overdue
+        text = self.tr("{0} overdue, {1} due within {2} days (actions: 14 days)").format(
+            len(overdue), len(report.items) - len(overdue), report.window_days
         )
+        # The overdue figure counts every kind of line, not only actions: say which.
+        if overdue:
+            text += "\n" + self.tr("Overdue: {0}").format(kind_counts_text(overdue))
+        self.summary.setText(text)
         self.sig_refreshed.emit()
 
     def _show_failure(self, generation: int, message: str) -> None:

@@ -6,11 +6,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.calendar.month import MonthView
 from desktop.editing.fields import DateField
 from desktop.exports import ICS_FILTER, ExportFlow
+from desktop.flow_layout import FlowLayout, labelled
 from desktop.lists.register import RegisterView
 
 if TYPE_CHECKING:
@@ -88,16 +89,13 @@ class CalendarPage(RegisterView):
         self.range_message = QLabel()
         self.range_message.setStyleSheet("color: #b00020;")
         self.range_message.hide()
-        bar = QHBoxLayout()
+        # Wrapping, so that the export's options never make the window wider than a 1,366-px laptop screen.
+        bar = FlowLayout()
         bar.setContentsMargins(6, 6, 6, 0)
         bar.addWidget(self.export_button)
         for caption, field in ((self.tr("From"), self.date_from), (self.tr("To"), self.date_to)):
-            label = QLabel(caption)
-            label.setBuddy(field.focus_widgets()[0])
-            bar.addWidget(label)
-            bar.addWidget(field)
+            bar.addWidget(labelled(caption, field, field.focus_widgets()[0]))
         bar.addWidget(self.skip_tbc)
-        bar.addStretch(1)
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.insertLayout(0, bar)

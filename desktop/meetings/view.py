@@ -161,8 +161,8 @@ class MeetingWorkspaceView(QWidget):
         self.agenda_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.agenda_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.agenda_table.verticalHeader().setVisible(False)
-        self.agenda_table.setWordWrap(False)
-        fit_columns(self.agenda_table, AgendaColumn.TITLE)
+        # Agenda titles are long ("T-CY plenary (Nov 2025): preparation and objectives"): wrapped, read whole.
+        fit_columns(self.agenda_table, AgendaColumn.TITLE, wrap=True)
         self.agenda_table.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.agenda_table.setDragEnabled(True)
         self.agenda_table.setAcceptDrops(True)

@@ -34,18 +34,27 @@ MESSAGE_STYLES = {
 }
 
 
-def fit_columns(table: QTableView, long_column: int | None) -> None:
+def fit_columns(table: QTableView, long_column: int | None, *, wrap: bool = False) -> None:
     """Columns fit their contents whenever the rows change (a meeting's worth of rows), long free text up to
-    LONG_TEXT_WIDTH so that the short columns beside it stay in view; the last column takes what is left."""
+    LONG_TEXT_WIDTH so that the short columns beside it stay in view; the last column takes what is left.
+    With `wrap`, long text runs onto more lines of a taller row instead of ending in an ellipsis."""
     header = table.horizontalHeader()
     header.setStretchLastSection(True)
+    table.setWordWrap(wrap)
 
     def fit() -> None:
         table.resizeColumnsToContents()
         if long_column is not None and header.sectionSize(long_column) > LONG_TEXT_WIDTH:
             header.resizeSection(long_column, LONG_TEXT_WIDTH)
+        if wrap:
+            table.resizeRowsToContents()
 
     table.model().modelReset.connect(fit)
+    if wrap and long_column is not None:
+        # A column widened or narrowed by hand re-wraps its text, rows taking the height it now needs.
+        header.sectionResized.connect(
+            lambda section, _old, _new: table.resizeRowsToContents() if section == long_column else None
+        )
 
 
 def rows_table(model: RowsTableModel[Any], name: str, stretch: int | None = None) -> QTableView:
@@ -56,7 +65,6 @@ def rows_table(model: RowsTableModel[Any], name: str, stretch: int | None = None
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
     table.verticalHeader().setVisible(False)
     return table
 

@@ -27,6 +27,7 @@ from core.domain.money import format_money
 from core.domain.resources import BudgetMeasure
 from core.reports.budget import cents_to_decimal
 from core.reports.budget_grid import GRID_MEASURES, BudgetGrid, GridFilter, period_months
+from desktop.flow_layout import FlowLayout, labelled
 from desktop.resources.loading import BackgroundLoad
 
 if TYPE_CHECKING:
@@ -157,7 +158,8 @@ class BudgetGridView(QWidget):
         )
         self.roll_button.setEnabled(not db.readonly)
         self._fill_choices()
-        bar = QHBoxLayout()
+        # The filters wrap onto a second row rather than set the window's minimum width (1,366-px laptops).
+        bar = FlowLayout()
         bar.setContentsMargins(6, 6, 6, 0)
         for text, box in (
             (self.tr("&Fiscal year:"), self.year_box),
@@ -166,12 +168,8 @@ class BudgetGridView(QWidget):
             (self.tr("&Priority:"), self.priority_box),
             (self.tr("M&easure:"), self.measure_box),
         ):
-            label = QLabel(text)
-            label.setBuddy(box)
-            bar.addWidget(label)
-            bar.addWidget(box)
+            bar.addWidget(labelled(text, box))
         bar.addWidget(self.by_month)
-        bar.addStretch(1)
         # The year's command on a row of its own: beside the filters it made the page wider than the window.
         commands = QHBoxLayout()
         commands.setContentsMargins(6, 0, 6, 0)

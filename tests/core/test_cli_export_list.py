@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from core.cli import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, run
-from tests.core.io.test_table_export import read_csv
+from tests.core.io.test_table_export import read_csv, table
 from tests.core.reports.test_lists import build_office
 
 
@@ -37,7 +37,7 @@ def refs(target: Path) -> list[str]:
         ((), ["A-1", "A-2", "A-3"], None),
         (("--overdue",), ["A-1"], "Filter: Overdue"),
         (("--overdue", "--archived"), ["A-4", "A-1"], "Filter: Overdue; archived records included"),
-        (("--open", "--owner", "mfa"), ["A-1", "A-3"], "Filter: Open, owner MFA"),
+        (("--open", "--owner", "mfa"), ["A-1", "A-3"], "Filter: Not closed (open, in progress, deferred), owner MFA"),
         (("--search", "action a-3"), ["A-3"], "Filter: search 'action a-3'"),
         (("--search", "=A-2"), [], "Filter: search '=A-2'"),
     ],
@@ -83,3 +83,18 @@ def test_overdue_commitments_map_to_the_commitment_filter_not_the_actions_one(of
     code, lines = export(office, target, "commitments", "--overdue")
     assert code == EXIT_OK
     assert lines[0].endswith("Filter: Overdue.")
+
+
+def test_not_closed_is_named_as_the_app_chip_names_it_in_the_sheet_and_the_help(
+    office: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--open lets In progress and Deferred rows through as well: "Open" would name only one of the three."""
+    target = tmp_path / "actions.xlsx"
+    assert export(office, target, "actions", "--open")[0] == EXIT_OK
+    ws, header_row, _ = table(target)
+    assert [ws.cell(r, 1).value for r in range(2, header_row)] == ["Filter: Not closed (open, in progress, deferred)"]
+    code, lines = export(office, tmp_path / "commitments.csv", "commitments", "--open")
+    assert code == EXIT_OK and lines[0].endswith("Filter: Not closed.")
+    run(["export", "list", "--help"], out=print)
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--open actions, commitments: only those not closed (actions: open, in progress, deferred)" in help_text

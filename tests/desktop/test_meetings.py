@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QDialogButtonBox
 
 from core.db.engine import Database
@@ -74,6 +75,23 @@ def test_opens_on_the_next_meeting_with_its_agenda_times(workspace: MeetingWorks
     assert workspace.agenda_summary.text().startswith("9 items, 85 minutes; runs to 11:25")
     export = workspace.findChild(type(workspace.export_pack_button), "exportPackButton")
     assert export is workspace.export_pack_button and export.isEnabled()
+
+
+def test_a_long_agenda_title_wraps_whole_and_its_row_grows_to_fit(workspace: MeetingWorkspaceView) -> None:
+    """The title column stays narrow enough for the columns beside it; a longer title takes more lines."""
+    table = workspace.agenda_table
+    titles = _agenda_titles(workspace)
+    width = table.columnWidth(AgendaColumn.TITLE)
+    metrics = table.fontMetrics()
+    row = max(range(len(titles)), key=lambda r: metrics.horizontalAdvance(titles[r]))
+    bold = table.model().index(row, AgendaColumn.TITLE).data(Qt.ItemDataRole.FontRole)  # an item not standing
+    metrics = QFontMetrics(bold if bold is not None else table.font())
+    assert metrics.horizontalAdvance(titles[row]) > width  # on one line it would be cut
+    needed = metrics.boundingRect(0, 0, width, 10_000, Qt.TextFlag.TextWordWrap, titles[row]).height()
+    assert table.rowHeight(row) >= needed >= 2 * metrics.lineSpacing()
+    assert table.model().index(row, AgendaColumn.TITLE).data(Qt.ItemDataRole.ToolTipRole) == titles[row]
+    table.setColumnWidth(AgendaColumn.TITLE, width * 3)  # widened by hand: the row takes one line again
+    assert table.rowHeight(row) < 2 * metrics.lineSpacing()
 
 
 def test_prepare_next_meeting_by_the_button(qtbot: QtBot, workspace: MeetingWorkspaceView, demo_db: Database) -> None:

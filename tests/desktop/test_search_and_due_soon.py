@@ -42,6 +42,8 @@ def test_due_soon_panel_lists_overdue_actions_with_rag_text(qtbot: QtBot, demo_d
     first = [model.index(0, c).data() for c in range(model.columnCount())]
     assert first[1].endswith("overdue") and first[2] == "Red"
     assert model.index(0, 2).data(Qt.ItemDataRole.BackgroundRole) is not None
+    # The dock is narrow: what is cut off in the cell is whole in its tooltip.
+    assert [model.index(0, c).data(Qt.ItemDataRole.ToolTipRole) for c in range(model.columnCount())] == first
     assert "overdue" in panel.summary.text()
     with qtbot.waitSignal(panel.sig_item_chosen) as chosen:
         panel.table.activated.emit(model.index(0, 3))
@@ -74,6 +76,25 @@ def test_due_soon_panel_fills_in_the_background_and_keeps_the_newest(qtbot: QtBo
     qtbot.wait(200)  # the first job's result, if it comes later, must not replace the newer one
     assert panel.table.model().rowCount() > 0
     assert "overdue" in panel.summary.text() and not panel.summary.text().startswith("0 overdue")
+
+
+def test_due_soon_summary_says_which_kinds_are_overdue(qtbot: QtBot, demo_db: Database) -> None:
+    """The overdue figure counts milestones and reviews as well as actions; the panel says so, kind by kind."""
+    from core.reports.due_soon import due_soon
+
+    panel = DueSoonPanel(demo_db)
+    qtbot.addWidget(panel)
+    panel.refresh(as_at=DEMO_AS_AT)
+    with demo_db.read() as session:
+        overdue = due_soon(session, as_at=DEMO_AS_AT).overdue
+    actions = sum(1 for item in overdue if item.kind == "action")
+    milestones = sum(1 for item in overdue if item.kind == "milestone")
+    assert actions > 1 and milestones == 1 and len(overdue) == actions + milestones  # the demo's mix
+    first, second = panel.summary.text().split("\n")
+    assert first.startswith(f"{len(overdue)} overdue, ")
+    assert second == f"Overdue: {actions} actions, 1 milestone"
+    panel.refresh(as_at=date(2000, 1, 1))  # nothing overdue yet: no breakdown
+    assert "\n" not in panel.summary.text() and panel.summary.text().startswith("0 overdue")
 
 
 def test_when_text() -> None:
