@@ -84,7 +84,9 @@ def finish_start(app: QApplication, window: MainWindow, target: Path | str | Non
     window.build()
     window.settings.restore_layout(window)
     apply_theme(app, window.settings.theme)
-    open_initial_database(window, target)
+    # The menus and the navigation are painted before the office opens: importing the database layer and opening a
+    # large office hold the GUI thread for a second or more, and the window should not sit there without them.
+    after_first_frame(window, lambda: open_initial_database(window, target), watched=app)
 
 
 # When no frame comes (a window restored minimised, a platform that paints late), the database opens anyway.

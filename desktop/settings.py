@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, Literal, TypeVar, cast, get_args
+from typing import TYPE_CHECKING, Generic, Literal, NamedTuple, TypeVar, cast, get_args
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -52,8 +51,8 @@ WINDOW = "window"
 _ENTITY_KEY = re.compile(r"[a-z][a-z0-9_]*")
 
 
-@dataclass(frozen=True)
-class Setting(Generic[T]):
+# A NamedTuple, not a dataclass: the settings are read before the first frame, and dataclasses is not loaded yet.
+class Setting(NamedTuple, Generic[T]):
     """One key: where it lives, its type and its default. Values of the wrong type read as the default."""
 
     group: str

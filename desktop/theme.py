@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor, QPalette
@@ -17,8 +16,7 @@ __all__ = ["RagColours", "ThemeController", "apply_theme", "fusion_palette", "ra
 _CONTROLLER_NAME = "cyberdeskThemeController"
 
 
-@dataclass(frozen=True)
-class RagColours:
+class RagColours(NamedTuple):  # not a dataclass: this module is loaded before the first frame, dataclasses is not
     """A RAG cell: text colour on a fill, at least 4.5:1 contrast (WCAG AA) so the word stays readable."""
 
     background: QColor

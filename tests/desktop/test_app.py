@@ -87,7 +87,7 @@ print(",".join(m for m in {NOT_BEFORE_FIRST_FRAME!r} if m in sys.modules))
 def test_the_start_up_paints_a_bare_shell_first_and_builds_the_rest_after_it(tmp_path: Path, demo_path: Path) -> None:
     """run_gui's path: the first frame is the titled window with a status line, painted before any enum of the Qt
     namespace exists (PySide builds all ~90 at once, a fifth of a second under load) and before the database layer
-    is imported; the menus, the navigation, the error hooks and the office follow as soon as it has painted."""
+    is imported; the menus, the navigation and the error hooks follow as soon as it has painted, then the office."""
     import os
     import subprocess
     import sys
@@ -114,6 +114,9 @@ after_first_frame(window, at_first_frame)
 window.show()
 app.exec()
 finish_start(app, window, Path({str(demo_path)!r}))
+print(window.db is None, window.menuWidget() is not None, window._nav.count())
+window.sig_database_opened.connect(lambda _name: app.quit())
+app.exec()
 file_menu = [a.text().replace("&", "") for a in window.actions.menus["&File"].actions() if not a.isSeparator()]
 print(len(qt_namespace_enums()) > 0, type(getattr(sys.excepthook, "__self__", None)).__name__)
 print(window._nav.count(), window._nav.item(0).text(), "|", file_menu[1], "|", window.windowTitle())
@@ -123,9 +126,10 @@ window.close()
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_STATE_HOME": str(tmp_path / "state")}
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
-    enums_at_frame, shell, after, navigation, page = done.stdout.strip().splitlines()
+    enums_at_frame, shell, built, after, navigation, page = done.stdout.strip().splitlines()
     assert enums_at_frame == "0 "  # no Qt-namespace enum and none of the modules the shell must not load
     assert shell == "Cyber Affairs Desk | Starting… | True"  # titled, saying so, and no menu bar yet
+    assert built == f"True True {len(NAVIGATION)}"  # menus and navigation there before the office opens
     assert after == "True ErrorHooks"
     assert navigation.startswith(f"{len(NAVIGATION)} Dashboard | Open… | Cyber Affairs Desk — ")
     assert page == "DashboardView True"
