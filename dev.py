@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -290,6 +291,9 @@ def main() -> None:
     p_check.set_defaults(func=check)
     sub.add_parser("postgres", help="serve a throw-away PostgreSQL for the tests").set_defaults(func=postgres)
     args = parser.parse_args()
+    # A terminated run (CI timeout, `kill`) must still stop the throw-away PostgreSQL and delete its folder: turning
+    # SIGTERM into SystemExit runs the `finally` blocks that Ctrl+C already runs.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     args.func(args)
 
 
