@@ -98,7 +98,8 @@ def contains_matcher(session: Session) -> ContainsMatcher:
 
 def prefix_order(session: Session, expr: SqlExpr) -> sa.ColumnElement[Any]:
     """`expr` ordered ignoring case as this database's prefix index holds it (SQLite: NOCASE, migration 0005), so
-    that rows matching a prefix come in index order and a LIMIT stops early; the text itself sorts first."""
+    that rows matching a prefix come in index order and a LIMIT stops early; the text itself sorts first. Lists
+    sort their text columns by it too (the same order as lower(), which no index serves)."""
     if _dialect(session) == "sqlite":
         return sa.type_coerce(expr, sa.String()).collate("NOCASE")
     return sa.func.lower(expr)

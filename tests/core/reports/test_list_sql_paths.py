@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from core.domain.base import enum_type
-from core.domain.meetings import ActionStatus, RagOverride
+from core.domain.meetings import Action, ActionStatus, RagOverride
 from core.reports.lists import action_rag_case, count_list, fetch_list
 from core.services.rag import DUE_SOON_DAYS, Rag, action_rag_input, rag
 from tests.core.reports.test_lists import AS_AT, Office_, build_office, by_id
@@ -147,3 +147,24 @@ def statements(office: Office_) -> Iterator[list[str]]:
     sa.event.listen(office.db.engine, "before_cursor_execute", record)
     yield seen
     sa.event.remove(office.db.engine, "before_cursor_execute", record)
+
+
+def test_refs_sort_ignoring_case_page_by_page_in_both_directions(office: Office_) -> None:
+    with office.db.write() as session:
+        template = session.get(Action, office.overdue)
+        assert template is not None
+        same = ("group_id", "raised_at_meeting_id", "owner_agency_id", "raised_on", "due_date", "status")
+        copied = {name: getattr(template, name) for name in same}
+        for ref in ("b-10", "B-2", "a-7", "Z-1", "c-3"):
+            session.add(Action(ref=ref, description=ref, original_due_date=template.due_date, **copied))
+    for descending in (False, True):
+        with office.db.read() as session:
+            pages = [
+                fetch_list(session, "actions", as_at=AS_AT, sort=("ref", descending), offset=offset, limit=3)
+                for offset in (0, 3, 6)
+            ]
+        refs = [by_id(page, i)["ref"] for page in pages for i in page.ids]
+        # Letters only: the same order on every database, whatever its collation does with other characters.
+        assert refs == sorted(refs, key=str.lower, reverse=descending)
+        assert set(refs) == {"A-1", "A-2", "A-3", "b-10", "B-2", "a-7", "Z-1", "c-3"}
+        assert [page.more for page in pages] == [True, True, False]
