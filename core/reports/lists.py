@@ -47,16 +47,19 @@ __all__ = [
     "COLUMN_KINDS",
     "LIST_ENTITIES",
     "LIST_SPECS",
+    "RAG_SORT_INDEX",
     "ColumnKind",
     "ListColumn",
     "ListContext",
     "ListPage",
     "ListQuery",
     "ListSpec",
+    "SortSegment",
     "UnknownList",
     "UnknownMarking",
     "UnsortableColumn",
     "action_rag_case",
+    "action_rag_segments",
     "commitment_rag_case",
     "count_list",
     "fetch_list",
@@ -98,6 +101,11 @@ _ARCHIVED = "_archived"
 _FTE_SCALE = -2  # FTE is stored in hundredths
 # Severity first: sorting a RAG column puts what needs attention at the top.
 _RAG_ORDER = {r.value: i for i, r in enumerate((Rag.RED, Rag.AMBER, Rag.GREEN, Rag.BLUE, Rag.CANCELLED))}
+# SQLite's index of every input of action_rag_case (migration 0006 holds its own copy of the name).
+RAG_SORT_INDEX = "ix_action_rag_inputs"
+# A page read segment by segment (_segmented_keys) checks at most this many rows in order per row it needs before
+# it gives up and sorts every row: a search that matches one row in eight of a segment or more stays on that path.
+_PROBE_FACTOR = 8
 
 
 class UnknownList(ValueError):
@@ -125,6 +133,16 @@ Compute: TypeAlias = Callable[[RowMapping, ListContext], object]
 
 
 @dataclass(frozen=True)
+class SortSegment:
+    """The rows of a list meeting `where`: in a column's ascending order, all of one segment's rows come before all
+    of the next's. `constant` when the column has one value for every row of it (they sort by the next keys alone,
+    which an index may serve in order)."""
+
+    where: SqlExpr
+    constant: bool = False
+
+
+@dataclass(frozen=True)
 class ListColumn:
     """One column of a list. `expr` is selected under `key`; `compute` (if any) makes the shown value in Python
     from the row's raw values. SQL sorts by `sort_expr`, else `expr`; a column with neither sorts in Python."""
@@ -136,6 +154,8 @@ class ListColumn:
     compute: Compute | None = None
     sort_expr: SqlExpr | None = None
     width: int | None = None  # a hint for exports and views: characters, for long free text
+    # Every row in exactly one segment, in ascending order of the sort: a page is then found segment by segment.
+    sort_segments: tuple[SortSegment, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in COLUMN_KINDS:
@@ -314,6 +334,17 @@ def action_rag_case(
         return _RAG_ORDER[value.value] if rank else value.value
 
     return sa.case(*((cond, shown(value)) for cond, value in whens), else_=shown(Rag.GREEN))
+
+
+def action_rag_segments(actions: Any) -> tuple[SortSegment, ...]:
+    """action_rag_case's rows by status: open ones (Red, Amber or Green, as the CASE says), then complete ones
+    (Blue), then cancelled ones. The table's CHECK constraint allows no other status."""
+    still_open = [s for s in ActionStatus if s not in (ActionStatus.COMPLETE, ActionStatus.CANCELLED)]
+    return (
+        SortSegment(actions.status.in_(still_open)),
+        SortSegment(actions.status == ActionStatus.COMPLETE, constant=True),
+        SortSegment(actions.status == ActionStatus.CANCELLED, constant=True),
+    )
 
 
 def _action_rag(row: RowMapping, ctx: ListContext) -> str:
@@ -568,7 +599,14 @@ def _build_specs() -> dict[str, ListSpec]:
                 _col("due", "Due", "date", Action.due_date),
                 _col("original_due", "Originally due", "date", Action.original_due_date),
                 _text("status", "Status", Action.status),
-                ListColumn("rag", "RAG", "rag", compute=_action_rag, sort_expr=action_rag_case(Action, rank=True)),
+                ListColumn(
+                    "rag",
+                    "RAG",
+                    "rag",
+                    compute=_action_rag,
+                    sort_expr=action_rag_case(Action, rank=True),
+                    sort_segments=action_rag_segments(Action),
+                ),
                 _col("open_for", "Open for N meetings", "int", open_for),
                 _col("blocked", "Blocked", "bool", Action.blocked),
                 _col("extensions", "Extensions", "int", Action.extension_count),
@@ -994,10 +1032,11 @@ def _first_table(source: FromClause) -> FromClause:
 # Fetching
 
 
-def _search_clause(session: Session, spec: ListSpec, search: str | None) -> sa.ColumnElement[bool] | None:
+def _search_clause(session: Session, spec: ListSpec, search: str | None) -> tuple[sa.ColumnElement[bool] | None, bool]:
+    """The search's condition, and whether the text index narrowed it (it then matches few rows)."""
     term = (search or "").strip()
     if not term:
-        return None
+        return None, False
     pattern = f"%{escape_like(term)}%"
     wanted = term.casefold()
     joins = _joins(spec)
@@ -1020,6 +1059,7 @@ def _search_clause(session: Session, spec: ListSpec, search: str | None) -> sa.C
         members = [m for m in enum_class if wanted in m.label.casefold()]
         if members:
             clauses.append(joins.lookup(_sql(column.expr).in_(members)))
+    narrowing = None
     if own:
         matches = sa.or_(*(match for _name, match in own))
         narrowing = (
@@ -1030,21 +1070,22 @@ def _search_clause(session: Session, spec: ListSpec, search: str | None) -> sa.C
         # The index spares reading rows that cannot match (a word found nowhere: every one of 200,000 actions);
         # the LIKEs still decide, so the rows found are the same with or without it.
         clauses.insert(0, matches if narrowing is None else sa.and_(narrowing, matches))
-    return sa.or_(*clauses) if clauses else sa.false()
+    return (sa.or_(*clauses) if clauses else sa.false()), narrowing is not None
 
 
 def _filters(
     session: Session, spec: ListSpec, search: str | None, include_archived: bool, preset: ListFilter | None = None
-) -> list[sa.ColumnElement[bool]]:
+) -> tuple[list[sa.ColumnElement[bool]], bool]:
+    """The conditions of a list's rows, and whether the text index narrowed the search (see _search_clause)."""
     filters: list[sa.ColumnElement[bool]] = []
     if spec.archived is not None and not include_archived:
         filters.append(_sql(spec.archived).is_(sa.false()))
     if preset is not None:
         filters.append(filter_clause(spec.entity, _sql(spec.pk), preset))
-    clause = _search_clause(session, spec, search)
+    clause, narrowed = _search_clause(session, spec, search)
     if clause is not None:
         filters.append(clause)
-    return filters
+    return filters, narrowed
 
 
 def _order_expr(session: Session, column: ListColumn) -> sa.ColumnElement[Any]:
@@ -1070,6 +1111,47 @@ def _order_by(session: Session, spec: ListSpec, keys: Iterable[tuple[str, bool]]
         clauses.append((expr.desc() if descending else expr.asc()).nulls_last())
     clauses.append(_sql(spec.pk).asc())
     return clauses
+
+
+def _segmented_keys(
+    session: Session,
+    spec: ListSpec,
+    order: Sequence[tuple[str, bool]],
+    filters: Sequence[sa.ColumnElement[bool]],
+    need: int,
+    params: Mapping[str, Any],
+) -> list[int] | None:
+    """The primary keys of the first `need` rows in `order`, whose first key is a column with sort segments; None
+    when a segment has more rows than it is worth reading one by one for this filter (the caller then sorts every
+    row). Each segment's first rows are put in order from its index alone (the actions' RAG inputs, migration 0006:
+    no row read, the filter not yet checked); only they are read and filtered, and the next segment is asked only
+    if they are too few. A search matching a third of 200,000 actions, sorted by RAG: 20 ms instead of 150. The
+    same rows in the same order as sorting every row: the segments follow one another in the column's order."""
+    (key, descending), then = order[0], order[1:]
+    segments = spec.column(key).sort_segments
+    pk = _sql(spec.pk)
+    probe = need * _PROBE_FACTOR
+    keys: list[int] = []
+    for segment in reversed(segments) if descending else segments:
+        where = _sql(segment.where)
+        ordering = _order_by(session, spec, then if segment.constant else order)
+        narrow = _joins(spec).narrowed
+        candidates = sa.select(pk).select_from(narrow(spec.source, where, *ordering)).where(where)
+        first = candidates.order_by(*ordering).limit(probe).correlate(None)
+        found = (
+            sa.select(pk)
+            .select_from(narrow(spec.source, *filters, *ordering))
+            .where(pk.in_(first), *filters)
+            .order_by(*ordering)
+            .limit(need - len(keys))
+        )
+        keys += session.scalars(found.params(**params))
+        if len(keys) >= need:
+            return keys
+        beyond = sa.select(sa.func.count()).select_from(candidates.limit(probe + 1).subquery())
+        if session.execute(beyond.params(**params)).scalar_one() > probe:
+            return None  # the filter is too rare in this segment to find its rows in order
+    return keys
 
 
 def _count(
@@ -1129,7 +1211,7 @@ def count_list(
     spec = list_spec(entity)
     default_rank = _default_rank(load_settings(session).default_marking, marking_scheme(session))
     kept, _ = _ceiling_filters(spec, max_marking_rank)
-    filters = _filters(session, spec, search, include_archived, preset) + kept
+    filters = _filters(session, spec, search, include_archived, preset)[0] + kept
     return _count(session, spec, filters, {"default_rank": default_rank})
 
 
@@ -1145,7 +1227,7 @@ def list_marking(
     query = query or ListQuery()
     scheme = marking_scheme(session)
     kept, _ = _ceiling_filters(spec, max_marking_rank)
-    filters = _filters(session, spec, query.search, query.include_archived, query.preset) + kept
+    filters = _filters(session, spec, query.search, query.include_archived, query.preset)[0] + kept
     source = _joins(spec).narrowed(spec.source, *filters, _sql(rank))
     stmt = sa.select(sa.func.max(_sql(rank))).select_from(source).where(*filters)
     highest = session.execute(
@@ -1202,7 +1284,7 @@ def fetch_list(
         order.insert(0, sort)
 
     kept, left_out = _ceiling_filters(spec, max_marking_rank)
-    filters = _filters(session, spec, search, include_archived, preset)
+    filters, narrowed = _filters(session, spec, search, include_archived, preset)
     ordering = _order_by(session, spec, order)
     stmt = spec.select().order_by(*ordering).params(**params)
     if limit is None:
@@ -1210,16 +1292,25 @@ def fetch_list(
         if not in_python:
             stmt = stmt.offset(offset or None)
     else:
-        keys = (
-            sa.select(_sql(spec.pk))
-            .select_from(_joins(spec).narrowed(spec.source, *filters, *kept, *ordering))
-            .where(*filters, *kept)
-            .order_by(*ordering)
-            .offset(offset or None)
-            .limit(limit + 1)  # one more tells whether rows follow
-            .correlate(None)
+        in_segments = _page_in_segments(session, sort_column, narrowed)
+        found = (
+            _segmented_keys(session, spec, order, [*filters, *kept], offset + limit + 1, params)
+            if in_segments
+            else None
         )
-        stmt = stmt.where(_sql(spec.pk).in_(keys))
+        if found is not None:
+            stmt = stmt.where(_sql(spec.pk).in_(found[offset:]))
+        else:
+            keys = (
+                sa.select(_sql(spec.pk))
+                .select_from(_joins(spec).narrowed(spec.source, *filters, *kept, *ordering))
+                .where(*filters, *kept)
+                .order_by(*ordering)
+                .offset(offset or None)
+                .limit(limit + 1)  # one more tells whether rows follow
+                .correlate(None)
+            )
+            stmt = stmt.where(_sql(spec.pk).in_(keys))
 
     show_archived = include_archived and spec.archived is not None
     if show_archived:
@@ -1252,6 +1343,13 @@ def fetch_list(
         more=more,
         archived_ids=archived_ids & frozenset(pk for pk, _ in pairs),
     )
+
+
+def _page_in_segments(session: Session, sort_column: ListColumn | None, narrowed: bool) -> bool:
+    """Whether to find a page segment by segment (_segmented_keys): on SQLite, whose index serves it, and unless the
+    text index has narrowed the search to a few rows, which sorting all of them is quicker for."""
+    has_segments = sort_column is not None and bool(sort_column.sort_segments)
+    return has_segments and not narrowed and session.get_bind().dialect.name == "sqlite"
 
 
 def _highest_marking(

@@ -18,6 +18,7 @@ from core.db.errors import MigrationFailed
 from core.db.paths import backup_dir_for
 from core.db.text_search import PREFIX_INDEXES, is_text_index_table, pg_trigram_index_names
 from core.domain.models import Base
+from core.reports.lists import RAG_SORT_INDEX
 
 GOOD_STEP = """
 import sqlalchemy as sa
@@ -79,6 +80,8 @@ def _mapped(name: str | None, type_: str, _parent: object) -> bool:
         return False  # PostgreSQL's trigram indexes from the same migration, checked in tests/core/postgres
     if type_ == "index" and name in PREFIX_INDEXES:
         return False  # SQLite's NOCASE index of migration 0005, an expression the models cannot declare portably
+    if type_ == "index" and name == RAG_SORT_INDEX:
+        return False  # SQLite's index of the actions' RAG inputs (migration 0006), with a NOCASE ref likewise
     return not (type_ == "table" and name is not None and is_text_index_table(name))
 
 
