@@ -1,10 +1,11 @@
-"""Pages of the actions list sorted by RAG found segment by segment (open, complete, cancelled) give the same rows in
-the same order as sorting every row, for searches the text index finds common or rare, with or without a probe
-long enough; and the index of migration 0006 serves them."""
+"""Pages of the actions list found segment by segment (by RAG: open, complete, cancelled; by meetings open: none
+first) give the same rows in the same order as sorting every row, for searches the text index finds common or
+rare, with or without a probe long enough; and the index of migration 0006 serves them."""
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -16,7 +17,7 @@ from alembic import command
 
 from core.db.engine import Database
 from core.db.migrate import alembic_config
-from core.domain.meetings import Action, ActionStatus, RagOverride
+from core.domain.meetings import Action, ActionStatus, Meeting, RagOverride
 from core.reports import lists
 from core.reports.lists import RAG_SORT_INDEX, ListPage, fetch_list, resolve_marking
 from core.services.office import initialise_office
@@ -33,14 +34,16 @@ def office(tmp_path: Path) -> Iterator[Office_]:
     with built.db.write() as session:
         template = session.get(Action, built.overdue)
         assert template is not None
-        same = ("group_id", "raised_at_meeting_id", "owner_agency_id", "raised_on")
-        copied = {name: getattr(template, name) for name in same}
+        copied = {"group_id": template.group_id, "owner_agency_id": template.owner_agency_id}
+        meetings = session.scalars(sa.select(Meeting).where(Meeting.group_id == template.group_id)).all()
         sensitive = session.get(Action, built.sensitive)
         assert sensitive is not None and sensitive.marking_id is not None
         for number in range(160):
             status = rng.choice([*ActionStatus, ActionStatus.COMPLETE, ActionStatus.COMPLETE])
             override = rng.choice([None] * 8 + list(RagOverride))
             due = AS_AT + timedelta(days=rng.randrange(-30, 40, 3))  # repeated dates: ties broken by ref, then id
+            raised = rng.choice(meetings)  # open for 0 to 2 meetings, as closed or not
+            closed = raised.meeting_date + timedelta(days=rng.randrange(0, 250, 10))
             session.add(
                 Action(
                     ref=f"{'b' if number % 2 else 'B'}-{number // 2}",  # refs equal but for case: ties broken by id
@@ -53,6 +56,9 @@ def office(tmp_path: Path) -> Iterator[Office_]:
                     extension_count=rng.choice([0, 0, 0, 1]),
                     rag_override=override,
                     rag_override_reason="Agreed" if override else "",
+                    raised_at_meeting_id=raised.id,
+                    raised_on=raised.meeting_date,
+                    closed_on=closed if status is ActionStatus.COMPLETE else None,
                     archived=rng.random() < 0.05,
                     marking_id=rng.choice([None, None, sensitive.marking_id]),
                     **copied,
@@ -68,20 +74,21 @@ def page(db: Database, **kwargs: Any) -> ListPage:
 
 
 def test_segment_pages_are_the_pages_of_the_whole_sort(office: Office_, monkeypatch: pytest.MonkeyPatch) -> None:
-    found_in_segments = 0
+    found_in_segments: Counter[str] = Counter()  # pages found by segments, by sort key
     segmented_keys = lists._segmented_keys
 
     def counting(*args: Any, **kwargs: Any) -> list[int] | None:
-        nonlocal found_in_segments
         keys = segmented_keys(*args, **kwargs)
-        found_in_segments += keys is not None
+        if keys is not None:
+            found_in_segments[args[2][0][0]] += 1
         return keys
 
     monkeypatch.setattr(lists, "_segmented_keys", counting)
     with office.db.read() as session:
         official = resolve_marking(session, "OFFICIAL")[1]
     cases = [
-        {"sort": ("rag", descending), "search": search, "offset": offset, "limit": 7, "max_marking_rank": ceiling}
+        {"sort": (key, descending), "search": search, "offset": offset, "limit": 7, "max_marking_rank": ceiling}
+        for key in ("rag", "open_for")
         for descending in (False, True)
         for search in SEARCHES
         for offset in (0, 5, 60, 150)
@@ -102,7 +109,10 @@ def test_segment_pages_are_the_pages_of_the_whole_sort(office: Office_, monkeypa
                 assert (mine.ids, mine.rows, mine.more) == (theirs.ids, theirs.rows, theirs.more), case
                 assert mine.total == theirs.total, case
                 assert mine.left_out_by_marking == theirs.left_out_by_marking, case
-    assert found_in_segments > len(cases)  # the segments found many of the pages, not only the whole sort
+    # The segments found many of the pages, not only the whole sort.
+    assert found_in_segments["rag"] > 100 and found_in_segments["open_for"] > 20
+    open_for = [row[[c.key for c in whole[0].columns].index("open_for")] for row in page(office.db).rows]
+    assert set(open_for) == {0, 1, 2}
     # The whole list in RAG order, as the rule orders it: severity first, then the list's own order.
     every = page(office.db, sort=("rag", False))
     rag = [column.key for column in every.columns].index("rag")
