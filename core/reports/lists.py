@@ -106,6 +106,8 @@ RAG_SORT_INDEX = "ix_action_rag_inputs"
 # A page read segment by segment (_segmented_keys) checks at most this many rows in order per row it needs before
 # it gives up and sorts every row: a search that matches one row in eight of a segment or more stays on that path.
 _PROBE_FACTOR = 8
+# The rows first read of a segment, per row still needed: a search matching a third of them fills a page at once.
+_FIRST_BATCH = 4
 
 
 class UnknownList(ValueError):
@@ -1134,34 +1136,33 @@ def _segmented_keys(
 ) -> list[int] | None:
     """The primary keys of the first `need` rows in `order`, whose first key is a column with sort segments; None
     when a segment has more rows than it is worth reading one by one for this filter (the caller then sorts every
-    row). Each segment's first rows are put in order from its index alone (the actions' RAG inputs, migration 0006:
-    no row read, the filter not yet checked); only they are read and filtered, and the next segment is asked only
-    if they are too few. A search matching a third of 200,000 actions, sorted by RAG: 20 ms instead of 150. The
+    row). Each segment's first rows are put in order without reading them (the actions' RAG inputs are all in one
+    index, migration 0006), then read and filtered a few at a time until enough are found; the next segment is asked
+    only if they are too few. A search matching a third of 200,000 actions, sorted by RAG: 25 ms instead of 150. The
     same rows in the same order as sorting every row: the segments follow one another in the column's order."""
     (key, descending), then = order[0], order[1:]
     column = spec.column(key)
     segments = column.sort_segments
     pk = _sql(spec.pk)
+    narrow = _joins(spec).narrowed
+    filtered = narrow(spec.source, *filters)
     probe = need * _PROBE_FACTOR
     keys: list[int] = []
     for segment in reversed(segments) if descending else segments:
         where = _sql(segment.where)
         ordering = _order_by(session, spec, then if segment.constant else order)
-        narrow = _joins(spec).narrowed
-        candidates = sa.select(pk).select_from(narrow(spec.source, where, *ordering)).where(where)
-        first = candidates.order_by(*ordering).limit(probe).correlate(None)
-        found = (
-            sa.select(pk)
-            .select_from(narrow(spec.source, *filters, *ordering))
-            .where(pk.in_(first), *filters)
-            .order_by(*ordering)
-            .limit(need - len(keys))
-        )
-        keys += session.scalars(found.params(**params))
+        first = sa.select(pk).select_from(narrow(spec.source, where, *ordering)).where(where).order_by(*ordering)
+        candidates = list(session.scalars(first.limit(probe).params(**params)))
+        checked, batch = 0, (need - len(keys)) * _FIRST_BATCH
+        while checked < len(candidates) and len(keys) < need:
+            part = candidates[checked : checked + batch]
+            matching = sa.select(pk).select_from(filtered).where(pk.in_(part), *filters)
+            kept = set(session.scalars(matching.params(**params)))
+            keys += [k for k in part if k in kept][: need - len(keys)]
+            checked, batch = checked + len(part), batch * 2
         if len(keys) >= need:
             return keys
-        beyond = sa.select(sa.func.count()).select_from(candidates.limit(probe + 1).subquery())
-        if session.execute(beyond.params(**params)).scalar_one() > probe:
+        if len(candidates) == probe:
             return None  # the filter is too rare in this segment to find its rows in order
     return None if column.sort_segments_partial else keys  # rows may follow the segments'
 

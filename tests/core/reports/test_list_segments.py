@@ -95,11 +95,13 @@ def test_segment_pages_are_the_pages_of_the_whole_sort(office: Office_, monkeypa
         for ceiling in (None, official)
     ]
     # As found by the text index (rare: it narrows, and every matching row is sorted) and as too common for it,
-    # with a probe long enough and one so short that segments give up and every row is sorted after all.
+    # with a probe long enough (read in one batch or in many) and one so short that segments give up and every
+    # row is sorted after all.
     for common in (False, True):
-        for factor in (8, 1):
+        for factor, batch in ((8, 4), (8, 1), (1, 4)):
             with monkeypatch.context() as patch:
                 patch.setattr(lists, "_PROBE_FACTOR", factor)
+                patch.setattr(lists, "_FIRST_BATCH", batch)
                 if common:
                     patch.setattr(lists, "text_index_narrowing", lambda *args, **kwargs: None)
                 segmented = [page(office.db, **case) for case in cases]
