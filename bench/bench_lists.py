@@ -81,7 +81,7 @@ def main() -> None:
         values = times[label]
         median = statistics.median(values)
         failed += target is not None and median > target
-        print(f"  {label:45s} {median:8.1f}  [{min(values):.1f}-{max(values):.1f}]  {verdict(median, target)}")
+        print(f"  {label:54s} {median:8.1f}  [{min(values):.1f}-{max(values):.1f}]  {verdict(median, target)}")
     print(f"{failed} of {sum(1 for _, t in targets if t is not None)} targets missed")
 
 
@@ -112,7 +112,7 @@ def compare(args: argparse.Namespace) -> None:
     print(f"{args.db.name} as at {args.as_at}: median of {args.runs} rounds each, in turn (ms)")
     sizes = {side: db.stat().st_size / 1e6 for side, (_root, db) in sides.items()}
     print(f"  database file: before {sizes['before']:.1f} MB, after {sizes['after']:.1f} MB")
-    print(f"  {'step':45s} {'before':>8s} {'after':>8s} {'ratio':>6s}  target  before / after")
+    print(f"  {'step':54s} {'before':>8s} {'after':>8s} {'ratio':>6s}  target  before / after")
     for label, target in targets:
         before, after = (statistics.median(times[side][label]) for side in ("before", "after"))
         if target is None:
@@ -120,7 +120,7 @@ def compare(args: argparse.Namespace) -> None:
         else:
             shown = f"{target:6.0f}"
             verdicts = " / ".join("pass" if value <= target else "FAIL" for value in (before, after))
-        print(f"  {label:45s} {before:8.1f} {after:8.1f} {after / before:6.2f}  {shown}  {verdicts}")
+        print(f"  {label:54s} {before:8.1f} {after:8.1f} {after / before:6.2f}  {shown}  {verdicts}")
 
 
 def measure(path: Path, runs: int, as_at: date) -> tuple[Targets, dict[str, list[float]]]:
@@ -185,15 +185,22 @@ def measure(path: Path, runs: int, as_at: date) -> tuple[Targets, dict[str, list
         ("filter keystroke 'poi' sorted by RAG", 100, typing("poi"), None),
         ("filter keystroke 'A04.0' (rare, 6%)", 100, typing("A04.0"), None),
         ("filter keystroke 'A04.0' sorted by RAG", 100, typing("A04.0"), None),
+        ("filter keystroke 'po' sorted by RAG (no index)", 100, typing("po"), None),
+        ("filter keystroke 'zq' sorted by RAG (rare, no index)", 100, typing("zq"), None),
+        ("filter keystroke 'zqx' sorted by RAG (no match)", 100, typing("zqx"), None),
         ("filter keystroke 'zqx' (no match)", 100, typing("zqx"), reset),
         *((f"global search {text!r}", 100, searcher(text), None) for text in SEARCHES),
     ]
-    # Keystrokes in the list's own order (due date), but one in RAG order: the sort is set untimed just before.
+    # Keystrokes in the list's own order (due date), but some in RAG order: the sort is set untimed just before.
+    # Two letters have no trigram, so the text index cannot tell how common they are (see core.reports.lists).
     prepare: dict[str, Callable[[], None]] = {
         f"filter keystroke {KEYSTROKES[0]!r}": lambda: model.sort(column["due"], asc),
         "filter keystroke 'poi' sorted by RAG": lambda: model.sort(column["rag"], asc),
         "filter keystroke 'A04.0' (rare, 6%)": lambda: model.sort(column["due"], asc),
         "filter keystroke 'A04.0' sorted by RAG": lambda: model.sort(column["rag"], asc),
+        "filter keystroke 'po' sorted by RAG (no index)": lambda: model.sort(column["rag"], asc),
+        "filter keystroke 'zq' sorted by RAG (rare, no index)": lambda: model.sort(column["rag"], asc),
+        "filter keystroke 'zqx' sorted by RAG (no match)": lambda: model.sort(column["rag"], asc),
         "filter keystroke 'zqx' (no match)": lambda: model.sort(column["due"], asc),
     }
     times: dict[str, list[float]] = {label: [] for label, *_ in steps}
