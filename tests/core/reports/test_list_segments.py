@@ -95,13 +95,14 @@ def test_segment_pages_are_the_pages_of_the_whole_sort(office: Office_, monkeypa
         for ceiling in (None, official)
     ]
     # As found by the text index (rare: it narrows, and every matching row is sorted) and as too common for it,
-    # with a probe long enough (read in one batch or in many) and one so short that segments give up and every
-    # row is sorted after all.
+    # with a probe long enough (read in one batch or in many, small ones) and one so short that segments give up
+    # and every row is sorted after all.
     for common in (False, True):
-        for factor, batch in ((8, 4), (8, 1), (1, 4)):
+        for factor, batch, most in ((8, 4, 4000), (8, 1, 4000), (8, 4, 3), (1, 4, 4000)):
             with monkeypatch.context() as patch:
                 patch.setattr(lists, "_PROBE_FACTOR", factor)
                 patch.setattr(lists, "_FIRST_BATCH", batch)
+                patch.setattr(lists, "_MAX_BATCH", most)
                 if common:
                     patch.setattr(lists, "text_index_narrowing", lambda *args, **kwargs: None)
                 segmented = [page(office.db, **case) for case in cases]
