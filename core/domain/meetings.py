@@ -229,8 +229,7 @@ class Action(Versioned, Archivable, Timestamped, Base):
         sa.CheckConstraint("closed_on IS NULL OR closed_on >= raised_on", name="closed_after_raised"),
         sa.CheckConstraint("extension_count >= 0", name="extension_count"),
         sa.CheckConstraint("rag_override IS NULL OR length(rag_override_reason) > 0", name="override_needs_reason"),
-        # Also archived, raised_on and the owner: the dashboard counts open actions from the index alone (0006).
-        sa.Index("ix_action_status_due", "status", "due_date", "archived", "raised_on", "owner_agency_id"),
+        sa.Index("ix_action_status_due", "status", "due_date"),
         sa.Index("ix_action_owner_status", "owner_agency_id", "status"),
     )
 
