@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from core.domain.commitments import Commitment, CommitmentStatus, Milestone
 from core.domain.fiscal import FiscalCalendar, working_days_between
 from core.domain.forums import Forum, ForumEvent, Priority
-from core.domain.meetings import CARRIED_FORWARD, Action, EngagementGroup, Meeting, MeetingStatus
+from core.domain.meetings import Action, EngagementGroup, Meeting, MeetingStatus, open_action_condition
 from core.domain.organisations import Organisation, Person
 from core.domain.resources import BudgetLine, BudgetMonth, StaffAllocation
 from core.domain.secondments import Secondment, SecondmentExtension, SecondmentStatus
@@ -202,8 +202,13 @@ class Dashboard:
     alerts and the briefings due."""
 
 
-def _open_actions() -> sa.ColumnElement[bool]:
-    return sa.and_(Action.status.in_(CARRIED_FORWARD), Action.archived.is_(sa.false()))
+def _open_actions(session: Session) -> sa.TextClause:
+    """Open actions, spelled with literal values exactly as the partial index ix_action_open states them: SQLite
+    uses a partial index only for a WHERE that visibly implies the index's own, which bound parameters never do."""
+    condition = open_action_condition().compile(
+        dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True}
+    )
+    return sa.text(str(condition))
 
 
 def dashboard_kpis(session: Session, fy: int, as_at: date) -> Kpis:
@@ -479,10 +484,9 @@ class _ActionCounts:
 
 def _action_counts(session: Session, as_at: date) -> _ActionCounts:
     """The open and overdue actions, their ageing and the overdue ones by owner agency: the ageing from one pass
-    over the open actions grouped by (age bucket, overdue), the agencies from the overdue range of the (status, due
-    date) index alone. Grouping every open action by agency as well cost a quarter more on 200,000 actions; three
-    passes over every open action took 320 ms. (Widening that index to cover the ageing halved it, but SQLite then
-    chose it for sorted lists, ten times slower.)"""
+    over the open actions grouped by (age bucket, overdue), the agencies from the overdue range, both from the
+    partial index of open actions (migration 0006): on 200,000 actions 105 ms with a row lookup per open action, 35
+    without. Grouping every open action by agency as well cost a quarter more; three passes took 320 ms."""
     # Dates bound as parameters rather than date arithmetic in SQL, which SQLite and PostgreSQL spell differently.
     whens = []
     for i, (_, low, high) in enumerate(AGEING_BUCKETS):
@@ -496,14 +500,14 @@ def _action_counts(session: Session, as_at: date) -> _ActionCounts:
     ageing: dict[tuple[int, int], int] = {
         (b, late): n
         for b, late, n in session.execute(
-            sa.select(bucket, overdue, sa.func.count()).where(_open_actions()).group_by(bucket, overdue)
+            sa.select(bucket, overdue, sa.func.count()).where(_open_actions(session)).group_by(bucket, overdue)
         )
     }
     # .all(): a Result has keys() and dict() would take it for a mapping.
     by_agency: dict[int, int] = dict(
         session.execute(
             sa.select(Action.owner_agency_id, sa.func.count())
-            .where(_open_actions(), Action.due_date < as_at)
+            .where(_open_actions(session), Action.due_date < as_at)
             .group_by(Action.owner_agency_id)
         ).all()
     )
