@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -80,13 +82,38 @@ def finish_start(app: QApplication, window: MainWindow, target: Path | str | Non
     from desktop.errors import install_error_hooks
     from desktop.theme import apply_theme
 
+    importing = import_database_layer_in_background()
     install_error_hooks(app)
     window.build()
     window.settings.restore_layout(window)
     apply_theme(app, window.settings.theme)
     # The menus and the navigation are painted before the office opens: importing the database layer and opening a
     # large office hold the GUI thread for a second or more, and the window should not sit there without them.
-    after_first_frame(window, lambda: open_initial_database(window, target), watched=app)
+    # Joined first: the GUI thread imports nothing of the database layer while the other thread is at it.
+    after_first_frame(window, lambda: (importing.join(), open_initial_database(window, target)), watched=app)
+
+
+def import_database_layer_in_background() -> threading.Thread:
+    """Import the database layer (SQLAlchemy, the models) and the first page's reports on a worker thread while
+    the GUI thread builds the menus and paints them: those imports are most of the wait for the first figures,
+    and a paint holds no Python lock. The GUI thread waits for this thread before it opens the office, so that the
+    two never import the same modules at once (SQLAlchemy's own import cycles could then deadlock); an error here
+    is left for the GUI thread to meet and report when it imports the same modules."""
+
+    def run() -> None:
+        with contextlib.suppress(Exception):
+            from sqlalchemy.orm import configure_mappers
+
+            import core.db.engine
+            import core.reports.dashboard  # noqa: F401
+            from core.db.migrate import head_revision
+
+            configure_mappers()  # else the office's first query would, on the GUI thread
+            head_revision()
+
+    thread = threading.Thread(target=run, name="cyberdesk-import", daemon=True)
+    thread.start()
+    return thread
 
 
 # When no frame comes (a window restored minimised, a platform that paints late), the database opens anyway.

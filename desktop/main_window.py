@@ -302,6 +302,12 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(db.warning)
         self.location_banner.setText(db.warning or "")
         self.location_banner.setVisible(bool(db.warning))
+        # The ambassador and managers open the app to the dashboard (issue 6); its charts follow its first figures.
+        # The page first: it starts its queries on a worker thread, which runs them (SQLite lets go of Python's
+        # lock while it reads) while this thread builds the due-soon panel and the rest.
+        first = START_PAGE
+        self._nav.setCurrentRow(first)
+        self._on_nav_row_changed(first)
         self.due_panel = DueSoonPanel(db, jobs=self.jobs)
         self.due_panel.sig_item_chosen.connect(self.show_record)
         self._due_dock.setWidget(self.due_panel)
@@ -312,10 +318,6 @@ class MainWindow(QMainWindow):
         self.actions.set_enabled(UPDATE_ACTIONS, True)
         self.actions.set_enabled(("import_action_updates", "import_budget"), not db.readonly)
         self.actions.set_enabled(REGISTER_IMPORTS, not db.readonly)
-        # The ambassador and managers open the app to the dashboard (issue 6); its charts follow its first figures.
-        first = START_PAGE
-        self._nav.setCurrentRow(first)
-        self._on_nav_row_changed(first)
 
         # Both after the first page has painted its data (a zero timer would fire before that paint): on a large
         # office the report and the page check each take longer than the first figures, and would compete with

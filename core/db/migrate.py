@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,29 +36,23 @@ def script_directory() -> ScriptDirectory:
     return ScriptDirectory.from_config(alembic_config())
 
 
-def _assigned(tree: ast.Module, name: str) -> object:
-    for node in tree.body:
-        if isinstance(node, ast.Assign):
-            targets, value = node.targets, node.value
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            targets, value = [node.target], node.value
-        else:
-            continue
-        if any(isinstance(target, ast.Name) and target.id == name for target in targets):
-            return ast.literal_eval(value)
-    return None
+# A module-level `revision = "..."` or `down_revision = ...` line of a migration script, as Alembic writes them.
+_ASSIGNMENT = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.MULTILINE)
 
 
 @functools.cache
 def _revision_graph(versions: Path) -> dict[str, frozenset[str]]:
-    """Each revision in `versions` with the revisions it revises, read from the scripts without running them."""
+    """Each revision in `versions` with the revisions it revises, read from the scripts' assignment lines without
+    running or parsing them: every opening of an office asks for the head, and parsing the 90 kB initial schema
+    took 50-120 ms of that."""
     graph: dict[str, frozenset[str]] = {}
     for script in sorted(versions.glob("*.py")):
-        tree = ast.parse(script.read_text(encoding="utf-8"))
-        revision = _assigned(tree, "revision")
+        found: dict[str, object] = {}
+        for match in _ASSIGNMENT.finditer(script.read_text(encoding="utf-8")):
+            found.setdefault(match[1], ast.literal_eval(match[2]))
+        revision, down = found.get("revision"), found.get("down_revision")
         if not isinstance(revision, str):
             continue
-        down = _assigned(tree, "down_revision")
         downs = (down,) if isinstance(down, str) else tuple(down) if isinstance(down, tuple | list) else ()
         graph[revision] = frozenset(str(d) for d in downs)
     return graph

@@ -214,6 +214,13 @@ class ActionStatus(LabelledEnum):
 CARRIED_FORWARD = frozenset({ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.DEFERRED})
 
 
+def open_action_condition() -> sa.ColumnElement[bool]:
+    """Open actions (carried forward, not archived) as the partial index ix_action_open states them: unqualified
+    columns and, once compiled with literal values, the text a query must repeat for SQLite to use that index."""
+    codes = sorted(status.value for status in CARRIED_FORWARD)
+    return sa.and_(sa.column("status").in_(codes), sa.column("archived") == sa.false())
+
+
 class RagOverride(LabelledEnum):
     RED = "RED"
     AMBER = "AMBER"
@@ -231,6 +238,19 @@ class Action(Versioned, Archivable, Timestamped, Base):
         sa.CheckConstraint("rag_override IS NULL OR length(rag_override_reason) > 0", name="override_needs_reason"),
         sa.Index("ix_action_status_due", "status", "due_date"),
         sa.Index("ix_action_owner_status", "owner_agency_id", "status"),
+        # The dashboard's open-action counts, ageing and overdue owners from the index alone (migration 0006). Partial,
+        # so that it holds only the open actions and no list query (which binds its statuses as parameters) can
+        # choose it: a wider (status, due_date) index made SQLite sort the actions list 3-7 times slower.
+        sa.Index(
+            "ix_action_open",
+            "status",
+            "due_date",
+            "archived",
+            "raised_on",
+            "owner_agency_id",
+            sqlite_where=open_action_condition(),
+            postgresql_where=open_action_condition(),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

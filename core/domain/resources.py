@@ -76,6 +76,8 @@ class BudgetMonth(Base):
     __table_args__ = (
         sa.PrimaryKeyConstraint("budget_line_id", "fiscal_month"),
         sa.CheckConstraint("fiscal_month BETWEEN 1 AND 12", name="fiscal_month"),
+        # Covering the dashboard's sums of a year's revised and actual amounts (migration 0006).
+        sa.Index("ix_budget_month_amounts", "budget_line_id", "fiscal_month", "revised", "actual"),
     )
 
     budget_line_id: Mapped[int] = mapped_column(sa.ForeignKey("budget_line.id", ondelete="CASCADE"))

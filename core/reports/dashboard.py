@@ -14,22 +14,23 @@ from sqlalchemy.orm import Session
 
 from core.domain.commitments import Commitment, CommitmentStatus, Milestone
 from core.domain.fiscal import FiscalCalendar, working_days_between
-from core.domain.forums import Forum, Priority
-from core.domain.meetings import CARRIED_FORWARD, Action, EngagementGroup, Meeting, MeetingStatus
+from core.domain.forums import Forum, ForumEvent, Priority
+from core.domain.meetings import Action, EngagementGroup, Meeting, MeetingStatus, open_action_condition
 from core.domain.organisations import Organisation, Person
 from core.domain.resources import BudgetLine, BudgetMonth, StaffAllocation
 from core.domain.secondments import Secondment, SecondmentExtension, SecondmentStatus
 from core.reports.budget import NO_FORUM
-from core.reports.due_soon import SECONDMENT_ALERTS, alert_items
 from core.reports.list_filters import (
     CLOSED_COMMITMENT,
     LIVE_SECONDMENT,
     NOT_CLOSED_ACTIONS,
     ListFilter,
     ListLink,
+    briefing_due,
     commitment_at_risk,
     commitment_overdue,
     secondment_end,
+    secondment_other_alert,
 )
 from core.services.meetings import pack_deadline
 from core.services.office import load_settings
@@ -201,8 +202,13 @@ class Dashboard:
     alerts and the briefings due."""
 
 
-def _open_actions() -> sa.ColumnElement[bool]:
-    return sa.and_(Action.status.in_(CARRIED_FORWARD), Action.archived.is_(sa.false()))
+def _open_actions(session: Session) -> sa.TextClause:
+    """Open actions, spelled with literal values exactly as the partial index ix_action_open states them: SQLite
+    uses a partial index only for a WHERE that visibly implies the index's own, which bound parameters never do."""
+    condition = open_action_condition().compile(
+        dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True}
+    )
+    return sa.text(str(condition))
 
 
 def dashboard_kpis(session: Session, fy: int, as_at: date) -> Kpis:
@@ -214,20 +220,25 @@ def dashboard_kpis(session: Session, fy: int, as_at: date) -> Kpis:
 
 def _kpis(session: Session, money: list[_ForumMoney], actions: _ActionCounts, as_at: date, alert_days: int) -> Kpis:
     until = as_at + timedelta(days=alert_days)
+    live = _live_secondments(as_at)
     end = secondment_end()
-    secondments = session.execute(
+    # The tiles need counts, not the due-soon items: one statement of counts under the panel's own alert rules
+    # (list_filters), instead of building an item, with its person and organisation, for every alert.
+    counts = session.execute(
         sa.select(
-            sa.func.count(),
-            sa.func.coalesce(sa.func.sum(sa.case((end.between(as_at, until), 1), else_=0)), 0),
-        ).where(
-            Secondment.status.in_(LIVE_SECONDMENT),
-            Secondment.archived.is_(sa.false()),
-            Secondment.start_date <= as_at,
-            end >= as_at,
+            sa.select(sa.func.count()).where(live).scalar_subquery(),
+            sa.select(sa.func.count()).where(live, end <= until).scalar_subquery(),
+            sa.select(sa.func.count())
+            .where(Secondment.archived.is_(sa.false()), secondment_other_alert(until))
+            .scalar_subquery(),
+            sa.select(sa.func.count())
+            .select_from(ForumEvent)
+            .where(briefing_due(as_at, until), ForumEvent.archived.is_(sa.false()))
+            .scalar_subquery(),
         )
     ).one()
+    active, ending, with_alerts, briefings = (int(n) for n in counts)
     overdue, at_risk = _commitment_risk(session, as_at, until)
-    alerts = alert_items(session, as_at=as_at, window_days=alert_days, kinds=(*SECONDMENT_ALERTS, "briefing"))
     meeting = next_scheduled_meeting(session, as_at)
     deadline = pack_deadline(meeting.meeting_date, meeting.pack_lead_days) if meeting is not None else None
     return Kpis(
@@ -235,8 +246,8 @@ def _kpis(session: Session, money: list[_ForumMoney], actions: _ActionCounts, as
         planned_to_date=_cents(sum(m.planned_to_date for m in money)),
         open_actions=actions.open,
         overdue_actions=actions.overdue,
-        active_secondments=int(secondments[0]),
-        secondments_ending_soon=int(secondments[1]),
+        active_secondments=active,
+        secondments_ending_soon=ending,
         alert_days=alert_days,
         commitments_at_risk=at_risk,
         commitments_overdue=overdue,
@@ -244,8 +255,19 @@ def _kpis(session: Session, money: list[_ForumMoney], actions: _ActionCounts, as
         next_meeting_date=meeting.meeting_date if meeting is not None else None,
         pack_deadline=deadline,
         working_days_to_pack=working_days_between(as_at, deadline) if deadline is not None else None,
-        secondments_with_alerts=len({i.row_id for i in alerts if i.kind != "briefing"}),
-        briefings_due=sum(1 for i in alerts if i.kind == "briefing"),
+        secondments_with_alerts=with_alerts,
+        briefings_due=briefings,
+    )
+
+
+def _live_secondments(as_at: date) -> sa.ColumnElement[bool]:
+    """Secondments running on `as_at`, archived ones left out."""
+    end = secondment_end()
+    return sa.and_(
+        Secondment.status.in_(LIVE_SECONDMENT),
+        Secondment.archived.is_(sa.false()),
+        Secondment.start_date <= as_at,
+        end >= as_at,
     )
 
 
@@ -461,9 +483,10 @@ class _ActionCounts:
 
 
 def _action_counts(session: Session, as_at: date) -> _ActionCounts:
-    """The open and overdue actions, their ageing and the overdue ones by owner agency, from one pass over the open
-    actions grouped by (age bucket, overdue, owner agency): three passes took 320 ms on 200,000 actions, as each
-    reads every open action's row."""
+    """The open and overdue actions, their ageing and the overdue ones by owner agency: the ageing from one pass
+    over the open actions grouped by (age bucket, overdue), the agencies from the overdue range, both from the
+    partial index of open actions (migration 0006): on 200,000 actions 105 ms with a row lookup per open action, 35
+    without. Grouping every open action by agency as well cost a quarter more; three passes took 320 ms."""
     # Dates bound as parameters rather than date arithmetic in SQL, which SQLite and PostgreSQL spell differently.
     whens = []
     for i, (_, low, high) in enumerate(AGEING_BUCKETS):
@@ -474,17 +497,20 @@ def _action_counts(session: Session, as_at: date) -> _ActionCounts:
         whens.append((cond, i))
     bucket = sa.case(*whens, else_=0).label("bucket")
     overdue = sa.case((Action.due_date < as_at, 1), else_=0).label("overdue")
-    rows = session.execute(
-        sa.select(bucket, overdue, Action.owner_agency_id, sa.func.count().label("n"))
-        .where(_open_actions())
-        .group_by(bucket, overdue, Action.owner_agency_id)
-    ).all()
-    ageing: dict[tuple[int, int], int] = {}
-    by_agency: dict[int, int] = {}
-    for b, late, agency_id, n in rows:
-        ageing[(b, late)] = ageing.get((b, late), 0) + n
-        if late:
-            by_agency[agency_id] = by_agency.get(agency_id, 0) + n
+    ageing: dict[tuple[int, int], int] = {
+        (b, late): n
+        for b, late, n in session.execute(
+            sa.select(bucket, overdue, sa.func.count()).where(_open_actions(session)).group_by(bucket, overdue)
+        )
+    }
+    # .all(): a Result has keys() and dict() would take it for a mapping.
+    by_agency: dict[int, int] = dict(
+        session.execute(
+            sa.select(Action.owner_agency_id, sa.func.count())
+            .where(_open_actions(session), Action.due_date < as_at)
+            .group_by(Action.owner_agency_id)
+        ).all()
+    )
     label = sa.func.coalesce(Organisation.code, Organisation.name)
     found = session.execute(sa.select(Organisation.id, label).where(Organisation.id.in_(list(by_agency))))
     labels: dict[int, str] = {row[0]: row[1] for row in found}
