@@ -238,7 +238,7 @@ class Action(Versioned, Archivable, Timestamped, Base):
         sa.CheckConstraint("rag_override IS NULL OR length(rag_override_reason) > 0", name="override_needs_reason"),
         sa.Index("ix_action_status_due", "status", "due_date"),
         sa.Index("ix_action_owner_status", "owner_agency_id", "status"),
-        # The dashboard's open-action counts, ageing and overdue owners from the index alone (migration 0006). Partial,
+        # The dashboard's open-action counts, ageing and overdue owners from the index alone (migration 0007). Partial,
         # so that it holds only the open actions and no list query (which binds its statuses as parameters) can
         # choose it: a wider (status, due_date) index made SQLite sort the actions list 3-7 times slower.
         sa.Index(

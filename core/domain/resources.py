@@ -76,7 +76,7 @@ class BudgetMonth(Base):
     __table_args__ = (
         sa.PrimaryKeyConstraint("budget_line_id", "fiscal_month"),
         sa.CheckConstraint("fiscal_month BETWEEN 1 AND 12", name="fiscal_month"),
-        # Covering the dashboard's sums of a year's revised and actual amounts (migration 0006).
+        # Covering the dashboard's sums of a year's revised and actual amounts (migration 0007).
         sa.Index("ix_budget_month_amounts", "budget_line_id", "fiscal_month", "revised", "actual"),
     )
 

@@ -485,7 +485,7 @@ class _ActionCounts:
 def _action_counts(session: Session, as_at: date) -> _ActionCounts:
     """The open and overdue actions, their ageing and the overdue ones by owner agency: the ageing from one pass
     over the open actions grouped by (age bucket, overdue), the agencies from the overdue range, both from the
-    partial index of open actions (migration 0006): on 200,000 actions 105 ms with a row lookup per open action, 35
+    partial index of open actions (migration 0007): on 200,000 actions 105 ms with a row lookup per open action, 35
     without. Grouping every open action by agency as well cost a quarter more; three passes took 320 ms."""
     # Dates bound as parameters rather than date arithmetic in SQL, which SQLite and PostgreSQL spell differently.
     whens = []

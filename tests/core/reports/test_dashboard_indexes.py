@@ -1,4 +1,4 @@
-"""The partial index of open actions (migration 0006) serves the dashboard's counts and nothing else: a wider
+"""The partial index of open actions (migration 0007) serves the dashboard's counts and nothing else: a wider
 index of actions once made SQLite sort the actions list 3-7 times slower, so its plans are checked here."""
 
 from __future__ import annotations

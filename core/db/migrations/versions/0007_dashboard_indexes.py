@@ -1,7 +1,7 @@
 """the dashboard's sums read from indexes alone: budget months' amounts, and a partial index of open actions
 
-Revision ID: 0006_dashboard_indexes
-Revises: 0005_action_ref_index
+Revision ID: 0007_dashboard_indexes
+Revises: 0006_action_rag_index
 Create Date: 2026-11-27
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_dashboard_indexes"
-down_revision = "0005_action_ref_index"
+revision = "0007_dashboard_indexes"
+down_revision = "0006_action_rag_index"
 branch_labels = None
 depends_on = None
 
