@@ -397,6 +397,16 @@ def _write_lines(book: _Book, tally: BudgetTally, cancel: Callable[[], None]) ->
     original, revised, committed, actual, forecast, outturn, under, spent_cell = amount_cells
     month_cells = [styled(money_style) for _ in range(2 * MONTHS)]
     fast_rows(ws)
+    labels: dict[str, Any] = {}
+
+    def label(text: str) -> Any:
+        # Forums, categories, priorities, cost centres and owners repeat on thousands of lines: check each once.
+        value = labels.get(text)
+        if value is None:
+            value = row_value(ws, text)
+            if len(labels) < 10_000:
+                labels[text] = value
+        return value
 
     rev_first, rev_last = _revised_month(1), _revised_month(MONTHS)
     act_first, act_last = _actual_month(1), _actual_month(MONTHS)
@@ -432,15 +442,15 @@ def _write_lines(book: _Book, tally: BudgetTally, cancel: Callable[[], None]) ->
             [
                 line.line_id,
                 fy_label,
-                row_value(ws, line.forum_type) if line.forum_type else None,
-                row_value(ws, line.forum),
-                row_value(ws, line.priority) if line.priority else None,
-                row_value(ws, line.category),
-                row_value(ws, line.cost_centre) if line.cost_centre else None,
+                label(line.forum_type) if line.forum_type else None,
+                label(line.forum),
+                label(line.priority) if line.priority else None,
+                label(line.category),
+                label(line.cost_centre) if line.cost_centre else None,
                 row_value(ws, line.description),
                 row_value(ws, line.links) if line.links else None,
                 *amount_cells,
-                row_value(ws, line.owner) if line.owner else None,
+                label(line.owner) if line.owner else None,
                 row_value(ws, line.notes) if line.notes else None,
                 row_value(ws, overcommitted_warning(amounts)) if amounts.overcommitted else None,
                 *month_cells,

@@ -60,6 +60,8 @@ def write_mixed_sheet(target: Path, *, fast: bool) -> bool:
                 datetime(2025, 2, r, 9, 30),
                 True,
                 "#N/A",
+                date(2025, 3, r),  # a plain date gives the spare cell a number format: the next value must not
+                "after a date",
             ]
         )
     wb.save(target)
@@ -81,6 +83,9 @@ def test_fast_rows_writes_the_same_bytes_as_openpyxls_conversion(tmp_path: Path)
     assert ws["H5"].value == "plain cell 5"
     assert ws["K1"].font.bold
     assert ws["B1"].value is None
+    assert ws["O2"].is_date
+    assert ws["P2"].value == "after a date"
+    assert ws["P2"].number_format == "General"
 
 
 def test_fast_rows_still_refuses_what_openpyxl_cannot_store(tmp_path: Path) -> None:
