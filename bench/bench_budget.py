@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -192,6 +193,10 @@ def _child(kind: str, db_path: Path, target: Path) -> None:
     print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "bytes": target.stat().st_size}))
 
 
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def _run(kind: str, db_path: Path, target: Path) -> dict[str, float]:
     done = subprocess.run(
         [sys.executable, __file__, "--child", kind, "--db", str(db_path), "--target", str(target)],
@@ -220,6 +225,7 @@ def main() -> None:
         print(f"Building {args.db} (bench/make_bench_dbs.py) ...", flush=True)
         subprocess.run([sys.executable, str(Path(__file__).with_name("make_bench_dbs.py"))], check=True)
     results: dict[str, list[dict[str, float]]] = {"baseline": [], "export": []}
+    print(f"load before {_load()}", flush=True)
     with tempfile.TemporaryDirectory() as folder:
         for run in range(args.runs):
             for kind in ("baseline", "export"):
@@ -230,6 +236,9 @@ def main() -> None:
                     f"{result['bytes'] / 1e6:6.1f} MB file",
                     flush=True,
                 )
+            # On a shared machine the load moves between runs: a run's own ratio shows how far it is noise.
+            pair = results["export"][-1]["seconds"] / results["baseline"][-1]["seconds"]
+            print(f"run {run + 1} ratio    {pair:7.2f}   load {_load()}", flush=True)
     base = statistics.median(r["seconds"] for r in results["baseline"])
     export = statistics.median(r["seconds"] for r in results["export"])
     peak = max(r["peak_mb"] for r in results["export"])

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from operator import add
 from typing import Any, Protocol
 
 import sqlalchemy as sa
@@ -275,11 +276,14 @@ class LineRow:
     revised_by_month: tuple[int, ...]
     actual_by_month: tuple[int, ...]
 
-    @property
-    def amounts(self) -> Amounts:
-        return Amounts(
+    # Summed once: the tally and the Lines sheet both read it for each of 100,000 lines.
+    amounts: Amounts = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        amounts = Amounts(
             self.original, sum(self.revised_by_month), self.committed, sum(self.actual_by_month), self.forecast
         )
+        object.__setattr__(self, "amounts", amounts)
 
 
 @dataclass(frozen=True)
@@ -568,8 +572,8 @@ def iter_budget_lines(scope: BudgetScope, *, batch: int = 5000) -> Iterator[Line
             original=int(row.original),
             committed=int(row.committed),
             forecast=int(row.forecast),
-            revised_by_month=tuple(int(v) for v in values[18 : 18 + MONTHS]),
-            actual_by_month=tuple(int(v) for v in values[18 + MONTHS : 18 + 2 * MONTHS]),
+            revised_by_month=tuple(map(int, values[18 : 18 + MONTHS])),
+            actual_by_month=tuple(map(int, values[18 + MONTHS : 18 + 2 * MONTHS])),
         )
 
 
@@ -607,10 +611,8 @@ class BudgetTally:
                 "categories": {},
             }
         entry["amounts"] += amounts
-        revised, actual = entry["revised"], entry["actual"]
-        for m in range(MONTHS):
-            revised[m] += line.revised_by_month[m]
-            actual[m] += line.actual_by_month[m]
+        entry["revised"] = list(map(add, entry["revised"], line.revised_by_month))
+        entry["actual"] = list(map(add, entry["actual"], line.actual_by_month))
         before = entry["categories"].get(line.category, (0, 0))
         entry["categories"][line.category] = (before[0] + amounts.revised, before[1] + amounts.actual)
         if beyond_threshold(amounts, threshold_pct):
