@@ -1,5 +1,8 @@
 """Exporting from the GUI: a marked file name, a save dialog, a background write, then open file or folder.
 
+The marking the name starts with is read on a pool thread too (on a large list it is a long query); the save dialog
+opens when it arrives.
+
 `ExportFlow` is the shared flow; a list export and the meeting pack (desktop/pack_export.py) each say only what
 the file is called, which formats it may take and which core function writes it."""
 
@@ -12,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QAbstractButton, QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QAbstractButton, QFileDialog, QMainWindow, QMessageBox, QProgressDialog, QWidget
 
 from core import APP_NAME
 from core.domain.text import safe_filename_part
@@ -68,6 +71,37 @@ def suggest_file_name(marking: str | None, title: str, suffix: str, today: date)
     return "_".join(part for part in parts if part) + suffix.lower()
 
 
+class _Preparing(QObject):
+    """Shows, on the window, that an export is reading its marking: a busy cursor and a status-bar message.
+
+    A child of the window rather than of the flow, so that the window recovers even if the flow is gone by then."""
+
+    def __init__(self, window: QWidget, handle: JobHandle) -> None:
+        super().__init__(window)
+        self._window = window
+        self.ended = False
+        self._message = self.tr("Preparing export…")
+        window.setCursor(Qt.CursorShape.BusyCursor)
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(self._message)
+        # Connected before the flow's slots, so that the window is back to normal when the save dialog opens.
+        for signal in (handle.signals.sig_finished, handle.signals.sig_failed, handle.signals.sig_cancelled):
+            signal.connect(self._on_ended)
+
+    @staticmethod
+    def under_way(window: QWidget) -> bool:
+        return any(not preparing.ended for preparing in window.findChildren(_Preparing))
+
+    def _on_ended(self, *_: object) -> None:
+        if self.ended:
+            return
+        self.ended = True
+        self._window.unsetCursor()
+        if isinstance(self._window, QMainWindow) and self._window.statusBar().currentMessage() == self._message:
+            self._window.statusBar().clearMessage()
+        self.deleteLater()
+
+
 def _default_ask_target(parent: QWidget | None, caption: str, suggested: str, filters: str) -> tuple[str, str]:
     return QFileDialog.getSaveFileName(parent, caption, suggested, filters)
 
@@ -120,6 +154,8 @@ class ExportFlow(QObject):
         self._today = today
         self.target: Path | None = None
         self.handle: JobHandle | None = None
+        self.marking_handle: JobHandle | None = None
+        self._dialog_cancelled = False
         self.progress_dialog: QProgressDialog | None = None
         self.message_box: QMessageBox | None = None
         self.result: ExportResult | PackExportResult | None = None
@@ -135,8 +171,9 @@ class ExportFlow(QObject):
         return self.title()
 
     def suggested_marking(self) -> str | None:
-        """The marking the suggested file name starts with: the one the file will carry in its headers."""
-        # One short read on the GUI thread: the marking labels the file before anything is written.
+        """The marking the suggested file name starts with: the one the file will carry in its headers.
+
+        Run on a pool thread by start(): on the largest lists this query takes a noticeable fraction of a second."""
         with self._db.read() as session:
             return self.file_marking(session)
 
@@ -150,11 +187,32 @@ class ExportFlow(QObject):
         raise NotImplementedError
 
     def start(self) -> bool:
-        """Ask for the target and start the export; False if the user cancelled the file dialog."""
+        """Read the marking in the background, then ask for the target and start the export.
+
+        True once the flow is under way: it ends with sig_export_finished, sig_export_failed or sig_export_cancelled
+        (also when the user cancels the save dialog, which opens only once the marking is read). False if it did not
+        start because another export of this window is still reading its marking, or if the user cancelled the save
+        dialog before start() returned (a synchronous runner runs the whole flow inline)."""
+        window = self._parent.window()
+        if _Preparing.under_way(window):
+            # A second click while the first export reads its marking: that first save dialog is about to open.
+            self.sig_export_cancelled.emit()
+            return False
+        self.title()  # on this thread: a subclass may refuse here (the pack of a meeting that does not exist)
+        handle = self._runner.prepare(lambda _progress, _cancel: self.suggested_marking())
+        self.marking_handle = handle
+        _Preparing(window, handle)
+        handle.signals.sig_finished.connect(self._on_marking_read)
+        handle.signals.sig_failed.connect(self._on_job_failed)  # the name needs the marking: no name without it
+        handle.signals.sig_cancelled.connect(self._on_job_cancelled)
+        handle.start()
+        return not self._dialog_cancelled
+
+    def _on_marking_read(self, marking: str | None) -> None:
         title = self.title()
         today = self._today or date.today()
         default_suffix = next(iter(self.FORMATS.values()))
-        name = suggest_file_name(self.suggested_marking(), self.file_title(), default_suffix, today)
+        name = suggest_file_name(marking, self.file_title(), default_suffix, today)
         folder = self._settings.last_export_folder or Path.home()
         # The filters are matched back by their untranslated text, so translate them only for showing.
         shown = {self.tr(f): f for f in self.FORMATS}
@@ -165,8 +223,10 @@ class ExportFlow(QObject):
             ";;".join(shown),
         )
         if not chosen:
+            self._dialog_cancelled = True
             self.sig_export_cancelled.emit()
-            return False
+            self.deleteLater()
+            return
         target = _target_from_dialog(chosen, shown.get(selected_filter, selected_filter), self.FORMATS)
         self.target = target
         self._settings.last_export_folder = target.parent
@@ -184,12 +244,12 @@ class ExportFlow(QObject):
         handle.signals.sig_failed.connect(self._on_job_failed)
         handle.signals.sig_cancelled.connect(self._on_job_cancelled)
         handle.start()
-        return True
 
     def cancel(self) -> None:
-        """What the progress dialog's Cancel button does."""
-        if self.handle is not None:
-            self.handle.cancel()
+        """What the progress dialog's Cancel button does (before the save dialog: stop reading the marking)."""
+        for handle in (self.marking_handle, self.handle):
+            if handle is not None:
+                handle.cancel()
 
     # ------------------------------------------------------------------------------------------------
 
@@ -297,7 +357,8 @@ def export_list_interactive(
     settings: AppSettings,
     **injected: Any,
 ) -> ExportListFlow | None:
-    """The Export command of a list view: returns the running flow, or None if the user cancelled the file dialog."""
+    """The Export command of a list view: returns the running flow (which emits sig_export_cancelled if the user
+    cancels the save dialog), or None if it did not start (see ExportFlow.start)."""
     flow = ExportListFlow(parent, db, entity, runner, settings, **injected)
     if not flow.start():
         flow.deleteLater()

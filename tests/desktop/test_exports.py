@@ -6,13 +6,14 @@ import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QMainWindow, QPushButton, QWidget
 
 from core.db.engine import Database
 from core.io.workbook_style import DEMO_LINE
@@ -160,14 +161,22 @@ def test_open_folder_and_a_csv_chosen_by_filter(
 def test_cancel_in_the_progress_dialog_stops_the_export_and_leaves_no_file(
     qtbot: QtBot, parent: QWidget, demo_db: Database, settings: AppSettings, out: Path
 ) -> None:
-    # One pool thread kept busy, so the export is still queued when Cancel is pressed: no race with a fast export.
+    # One pool thread kept busy from the moment the save dialog answers (the marking has been read by then), so the
+    # export is still queued when Cancel is pressed: no race with a fast export.
     runner = JobRunner(max_read_threads=1)
     release = threading.Event()
-    runner.prepare(lambda progress, cancel: release.wait(TIMEOUT_MS / 1000)).start()
     dialogs = FakeDialogs(out / "actions.xlsx")
+    answer = dialogs.ask_target
+
+    def ask_target(*args: Any) -> tuple[str, str]:
+        runner.prepare(lambda progress, cancel: release.wait(TIMEOUT_MS / 1000)).start()
+        return answer(*args)
+
+    dialogs.ask_target = ask_target  # type: ignore[method-assign]
     flow = make_flow(parent, demo_db, runner, settings, dialogs, "actions")
     with qtbot.waitSignal(flow.sig_export_cancelled, timeout=TIMEOUT_MS):
-        flow.start()
+        assert flow.start()
+        qtbot.waitUntil(lambda: flow.progress_dialog is not None, timeout=TIMEOUT_MS)
         assert flow.progress_dialog is not None
         cancel_button = flow.progress_dialog.findChild(QPushButton)
         assert cancel_button is not None and cancel_button.text() == "Cancel"
@@ -197,7 +206,13 @@ def test_cancelling_the_file_dialog_starts_nothing(
     qtbot: QtBot, parent: QWidget, demo_db: Database, runner: JobRunner, settings: AppSettings
 ) -> None:
     dialogs = FakeDialogs(None)
-    assert export_list_interactive(parent, demo_db, "actions", runner, settings, ask_target=dialogs.ask_target) is None
+    flow = export_list_interactive(parent, demo_db, "actions", runner, settings, ask_target=dialogs.ask_target)
+    # The save dialog opens once the marking has been read in the background, so the cancel comes by signal.
+    assert flow is not None
+    with qtbot.waitSignal(flow.sig_export_cancelled, timeout=TIMEOUT_MS):
+        pass
+    assert len(dialogs.suggested) == 1
+    assert flow.handle is None
     assert runner.active_count == 0
     assert settings.last_export_folder is None
 
@@ -280,3 +295,76 @@ def read_csv_rows(path: Path) -> list[list[str]]:
     import io
 
     return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
+
+
+def test_the_marking_is_read_off_the_gui_thread_and_still_starts_the_name(
+    qtbot: QtBot,
+    demo_db: Database,
+    runner: JobRunner,
+    settings: AppSettings,
+    out: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import core.io.table_export
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    read_on: list[str] = []
+    release = threading.Event()
+    real_marking = core.io.table_export.list_export_marking
+
+    def slow_marking(*args: Any, **kwargs: Any) -> str | None:
+        read_on.append(threading.current_thread().name)
+        release.wait(TIMEOUT_MS / 1000)
+        return real_marking(*args, **kwargs)
+
+    monkeypatch.setattr(core.io.table_export, "list_export_marking", slow_marking)
+    dialogs = FakeDialogs(out / "actions.xlsx")
+    flow = make_flow(window, demo_db, runner, settings, dialogs, "actions")
+    assert flow.start()
+    qtbot.waitUntil(lambda: bool(read_on), timeout=TIMEOUT_MS)
+    # While the marking is read the window keeps working, says what it is doing, and asks for no file yet.
+    assert read_on != [threading.main_thread().name]
+    assert dialogs.suggested == []
+    assert window.statusBar().currentMessage() == "Preparing export…"
+    assert window.cursor().shape() == Qt.CursorShape.BusyCursor
+    # A second click on Export meanwhile starts no second flow.
+    second = make_flow(window, demo_db, runner, settings, dialogs, "actions")
+    with qtbot.waitSignal(second.sig_export_cancelled, timeout=TIMEOUT_MS):
+        assert not second.start()
+    assert second.marking_handle is None
+
+    with qtbot.waitSignal(flow.sig_export_finished, timeout=TIMEOUT_MS):
+        release.set()
+    assert len(read_on) == 1
+    (suggested,) = dialogs.suggested
+    assert Path(suggested).name == "OFFICIAL-Sensitive_Action-log_2025-08-15.xlsx"
+    assert window.statusBar().currentMessage() == ""
+    assert window.cursor().shape() == Qt.CursorShape.ArrowCursor
+    assert (out / "actions.xlsx").is_file()
+
+
+def test_a_marking_that_cannot_be_read_fails_the_export_and_asks_for_no_file(
+    qtbot: QtBot,
+    parent: QWidget,
+    demo_db: Database,
+    runner: JobRunner,
+    settings: AppSettings,
+    out: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import core.io.table_export
+    from core.reports.lists import UnknownMarking
+
+    def broken(*_args: Any, **_kwargs: Any) -> str | None:
+        raise UnknownMarking("The marking of this list cannot be read.")
+
+    monkeypatch.setattr(core.io.table_export, "list_export_marking", broken)
+    dialogs = FakeDialogs(out / "actions.xlsx")
+    flow = make_flow(parent, demo_db, runner, settings, dialogs, "actions")
+    with qtbot.waitSignal(flow.sig_export_failed, timeout=TIMEOUT_MS) as blocker:
+        assert flow.start()
+    assert blocker.args == ["The marking of this list cannot be read."]
+    assert dialogs.suggested == []  # never a name without its marking
+    assert flow.message_box is not None and flow.message_box.text() == "The marking of this list cannot be read."
+    assert list(out.iterdir()) == []

@@ -74,7 +74,12 @@ def test_cancelling_the_dialog_or_naming_no_meeting_writes_nothing(
 ) -> None:
     dialogs = FakeDialogs(None)
     ask = dialogs.ask_target
-    assert export_pack_from_gui(parent, demo_db, "next", runner, settings, ask_target=ask, as_at=DEMO_AS_AT) is None
+    flow = export_pack_from_gui(parent, demo_db, "next", runner, settings, ask_target=ask, as_at=DEMO_AS_AT)
+    # The save dialog opens once the marking has been read in the background, so the cancel comes by signal.
+    assert flow is not None
+    with qtbot.waitSignal(flow.sig_export_cancelled, timeout=TIMEOUT_MS):
+        pass
+    assert flow.handle is None
     assert dialogs.suggested and not parent.findChildren(QMessageBox)
     assert export_pack_from_gui(parent, demo_db, 99_999, runner, settings, ask_target=ask) is None
     (box,) = parent.findChildren(QMessageBox)
