@@ -22,7 +22,6 @@ from core.domain.secondments import Secondment, SecondmentExtension, SecondmentS
 from core.reports.budget import NO_FORUM
 from core.reports.list_filters import (
     CLOSED_COMMITMENT,
-    LIVE_SECONDMENT,
     NOT_CLOSED_ACTIONS,
     ListFilter,
     ListLink,
@@ -30,6 +29,7 @@ from core.reports.list_filters import (
     commitment_at_risk,
     commitment_overdue,
     secondment_end,
+    secondment_live_at,
     secondment_other_alert,
 )
 from core.services.meetings import pack_deadline
@@ -220,7 +220,7 @@ def dashboard_kpis(session: Session, fy: int, as_at: date) -> Kpis:
 
 def _kpis(session: Session, money: list[_ForumMoney], actions: _ActionCounts, as_at: date, alert_days: int) -> Kpis:
     until = as_at + timedelta(days=alert_days)
-    live = _live_secondments(as_at)
+    live = sa.and_(secondment_live_at(as_at), Secondment.archived.is_(sa.false()))
     end = secondment_end()
     # The tiles need counts, not the due-soon items: one statement of counts under the panel's own alert rules
     # (list_filters), instead of building an item, with its person and organisation, for every alert.
@@ -257,17 +257,6 @@ def _kpis(session: Session, money: list[_ForumMoney], actions: _ActionCounts, as
         working_days_to_pack=working_days_between(as_at, deadline) if deadline is not None else None,
         secondments_with_alerts=with_alerts,
         briefings_due=briefings,
-    )
-
-
-def _live_secondments(as_at: date) -> sa.ColumnElement[bool]:
-    """Secondments running on `as_at`, archived ones left out."""
-    end = secondment_end()
-    return sa.and_(
-        Secondment.status.in_(LIVE_SECONDMENT),
-        Secondment.archived.is_(sa.false()),
-        Secondment.start_date <= as_at,
-        end >= as_at,
     )
 
 

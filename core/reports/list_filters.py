@@ -47,6 +47,7 @@ __all__ = [
     "next_open_milestone",
     "no_declaration",
     "secondment_end",
+    "secondment_live_at",
     "secondment_other_alert",
     "secondment_review_due",
 ]
@@ -111,6 +112,11 @@ def secondment_end(secondments: Any = Secondment) -> sa.ColumnElement[Any]:
 
 # The due-soon panel's alert rules, as conditions on Secondment, ChecklistItem and ForumEvent rows: the panel's
 # queries and the lists the dashboard's alert figures open both use them, so the two cannot count differently.
+
+
+def secondment_live_at(day: date) -> sa.ColumnElement[bool]:
+    """Running on `day`: live, started, not yet ended (the dashboard's tile and the list it opens)."""
+    return sa.and_(Secondment.status.in_(LIVE_SECONDMENT), Secondment.start_date <= day, secondment_end() >= day)
 
 
 def clearance_expiring(until: date) -> sa.ColumnElement[bool]:
@@ -216,9 +222,7 @@ FILTERS: Mapping[str, Mapping[str, Predicate]] = {
         "forum_in": _forum_in,
     },
     "secondments": {
-        "live_at": lambda d: sa.and_(
-            Secondment.status.in_(LIVE_SECONDMENT), Secondment.start_date <= d, secondment_end() >= d
-        ),
+        "live_at": secondment_live_at,
         "ending_between": lambda bounds: _between(secondment_end(), bounds),
         "other_alert_by": secondment_other_alert,
     },
