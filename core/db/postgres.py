@@ -24,6 +24,7 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.domain.audit import AuditEntry
+from core.domain.base import declare_postgresql_options
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,9 @@ def create_server_engine(url: str | URL) -> Engine:
         password = keyring_password(parsed)
         if password is not None:
             parsed = parsed.set(password=password)
+    from core.domain.models import Base
+
+    declare_postgresql_options(Base.metadata)
     return sa.create_engine(
         parsed,
         pool_pre_ping=True,

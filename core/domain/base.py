@@ -26,6 +26,12 @@ NAMING_CONVENTION = {
 }
 
 
+# An index's PostgreSQL-only options are kept in its `info` under this key until a PostgreSQL engine is made
+# (declare_postgresql_options): naming a `postgresql_…` keyword in a model makes SQLAlchemy import its whole
+# PostgreSQL dialect, and every start of a SQLite office (the CLI's too) paid 60 ms for it.
+POSTGRESQL_WHERE = "postgresql_where"
+
+
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: dict[Any, Any] = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
@@ -128,3 +134,13 @@ def fk(target: str, *, nullable: bool = True, ondelete: str | None = None, index
         nullable=nullable,
         index=index,
     )
+
+
+def declare_postgresql_options(metadata: sa.MetaData) -> None:
+    """Give each index the PostgreSQL options its model keeps in `info` (POSTGRESQL_WHERE), through the writable
+    `dialect_kwargs`, before the first PostgreSQL statement, DDL or schema comparison (again is harmless)."""
+    for table in metadata.tables.values():
+        for index in table.indexes:
+            where = index.info.get(POSTGRESQL_WHERE)
+            if where is not None:
+                index.dialect_kwargs[POSTGRESQL_WHERE] = where

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.domain.base import (
+    POSTGRESQL_WHERE,
     Archivable,
     Base,
     LabelledEnum,
@@ -249,7 +250,7 @@ class Action(Versioned, Archivable, Timestamped, Base):
             "raised_on",
             "owner_agency_id",
             sqlite_where=open_action_condition(),
-            postgresql_where=open_action_condition(),
+            info={POSTGRESQL_WHERE: open_action_condition()},
         ),
     )
 
