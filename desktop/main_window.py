@@ -172,6 +172,7 @@ class MainWindow(QMainWindow):
 
         self._status_db = QLabel()
         self._status_marking = QLabel()
+        self._marking_reads = 0
         for label in (self._status_marking, self._status_db):
             label.setContentsMargins(12, 0, 12, 0)
             self.statusBar().addPermanentWidget(label)
@@ -291,6 +292,12 @@ class MainWindow(QMainWindow):
         self.build()
         self._close_database()
         self.db = db
+        # The ambassador and managers open the app to the dashboard (issue 6); its charts follow its first figures.
+        # The page first: it starts its queries on a worker thread, which runs them (SQLite lets go of Python's
+        # lock while it reads) while this thread reads the office's name, builds the due-soon panel and the rest.
+        first = START_PAGE
+        self._nav.setCurrentRow(first)
+        self._on_nav_row_changed(first)
         with db.read() as session:
             settings = load_settings(session)
         suffix = self.tr(" (read-only)") if db.readonly else ""
@@ -302,12 +309,6 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(db.warning)
         self.location_banner.setText(db.warning or "")
         self.location_banner.setVisible(bool(db.warning))
-        # The ambassador and managers open the app to the dashboard (issue 6); its charts follow its first figures.
-        # The page first: it starts its queries on a worker thread, which runs them (SQLite lets go of Python's
-        # lock while it reads) while this thread builds the due-soon panel and the rest.
-        first = START_PAGE
-        self._nav.setCurrentRow(first)
-        self._on_nav_row_changed(first)
         self.due_panel = DueSoonPanel(db, jobs=self.jobs)
         self.due_panel.sig_item_chosen.connect(self.show_record)
         self._due_dock.setWidget(self.due_panel)
@@ -384,13 +385,30 @@ class MainWindow(QMainWindow):
         self.integrity_box = box
 
     def _update_marking_status(self) -> None:
+        """Read in the background: it looks at every marked table, 10 ms or more of a large office's opening and of
+        each save. Only the newest read for the open office is shown."""
         from core.reports.markings import highest_marking_held
 
-        if self.db is None:
+        db = self.db
+        if db is None:
             return
-        with self.db.read() as session:
-            held = highest_marking_held(session)
-        self._status_marking.setText(self.tr("Highest marking held: {0}").format(held or "—"))
+        self._marking_reads += 1
+        read_number = self._marking_reads
+
+        def read(*_job: object) -> str | None:
+            with db.read() as session:
+                return highest_marking_held(session)
+
+        def show(text: str, details: str = "") -> None:
+            if read_number == self._marking_reads and self.db is db:
+                self._status_marking.setText(text)
+                self._status_marking.setToolTip(details)
+
+        self.jobs.run(
+            read,
+            on_finished=lambda held: show(self.tr("Highest marking held: {0}").format(held or "—")),
+            on_failed=lambda message, _details: show(self.tr("Highest marking held: could not be read"), message),
+        )
 
     def close_database(self) -> None:
         """Close the open office (before a restore replaces its file)."""

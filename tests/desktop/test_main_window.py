@@ -16,11 +16,12 @@ from desktop.main_window import NAVIGATION, MainWindow
 from tests.core.db.test_engine import scribble
 
 
-def test_opens_demo_office_and_visits_every_view(window: MainWindow, demo_path: Path) -> None:
+def test_opens_demo_office_and_visits_every_view(qtbot: QtBot, window: MainWindow, demo_path: Path) -> None:
     window.open_database(demo_path)
     assert window.windowTitle().startswith("Cyber Affairs Desk — ")
     assert window._banner.isVisible()
-    assert window._status_marking.text() == "Highest marking held: OFFICIAL: Sensitive"
+    # Read in the background (it looks at every marked table).
+    qtbot.waitUntil(lambda: window._status_marking.text() == "Highest marking held: OFFICIAL: Sensitive")
     for row, (_, entities) in enumerate(NAVIGATION):
         window._nav.setCurrentRow(row)
         page = window._stack.currentWidget()
@@ -252,3 +253,31 @@ def test_the_budget_grid_filters_wrap_and_stay_whole_at_the_narrowest_window(
         assert box.width() >= box.minimumSizeHint().width(), box.accessibleName()
     tops = [box.mapTo(grid, box.rect().topLeft()).y() for box in boxes]
     assert max(tops) > tops[0]  # a second row: in one row they needed 1,203 px
+
+
+def test_the_marking_status_is_read_again_after_a_save(
+    qtbot: QtBot, window: MainWindow, demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import core.reports.markings
+
+    window.open_database(demo_path)
+    qtbot.waitUntil(lambda: window._status_marking.text() == "Highest marking held: OFFICIAL: Sensitive")
+    # What core.reports.markings finds once a save has marked a record higher (tested there on real rows).
+    monkeypatch.setattr(core.reports.markings, "highest_marking_held", lambda _session: "PROTECTED")
+    window._on_editor_record_saved("action", 1)  # what an editor's save signals
+    qtbot.waitUntil(lambda: window._status_marking.text() == "Highest marking held: PROTECTED")
+
+
+def test_a_marking_that_cannot_be_read_says_so_in_the_status_bar(
+    qtbot: QtBot, window: MainWindow, demo_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import core.reports.markings
+
+    def broken(_session: object) -> str:
+        raise sa.exc.OperationalError("SELECT", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(core.reports.markings, "highest_marking_held", broken)
+    window.open_database(demo_path)
+    qtbot.waitUntil(lambda: window._status_marking.text() == "Highest marking held: could not be read")
+    assert window._status_marking.toolTip()
+    assert window.db is not None  # the office stays open
