@@ -79,10 +79,10 @@ def open_shell(app: QApplication, settings: AppSettings) -> MainWindow:
 
 def finish_start(app: QApplication, window: MainWindow, target: Path | str | None) -> None:
     """After the first frame: the error hooks, the rest of the window, the platform's colour scheme, the office."""
+    importing = import_database_layer_in_background()  # first: it is the longest wait for the first figures
     from desktop.errors import install_error_hooks
     from desktop.theme import apply_theme
 
-    importing = import_database_layer_in_background()
     install_error_hooks(app)
     window.build()
     window.settings.restore_layout(window)
