@@ -36,6 +36,10 @@ class BudgetMeasure(LabelledEnum):
     FORECAST = "FORECAST"
 
 
+# How a budget line without a forum is labelled wherever lines are grouped by forum (workbook, dashboard).
+NO_FORUM = "No forum (office-wide)"
+
+
 class BudgetLine(Versioned, Archivable, Timestamped, Base):
     """A line of the budget for one fiscal year, forum (or general) and cost category."""
 

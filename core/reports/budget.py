@@ -17,7 +17,7 @@ from core.domain.commitments import Commitment
 from core.domain.forums import DelegationMember, Forum, ForumEvent, ForumType, Priority
 from core.domain.organisations import Person
 from core.domain.reference import CostCategory, Marking, Office
-from core.domain.resources import BudgetLine, BudgetMonth, BudgetRevision, StaffAllocation
+from core.domain.resources import NO_FORUM, BudgetLine, BudgetMonth, BudgetRevision, StaffAllocation
 from core.services.office import load_settings
 
 __all__ = [
@@ -43,7 +43,6 @@ __all__ = [
     "variance_lines",
 ]
 
-NO_FORUM = "No forum (office-wide)"
 _ZERO = Decimal("0.00")
 
 

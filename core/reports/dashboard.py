@@ -17,9 +17,8 @@ from core.domain.fiscal import FiscalCalendar, working_days_between
 from core.domain.forums import Forum, ForumEvent, Priority
 from core.domain.meetings import Action, EngagementGroup, Meeting, MeetingStatus, open_action_condition
 from core.domain.organisations import Organisation, Person
-from core.domain.resources import BudgetLine, BudgetMonth, StaffAllocation
+from core.domain.resources import NO_FORUM, BudgetLine, BudgetMonth, StaffAllocation
 from core.domain.secondments import Secondment, SecondmentExtension, SecondmentStatus
-from core.reports.budget import NO_FORUM
 from core.reports.list_filters import (
     CLOSED_COMMITMENT,
     NOT_CLOSED_ACTIONS,

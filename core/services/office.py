@@ -18,7 +18,6 @@ from core.domain.reference import Marking, Office
 from core.domain.resources import BudgetLine
 from core.domain.text import NAME_MAX, text_problem
 from core.services.records import update_record
-from core.services.seed import seed_office_row, seed_reference_data
 from core.services.validation import ValidationError
 
 DEFAULT_OFFICE_NAME = "Office of the Ambassador for Cyber Affairs"
@@ -96,6 +95,10 @@ def initialise_office(
     name, currency, fy_start_month = validate_new_office(name, currency, fy_start_month)
     actor = actor or current_actor()
     batch_id = str(uuid.uuid4())
+    # Here, not at the top: the seed's tables of reference data cost every start (the settings are read on each)
+    # about 10 ms to import, and only a new office needs them.
+    from core.services.seed import seed_office_row, seed_reference_data
+
     with db.raw_write() as conn:
         if conn.execute(sa.select(sa.func.count()).select_from(Office)).scalar():
             raise OfficeExists(f"{db.name} already holds an office.")
