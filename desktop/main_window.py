@@ -82,6 +82,9 @@ class MainWindow(QMainWindow):
     sig_database_opened = Signal(str)
     """A database was opened and its views reset: (its display name)."""
 
+    sig_first_page_shown = Signal()
+    """An office's first page has painted its data; the rest of the start-up work (checks, backup, due soon) follows."""
+
     def __init__(
         self, settings: AppSettings | None = None, jobs: JobRunner | None = None, *, shell_only: bool = False
     ) -> None:
@@ -360,6 +363,7 @@ class MainWindow(QMainWindow):
         else:
             self.files.back_up_if_due(db)
         panel.refresh()
+        self.sig_first_page_shown.emit()
 
     def _on_integrity_failed(self, db: Database, message: str) -> None:
         """The background check found the open office damaged: core now refuses every write; say so plainly."""

@@ -172,3 +172,37 @@ window.close()
     assert (built, loaded) == ("True", "True")
     assert actions_tile.startswith("Actions not closed: ") and actions_tile.split(": ")[1].isdigit()
     assert int(charts_with_rows) >= 6  # every chart drew the figures computed before it existed
+
+
+def test_garbage_collection_pauses_for_the_start_up_and_resumes_once_the_first_page_has_its_data(
+    tmp_path: Path, demo_path: Path
+) -> None:
+    """run_gui's path: the collector would walk the start-up's long-lived objects again and again for nothing."""
+    import os
+    import subprocess
+    import sys
+
+    probe = f"""
+import gc
+from PySide6.QtCore import QTimer
+import desktop.app as app_module
+
+seen = []
+finish_start = app_module.finish_start
+
+def watched_finish_start(app, window, target):
+    seen.append(gc.isenabled())  # at the first frame
+    def after_first_page():
+        seen.append(gc.isenabled())
+        QTimer.singleShot(0, window.close)
+    window.sig_first_page_shown.connect(after_first_page)
+    finish_start(app, window, target)
+
+app_module.finish_start = watched_finish_start
+code = app_module.run_gui(["--db", {str(demo_path)!r}])
+print(code, seen, gc.isenabled())
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "0 [False, True] True"
