@@ -82,6 +82,9 @@ def _run(argv: list[str], env: dict[str, str], cwd: Path) -> dict[str, float]:
         if line.startswith("MARK "):
             _, name, stamp = line.split()
             marks[name] = float(stamp) - started
+        elif line.startswith("CPU "):  # the process's CPU time (all threads) at that mark, where the hook says it
+            _, name, used = line.split()
+            marks["cpu_" + name] = float(used)
     if done.returncode != 0 or not marks:
         raise RuntimeError(f"{argv} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
     return marks
@@ -146,6 +149,8 @@ def main() -> None:
                     suffix = label[2:]
                     times.setdefault("b" + suffix, []).append(marks["first_frame"])
                     times.setdefault("d" + suffix, []).append(marks["populated"])
+                    if "cpu_populated" in marks:
+                        times.setdefault("cpu_d" + suffix, []).append(marks["cpu_populated"])
                     if "charts" in marks:
                         times.setdefault("e" + suffix, []).append(marks["charts"])
                 else:
@@ -173,6 +178,9 @@ def main() -> None:
                 f"  {shown:10s} {label:52s} {med[key if key in 'ac' else key + name]:7.0f}  "
                 f"[{min(values) * 1000:.0f}-{max(values) * 1000:.0f}]"
             )
+    for name in checkouts:
+        if "cpu_d" + name in med:  # less sensitive than the wall clock to other work on the machine
+            print(f"  (d){name} CPU time of every thread to the first frame with data: {med['cpu_d' + name]:.0f} ms")
     for name in checkouts:
         for num, den in (("b", "a"), ("d", "c"), ("b2", "a"), ("d2", "c")):
             ratio = med[num + name] / med[den]
