@@ -1,7 +1,5 @@
 """The append-only, hash-chained audit trail: its table, canonical form, writers and verification."""
 
-from __future__ import annotations
-
 import enum
 import getpass
 import hashlib

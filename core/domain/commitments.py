@@ -1,7 +1,5 @@
 """Commitments the state has made (MOUs, joint statements, norm pledges, treaty actions) and their milestones."""
 
-from __future__ import annotations
-
 from datetime import date
 
 import sqlalchemy as sa

@@ -1,7 +1,5 @@
 """Forums of cyber diplomacy and their events (the forward calendar), with delegations."""
 
-from __future__ import annotations
-
 from datetime import date
 from decimal import Decimal
 

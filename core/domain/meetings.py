@@ -1,7 +1,5 @@
 """The interagency engagement group: membership, meetings, agenda, papers, attendance, decisions and actions."""
 
-from __future__ import annotations
-
 from datetime import date, datetime, time
 
 import sqlalchemy as sa

@@ -1,7 +1,5 @@
 """Organisations (agencies, firms, universities, foreign governments, international organisations) and people."""
 
-from __future__ import annotations
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 

@@ -1,7 +1,5 @@
 """Office settings, protective markings, reference lists and cost categories: seeded data the user can edit."""
 
-from __future__ import annotations
-
 from datetime import date
 from decimal import Decimal
 

@@ -1,7 +1,5 @@
 """Budget lines with per-fiscal-month amounts and revisions, and staff time allocations."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 

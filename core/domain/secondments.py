@@ -1,7 +1,5 @@
 """Secondments in and out of the office (industry loans, fellows, rotations) and their extensions."""
 
-from __future__ import annotations
-
 from datetime import date
 from decimal import Decimal
 

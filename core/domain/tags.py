@@ -1,7 +1,5 @@
 """Association tables linking records to reference items (norms, CBMs, functions, issue areas, tags)."""
 
-from __future__ import annotations
-
 import sqlalchemy as sa
 
 from core.domain.base import Base

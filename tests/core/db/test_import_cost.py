@@ -1,5 +1,6 @@
-"""A SQLite office never loads SQLAlchemy's PostgreSQL dialect (60 ms of every start), and a PostgreSQL engine still
-gets each index's PostgreSQL-only options, which the models keep aside for it."""
+"""What importing the models costs every start: a SQLite office never loads SQLAlchemy's PostgreSQL dialect (60 ms),
+while a PostgreSQL engine still gets each index's PostgreSQL-only options, which the models keep aside for it; and
+the model modules' annotations are evaluated by Python, not by SQLAlchemy from strings (28 ms)."""
 
 from __future__ import annotations
 
@@ -79,3 +80,14 @@ def test_a_server_engine_declares_them_before_its_first_statement() -> None:
         assert "WHERE status IN" in str(CreateIndex(index).compile(dialect=engine.dialect))
     finally:
         engine.dispose()
+
+
+def test_no_model_module_postpones_its_annotations() -> None:
+    """With `from __future__ import annotations` every annotation would be a string for SQLAlchemy to eval()."""
+    mappers = list(Base.registry.mappers)
+    assert len(mappers) > 25
+    for mapper in mappers:
+        for cls in mapper.class_.__mro__:
+            if cls.__module__.startswith("core.domain."):
+                annotations = vars(cls).get("__annotations__", {})
+                assert not [name for name, hint in annotations.items() if isinstance(hint, str)], cls
