@@ -1120,7 +1120,8 @@ def _search_clause(
     if not searches_long_text(term) and on_base and isinstance(base, sa.Table):
         # No index serves text this short, but it reads no long text: each condition's rows are found apart (the
         # names' few keys by the foreign-key indexes, refs in their own index), and when they are few, sorting
-        # them beats reading rows in order until a page is full (a rare two letters sorted by RAG: 200,000 rows).
+        # them beats reading rows in order until a page is full (two letters found in none of 200,000 actions,
+        # sorted by RAG: 173 ms reading every row, 28 ms so).
         own_match = [sa.or_(*(match for _name, match in own))] if own else []
         narrowing = few_rows_narrowing(session, base, [*clauses, *own_match], max_rows=max_narrowed)
         if narrowing is not None:
@@ -1322,7 +1323,8 @@ def fetch_list(
     preset: ListFilter | None = None,
 ) -> ListPage:
     """One page of a list. `sort` is (column key, descending); search is a case-insensitive substring match
-        over the text columns (ASCII case only on SQLite); `preset` adds the structured conditions of a ListFilter
+        over the text columns (ASCII case only on SQLite; text shorter than MIN_TEXT_LENGTH skips long text, as
+    global search does: see unsearched_columns); `preset` adds the structured conditions of a ListFilter
     (what a dashboard figure counts). Filtering, searching, sorting and paging happen in SQL.
 
         A page (`limit`) is found in two steps in one statement: the primary keys of its rows, filtered and ordered
@@ -1429,7 +1431,7 @@ def _stored_on(column: ListColumn, table: FromClause) -> bool:
 
 def _page_in_segments(session: Session, sort: tuple[ListColumn, bool] | None, narrowed: bool) -> bool:
     """Whether to find a page segment by segment (_segmented_keys) for a sort (column, descending): on SQLite, whose
-    indexes serve it, and unless the text index has narrowed the search to a few rows, which sorting all of them is
+    indexes serve it, and unless an index has narrowed the search to a few rows, which sorting all of them is
     quicker for."""
     if sort is None or not sort[0].sort_segments or (sort[0].sort_segments_partial and sort[1]):
         return False
