@@ -7,6 +7,8 @@ Reports ask two things here and never name a dialect themselves:
 - `text_index_narrowing(session, table, columns, texts)`: a cheap condition that keeps every row of `table` one of
   whose `columns` contains one of `texts`, and few others. Callers keep their own LIKE beside it, so what a user
   finds never depends on the index: the index only spares reading the rows that cannot match.
+- `searches_long_text(text)` and `is_long_text(column)`: the one rule of what a short text is looked for in, which
+  global search and the lists' filters share.
 
 On SQLite the index is an FTS5 table with the trigram tokenizer (SQLite 3.34 or newer) kept in step with its table by
 triggers (migration 0003_text_search). It is `detail=none`, without positions: a fifth of the size of a full index
@@ -20,6 +22,8 @@ extension ILIKE reads every row, which is what SQLite does without FTS5.
 
 from __future__ import annotations
 
+import json
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
@@ -28,19 +32,26 @@ import sqlalchemy as sa
 from sqlalchemy.orm import QueryableAttribute, Session
 from sqlalchemy.sql import FromClause
 
+from core.domain.text import TEXT_MAX, collapse_spaces
+
 __all__ = [
     "LIKE_ESCAPE",
     "MAX_NARROWED",
     "MIN_INDEXED_LENGTH",
+    "MIN_TEXT_LENGTH",
     "PREFIX_INDEXES",
     "TEXT_INDEXES",
     "ContainsMatcher",
     "IndexedText",
     "contains_matcher",
     "escape_like",
+    "few_rows_narrowing",
+    "is_long_text",
     "is_text_index_table",
     "pg_trigram_index_names",
     "prefix_order",
+    "search_text",
+    "searches_long_text",
     "text_index_name",
     "text_index_narrowing",
     "text_index_source",
@@ -54,6 +65,10 @@ ContainsMatcher: TypeAlias = Callable[[SqlExpr, str], Cond]
 # its own copy of this, as migrations must not change when the code does.
 TEXT_INDEXES: Mapping[str, tuple[str, ...]] = {"action": ("ref", "description", "progress_update")}
 MIN_INDEXED_LENGTH = 3  # a trigram
+# Shorter text is looked for in names, references, titles and other short columns only, not in long text
+# (descriptions, updates, notes): no index serves it there, and reading 200,000 action descriptions takes a third of
+# a second. One rule for global search and every list's filter; both say so next to the box.
+MIN_TEXT_LENGTH = MIN_INDEXED_LENGTH
 # SQLite indexes of migration 0005 that the models do not declare (an expression with a collation PostgreSQL lacks).
 PREFIX_INDEXES = frozenset({"ix_action_ref_nocase"})
 # Past this many rows found, reading them one by one through the index costs more than one pass over the table
@@ -86,6 +101,28 @@ def is_text_index_table(name: str) -> bool:
 def escape_like(text: str) -> str:
     """`text` with LIKE's wildcards made literal, for patterns used with LIKE_ESCAPE."""
     return text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
+
+
+def search_text(text: str) -> str:
+    """`text` as searched for: NFC, runs of spaces collapsed and trimmed."""
+    # A lone surrogate (broken clipboard text) cannot be bound as UTF-8; drop it rather than fail.
+    clean = text.encode("utf-8", "ignore").decode("utf-8")
+    return collapse_spaces(unicodedata.normalize("NFC", clean))
+
+
+def searches_long_text(text: str) -> bool:
+    """Whether `text` is looked for in long text (is_long_text) too, or only in names, references and titles."""
+    return len(search_text(text)) >= MIN_TEXT_LENGTH
+
+
+def is_long_text(expr: SqlExpr) -> bool:
+    """Whether `expr` is a column of long free text (descriptions, updates, notes, minutes: as long as the
+    longest text an editor takes, or unbounded), which text shorter than MIN_TEXT_LENGTH does not search."""
+    column = getattr(expr, "expression", expr)
+    kind = column.type if isinstance(column, sa.Column) else None
+    if not isinstance(kind, sa.String) or isinstance(kind, sa.Enum):
+        return False
+    return kind.length is None or kind.length >= TEXT_MAX
 
 
 def contains_matcher(session: Session) -> ContainsMatcher:
@@ -161,6 +198,30 @@ def text_index_narrowing(
         return None
     (pk,) = table.primary_key.columns
     return pk.in_(found.scalar_subquery())
+
+
+def few_rows_narrowing(
+    session: Session, table: sa.Table, conditions: Sequence[Cond], *, max_rows: int = MAX_NARROWED
+) -> Cond | None:
+    """A condition keeping `table`'s rows that meet any of `conditions` (each on `table` alone, ideally served by
+    an index), found once here: for text no index serves, so that the caller's query need not test every row. None
+    when there are more than `max_rows` of them (reading that many one by one costs more than one pass), or where
+    `table` is not one of the big tables of SQLite; the caller keeps its conditions beside it."""
+    if _dialect(session) != "sqlite" or table.name not in TEXT_INDEXES or not conditions:
+        return None
+    (pk,) = table.primary_key.columns
+    # UNION ALL stops at the limit, so common text costs little (a row found twice counts twice: at worst the
+    # caller reads every row, as it would without this). The keys come back as one JSON text and go into the
+    # caller's query as one: 12,000 rows or parameters, one by one, took longer than sorting them.
+    found = sa.union_all(*(sa.select(pk.label("pk")).where(cond) for cond in conditions)).limit(max_rows + 1)
+    try:
+        listed = session.execute(sa.select(sa.func.json_group_array(found.subquery().c.pk))).scalar_one()
+    except sa.exc.OperationalError:
+        return None  # a SQLite built without its JSON functions (rare since 3.38): the caller reads every row
+    if len(json.loads(listed)) > max_rows:
+        return None
+    keys = sa.func.json_each(listed).table_valued("value")
+    return pk.in_(sa.select(keys.c.value))
 
 
 def _index_match(table: sa.Table, query: str) -> tuple[sa.TableClause, Cond]:

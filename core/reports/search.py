@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,11 +16,14 @@ from sqlalchemy.sql import FromClause
 
 from core.db.text_search import (
     LIKE_ESCAPE,
-    MIN_INDEXED_LENGTH,
+    MIN_TEXT_LENGTH,
     ContainsMatcher,
     contains_matcher,
     escape_like,
+    is_long_text,
     prefix_order,
+    search_text,
+    searches_long_text,
     text_index_narrowing,
     text_index_source,
 )
@@ -33,7 +35,7 @@ from core.domain.meetings import Action, EngagementGroup, Meeting
 from core.domain.organisations import Organisation, Person
 from core.domain.reference import Marking
 from core.domain.secondments import Secondment
-from core.domain.text import collapse_spaces, name_key
+from core.domain.text import name_key
 from core.reports.lists import marking_scheme
 from core.services.office import load_settings
 
@@ -58,9 +60,6 @@ EXACT, PREFIX, WORD_PREFIX, SUBSTRING = 100, 75, 50, 25
 
 # Characters after which a word starts, for "word prefix" matches (`Open-ended`, `(OEWG)`, `and/or`).
 _WORD_STARTS = (" ", "-", "(", "/")
-# Shorter text is looked for in names and references only, not in the action log's descriptions and updates: no
-# index serves it there, and reading 200,000 of them takes a third of a second (the search dialog says so).
-MIN_TEXT_LENGTH = MIN_INDEXED_LENGTH
 _TITLE_MAX = 120
 
 SqlExpr: TypeAlias = "sa.ColumnElement[Any] | QueryableAttribute[Any]"
@@ -88,6 +87,7 @@ class _Terms:
     key: str  # the name key of the input, compared with *_key columns (NFKC casefolded, spaces collapsed)
     raw: tuple[str, ...]  # the input as typed (NFC), plus its lower case when that differs beyond ASCII
     like: ContainsMatcher  # the database's case-insensitive LIKE
+    long_text: bool  # long enough to be looked for in long text too (searches_long_text)
 
 
 @dataclass(frozen=True)
@@ -141,19 +141,18 @@ def _match_field(match: _Match, item: _Field, terms: _Terms, where: list[Cond]) 
         where.append(like(item.expr, f"%{escaped}%"))
 
 
-def _cleaned(text: str) -> str:
-    # A lone surrogate (broken clipboard text) cannot be bound as UTF-8; drop it rather than fail.
-    clean = text.encode("utf-8", "ignore").decode("utf-8")
-    return collapse_spaces(unicodedata.normalize("NFC", clean))
-
-
 def _terms(text: str, session: Session) -> _Terms | None:
-    raw = _cleaned(text)
+    raw = search_text(text)
     if not raw:
         return None
     # SQLite's LIKE folds ASCII case only, so "ÉLYSÉE" would miss "élysée"; also try the lower case.
     variants = tuple(dict.fromkeys((raw, raw.lower()))) if not raw.isascii() else (raw,)
-    return _Terms(key=name_key(raw), raw=variants, like=contains_matcher(session))
+    return _Terms(key=name_key(raw), raw=variants, like=contains_matcher(session), long_text=searches_long_text(raw))
+
+
+def _searched(fields: Sequence[_Field], terms: _Terms) -> list[_Field]:
+    """The fields `terms` are looked for in: short text skips long text (the rule lists' filters follow too)."""
+    return [item for item in fields if terms.long_text or not is_long_text(item.expr)]
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -426,7 +425,7 @@ def _statement(
     table = spec.match_from if isinstance(spec.match_from, sa.Table) else None
     indexed: list[Cond] = []
     indexed_columns: list[str] = []
-    for item in spec.fields:
+    for item in _searched(spec.fields, terms):
         column = _indexed_column(item, table)
         if column is not None:
             indexed_columns.append(column)
@@ -473,11 +472,11 @@ def _recent_first_statement(
     order; the newest first among equal refs), then rows whose text holds it, newest first. Each part is read in
     an index's order and stops at `limit` rows (200,000 actions, a word in a third of them: under a millisecond,
     where ranking every match took 300 ms); the text is not read at all when references fill the page, or when
-    it is shorter than MIN_TEXT_LENGTH (no index serves that)."""
+    it is too short to search long text (MIN_TEXT_LENGTH: no index serves that)."""
     table = spec.match_from
     assert isinstance(table, sa.Table)
     (ref,) = (item.expr for item in spec.fields if not item.substring)
-    texts = [item.expr for item in spec.fields if item.substring]
+    texts = [item.expr for item in _searched(spec.fields, terms) if item.substring]
     escaped = [escape_like(value) for value in terms.raw]
     prefix = sa.or_(*(terms.like(ref, f"{value}%") for value in escaped))
     exact = sa.or_(*(terms.like(ref, value) for value in escaped))
@@ -489,7 +488,7 @@ def _recent_first_statement(
         .limit(limit)
     )
     parts: list[sa.Select[Any, Any, Any]] = [by_ref]
-    if len(terms.raw[0]) >= MIN_TEXT_LENGTH:
+    if texts:
         contains = sa.or_(*(terms.like(expr, f"%{value}%") for expr in texts for value in escaped))
         refs_found = sa.select(sa.func.count()).select_from(
             sa.select(spec.pk).where(prefix, *filters).limit(limit).subquery()
@@ -533,11 +532,6 @@ def _default_rank(session: Session, default_label: str | None) -> int:
     if default_label is not None and default_label in ranks:
         return ranks[default_label]
     return min(ranks.values(), default=0)
-
-
-def searches_long_text(text: str) -> bool:
-    """Whether `text` is looked for in long text (action descriptions and updates) or only in names and refs."""
-    return len(_cleaned(text)) >= MIN_TEXT_LENGTH
 
 
 def search_everything(

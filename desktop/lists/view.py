@@ -49,12 +49,16 @@ class ListView(QWidget):
 
     def __init__(self, db: Database, entity: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._entity = entity
         self.model = ListTableModel(db, entity, count_in_background=True)
         self.search = QLineEdit(placeholderText=self.tr("Search"))
         self.search.setAccessibleName(self.tr("Search this list"))
         self.search.setClearButtonEnabled(True)
         self.count = QLabel()
         self.count.setAccessibleName(self.tr("Number of rows"))
+        # Said, not hidden: text this short is not looked for in descriptions and notes (global search does the same).
+        self.short_search_hint = QLabel(objectName="shortSearchHint")
+        self.short_search_hint.setVisible(False)
         # Says why the list is short when another view opened it filtered; clicking it shows every row again.
         self.filter_chip = QToolButton(objectName="filterChip")
         self.filter_chip.setToolTip(self.tr("Remove this filter and show every row"))
@@ -91,6 +95,7 @@ class ListView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.filter_chip)
         top.addWidget(self.search, 1)
+        top.addWidget(self.short_search_hint)
         top.addWidget(self.count)
         top.addWidget(self.show_archived)
         top.addWidget(self.columns_button)
@@ -100,6 +105,7 @@ class ListView(QWidget):
         self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._debounce.timeout.connect(self._on_search_timer_timeout)
         self.search.textChanged.connect(self._debounce.start)
+        self.search.textChanged.connect(self._on_search_text_changed)
         self.apply_initial_widths()
         self._update_count()
 
@@ -187,6 +193,19 @@ class ListView(QWidget):
         self.model.set_search(self.search.text())
         self._update_count()
 
+    def _on_search_text_changed(self, text: str) -> None:
+        from core.db.text_search import MIN_TEXT_LENGTH
+        from core.reports.lists import unsearched_columns
+
+        # At once, not after the typing delay: the hint is about what is being typed.
+        left_out = unsearched_columns(self._entity, text)
+        self.short_search_hint.setVisible(bool(left_out))
+        if left_out:
+            hint = self.tr("Type {0} or more characters to search descriptions and notes too")
+            self.short_search_hint.setText(hint.format(MIN_TEXT_LENGTH))
+            columns = ", ".join(column.header for column in left_out)
+            self.short_search_hint.setToolTip(self.tr("Not searched yet: {0}").format(columns))
+
     def _on_show_archived_toggled(self, checked: bool) -> None:
         self.model.set_include_archived(checked)
         self._update_count()
@@ -211,6 +230,7 @@ class ListView(QWidget):
         self._debounce.stop()
         blocked = self.search.blockSignals(True), self.show_archived.blockSignals(True)
         self.search.clear()
+        self._on_search_text_changed("")
         self.show_archived.setChecked(show_archived and self.model.can_show_archived)
         self.search.blockSignals(blocked[0])
         self.show_archived.blockSignals(blocked[1])
