@@ -45,6 +45,7 @@ def make_application(argv: list[str]) -> QApplication:
 
 
 def run_gui(argv: list[str]) -> int:
+    skip_pyside_source_scan()
     args = parse_gui_args(argv)
     if args.self_test:
         from desktop.selftest import run_self_test
@@ -67,6 +68,29 @@ def run_gui(argv: list[str]) -> int:
     if os.environ.get("CYBERDESK_BENCH_EXIT"):
         _report_bench_marks(app, window)
     return int(app.exec())
+
+
+# Packages whose modules PySide may go on classifying by their source: ours and pyqtgraph's use Qt.
+QT_USING_PACKAGES = frozenset({"desktop", "pyqtgraph"})
+
+
+def skip_pyside_source_scan() -> None:
+    """PySide reads the whole source of every module imported after it (inspect.getsource), to learn whether the
+    module opts into its `from __feature__ import snake_case, true_property` syntax, which this app never does:
+    SQLAlchemy's modules and ours were read that way, 60-100 ms of the first figures (napari#8584 traces the same
+    tax). Modules of other packages are now taken as not using Qt without being read; PySide still classifies
+    ours and pyqtgraph's. A PySide without this hook (a later version) is left as it is."""
+    feature = sys.modules.get("shibokensupport.feature")
+    classify = getattr(feature, "_mod_uses_pyside", None)
+    if feature is None or not callable(classify) or getattr(classify, "skips_non_qt_packages", False):
+        return
+
+    def uses_pyside(module: object) -> bool:
+        package = str(getattr(module, "__name__", "")).partition(".")[0]
+        return bool(classify(module)) if package in QT_USING_PACKAGES else False
+
+    uses_pyside.skips_non_qt_packages = True  # type: ignore[attr-defined]
+    feature._mod_uses_pyside = uses_pyside  # type: ignore[attr-defined]
 
 
 # Start-up creates a few hundred thousand objects that live as long as the app (Qt's wrappers, SQLAlchemy, the

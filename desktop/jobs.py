@@ -55,6 +55,7 @@ def user_error_types() -> tuple[type[BaseException], ...]:
     from core.io.errors import ExportError
     from core.io.imports.errors import ImportRejected
     from core.reports.lists import UnknownList, UnknownMarking, UnsortableColumn
+    from core.reports.meeting_pack import PackError
     from core.services.office import OfficeExists, OfficeMissing
     from core.services.records import EditConflict, RecordInUse, RecordNotFound
     from core.services.validation import ValidationError
@@ -73,6 +74,7 @@ def user_error_types() -> tuple[type[BaseException], ...]:
         UnknownList,
         UnknownMarking,
         UnsortableColumn,
+        PackError,
         FiscalYearError,
         MoneyError,
     )

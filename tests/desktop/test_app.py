@@ -206,3 +206,38 @@ print(code, seen, gc.isenabled())
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "0 [False, True] True"
+
+
+def test_modules_imported_after_start_up_are_not_read_for_pysides_feature_syntax(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PySide reads the source of every module imported after it; the GUI's start stops that for non-Qt packages
+    (SQLAlchemy, core) and leaves PySide's own classification of Qt-using ones (ours, pyqtgraph's) alone."""
+    import inspect
+    import sys
+
+    from desktop.app import skip_pyside_source_scan
+
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is None or not hasattr(feature, "_mod_uses_pyside"):
+        pytest.skip("this PySide has no __feature__ import hook")  # nothing to skip: nothing was read
+    monkeypatch.setattr(feature, "_mod_uses_pyside", feature._mod_uses_pyside)  # undone after the test
+    read: list[str] = []
+    getsource = inspect.getsource
+
+    def counting_getsource(obj: object) -> str:
+        read.append(getattr(obj, "__name__", "?"))
+        return getsource(obj)
+
+    monkeypatch.setattr(inspect, "getsource", counting_getsource)
+    (tmp_path / "plain_module_for_scan_test.py").write_text("VALUE = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    skip_pyside_source_scan()
+    skip_pyside_source_scan()  # a second start in the same process (the self-test) wraps it once
+    __import__("plain_module_for_scan_test")  # an import statement's way (importlib.import_module skips the hook)
+    assert read == []
+    assert feature.pyside_feature_dict["plain_module_for_scan_test"] == -1  # taken as not using Qt
+    wrapped = feature._mod_uses_pyside
+    assert wrapped(sys.modules["desktop.app"]) is True  # ours still classified by PySide, from its source
+    assert read == ["desktop.app"]

@@ -166,6 +166,19 @@ def test_a_user_error_fails_with_its_own_message(
     assert isinstance(handle.error, error_type)
 
 
+def test_a_pack_that_cannot_be_made_fails_with_its_own_message(qtbot: QtBot, runner: JobRunner) -> None:
+    # A meeting deleted between choosing it and the pack's background read: said plainly, no background-error box.
+    from core.reports.meeting_pack import PackError
+
+    def build(progress: ProgressSink, cancel: CancelToken) -> None:
+        raise PackError("There is no meeting 12.")
+
+    handle = runner.prepare(build)
+    with qtbot.waitSignal(handle.signals.sig_failed, timeout=TIMEOUT_MS) as blocker:
+        handle.start()
+    assert blocker.args == ["There is no meeting 12.", ""]
+
+
 def test_an_unexpected_error_fails_with_a_traceback_and_is_logged(
     qtbot: QtBot, runner: JobRunner, caplog: pytest.LogCaptureFixture
 ) -> None:
