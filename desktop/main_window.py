@@ -307,7 +307,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{APP_NAME} — {settings.name}{suffix}")
         self._banner.setVisible(settings.is_demo)
         self._status_db.setText(db.name)
-        self._update_marking_status()
+        self._status_marking.clear()  # read once the first page has its data (_after_first_list)
         if db.warning:
             self.statusBar().showMessage(db.warning)
         self.location_banner.setText(db.warning or "")
@@ -354,6 +354,7 @@ class MainWindow(QMainWindow):
     def _after_first_list(self, db: Database, panel: DueSoonPanel) -> None:
         if self.db is not db:
             return  # another office was opened in the meantime
+        self._update_marking_status()
         if db.integrity_pending:
             self.jobs.run(
                 lambda *_job: db.check_integrity(),

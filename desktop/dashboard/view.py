@@ -94,6 +94,12 @@ class DashboardView(QWidget):
             self.calendar = load_settings(session).calendar
         today = as_at or date.today()
         current = self.calendar.fiscal_year_of(today)
+        # The figures are asked for before the widgets are built, which then happens while the worker's queries run
+        # (SQLite lets go of Python's lock while it reads). Their answer comes through the event loop, after this
+        # constructor; a synchronous runner (tests) would answer at once, so it is asked at the end.
+        early = not jobs.synchronous
+        if early:
+            self._compute(current, today)
         self.year = QComboBox()
         self.year.setAccessibleName(self.tr("Fiscal year"))
         for fy in range(current - YEARS_BACK, current + YEARS_AHEAD + 1):
@@ -168,7 +174,10 @@ class DashboardView(QWidget):
         self.agency_button.clicked.connect(self.show_agency_view)
         self._charts_after_figures = defer_charts
         self.first_figures_shown = False
-        self.refresh()
+        if early:
+            self.status.setText(self.tr("Updating…"))
+        else:
+            self.refresh()
         if not defer_charts:
             self.build_charts()
 
@@ -260,11 +269,14 @@ class DashboardView(QWidget):
 
     def refresh(self) -> None:
         """Compute the figures on a worker thread; only the newest request's answer is shown."""
+        self.status.setText(self.tr("Updating…"))
+        self._compute(self.fiscal_year, self.as_at_date)
+
+    def _compute(self, fy: int, as_at: date) -> None:
         from core.reports.dashboard import build_dashboard
 
         self._generation += 1
-        generation, db, fy, as_at = self._generation, self.db, self.fiscal_year, self.as_at_date
-        self.status.setText(self.tr("Updating…"))
+        generation, db = self._generation, self.db
 
         def work(*_job: Any) -> Dashboard:
             with db.read() as session:

@@ -465,3 +465,23 @@ def test_count_axes_tick_whole_numbers(qtbot: QtBot, demo_db: Database) -> None:
     for chart_type in (OverdueByAgencyChart, ActionsAgeingChart, CommitmentsChart):
         ticks = [text for _, text in _axis_labels(view.chart(chart_type), "left")]
         assert len(ticks) >= 2 and all(t.isdigit() for t in ticks), (chart_type.title, ticks)
+
+
+def test_in_the_app_the_figures_are_asked_for_before_the_tiles_exist_and_fill_them(
+    qtbot: QtBot, demo_db: Database
+) -> None:
+    """With a background runner (the app's) the view starts its queries first and builds its widgets meanwhile; the
+    answer, through the event loop, fills the tiles it finds built, the same as the synchronous path."""
+    from desktop.dashboard.view import DashboardView
+
+    runner = JobRunner()
+    view = DashboardView(demo_db, runner, as_at=DEMO_AS_AT)
+    qtbot.addWidget(view)
+    assert view.dashboard is None and view.status.text() == "Updating…"
+    with qtbot.waitSignal(view.sig_refreshed, timeout=30_000):
+        pass
+    expected = _dashboard(qtbot, demo_db)
+    assert view.dashboard == expected.dashboard
+    assert [tile.text() for tile in view.tiles.values()] == [tile.text() for tile in expected.tiles.values()]
+    assert view.status.text() == "2025–26 as at 2025-08-15"
+    runner.wait_for_all()
