@@ -54,6 +54,7 @@ __all__ = [
     "searches_long_text",
     "text_index_name",
     "text_index_narrowing",
+    "text_index_rows",
     "text_index_source",
 ]
 
@@ -178,6 +179,18 @@ def text_index_narrowing(
     ignoring case (as LIKE does, and further: Unicode case too), and for few other rows. None when no index covers
     those columns, a text is too short for one, or the index finds more than `max_rows` rows: the caller's own
     condition must then read every row, which is quicker than reading that many rows one by one."""
+    found = text_index_rows(session, table, columns, texts, max_rows=max_rows)
+    if found is None:
+        return None
+    (pk,) = table.primary_key.columns
+    return pk.in_(found.scalar_subquery())
+
+
+def text_index_rows(
+    session: Session, table: sa.Table, columns: Sequence[str], texts: Sequence[str], *, max_rows: int = MAX_NARROWED
+) -> sa.Select[tuple[int]] | None:
+    """The statement listing the primary keys that text_index_narrowing's condition keeps, from the index alone
+    (without reading `table`); None where it gives none."""
     if _dialect(session) != "sqlite" or table.name not in TEXT_INDEXES:
         return None
     if not set(columns) <= set(TEXT_INDEXES[table.name]):
@@ -196,8 +209,7 @@ def text_index_narrowing(
         # A file indexed where SQLite has the trigram tokenizer, opened where it has not (an older Linux SQLite):
         # the index cannot be read there, and searching reads the rows as it did before the index.
         return None
-    (pk,) = table.primary_key.columns
-    return pk.in_(found.scalar_subquery())
+    return found
 
 
 def few_rows_narrowing(

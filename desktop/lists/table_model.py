@@ -11,7 +11,15 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -21,7 +29,7 @@ from desktop.theme import current_rag_colours
 if TYPE_CHECKING:
     from core.db.engine import Database
     from core.reports.list_filters import ListFilter
-    from core.reports.lists import ListColumn, ListQuery
+    from core.reports.lists import ListColumn, ListOrder, ListQuery
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +83,9 @@ class ListTableModel(QAbstractTableModel):
     sig_total_counted = Signal(int)
     """The rows matching the current search are counted, after a reload or search: (their number)."""
     _sig_counted_in_background = Signal(int, int)  # (reload generation, count, or -1 when counting failed)
+    sig_order_read = Signal()
+    """Every row's place in the current sort has been read: a search typed now finds its page quickly."""
+    _sig_order_read_in_background = Signal(int, object)  # (order generation, ListOrder or None when reading failed)
 
     def __init__(
         self, db: Database, entity: str, *, as_at: date | None = None, count_in_background: bool = False
@@ -94,6 +105,13 @@ class ListTableModel(QAbstractTableModel):
         self._counting = False  # one counting thread at a time
         self._count_wanted = False
         self._sig_counted_in_background.connect(self._on_counted_in_background)
+        # The order of every row in the current sort, read on a thread after each sort or change of the data, so
+        # that each keystroke of a search finds its page by reading rows in that order (core ListOrder).
+        self._order: ListOrder | None = None
+        self._order_generation = 0  # one per change of sort or data: an order read before it is stale
+        self._ordering = False  # one reading thread at a time
+        self._order_wanted = False
+        self._sig_order_read_in_background.connect(self._on_order_read_in_background)
         self._as_at = as_at or date.today()
         self._sort: tuple[str, bool] | None = None
         self._rag_colours = current_rag_colours()
@@ -166,6 +184,7 @@ class ListTableModel(QAbstractTableModel):
             entity=self._spec.entity,
             as_at=self._as_at,
             sort=self._sort,
+            order=self._order,
             search=self._search,
             include_archived=self._include_archived,
             preset=self._preset,
@@ -187,8 +206,11 @@ class ListTableModel(QAbstractTableModel):
         if page.total is not None and self._total is None:
             self._set_total(page.total)
 
-    def reload(self, *, keep_total: bool = False) -> None:
-        """Fetch the first page again; `keep_total` when only the order changed, so the count still holds."""
+    def reload(self, *, keep_total: bool = False, keep_order: bool = False) -> None:
+        """Fetch the first page again; `keep_total` when only the order changed, so the count still holds;
+        `keep_order` when only the search changed, so every row's place in the sort still holds."""
+        if not keep_order:
+            self._forget_order()
         self._generation += 1
         if not keep_total:
             self._total = None
@@ -199,6 +221,11 @@ class ListTableModel(QAbstractTableModel):
         self._archived.clear()
         self.endResetModel()
         self._fetch(0)
+        if not keep_order:
+            # Once the page is painted: the reading thread would slow the paint down, holding Python's lock between
+            # the rows it reads.
+            generation = self._order_generation
+            QTimer.singleShot(0, self, lambda: self._read_order() if generation == self._order_generation else None)
         if self._total is None and self._count_in_background:
             self._count_wanted = True
             if not self._counting:
@@ -234,7 +261,56 @@ class ListTableModel(QAbstractTableModel):
 
     def set_search(self, text: str) -> None:
         self._search = text.strip() or None
-        self.reload()
+        self.reload(keep_order=True)
+
+    @property
+    def has_order(self) -> bool:
+        """Whether every row's place in the current sort is known (read in the background after a sort)."""
+        return self._order is not None
+
+    def _forget_order(self) -> None:
+        self._order = None
+        self._order_generation += 1
+        self._order_wanted = False
+
+    def _read_order(self) -> None:
+        """Read every row's place in the current sort on a thread, when searching in that sort would be slow
+        without it (core order_worth_reading)."""
+        from core.reports.lists import order_worth_reading
+
+        if not order_worth_reading(self._spec.entity, self._sort):
+            return
+        if self._ordering:
+            self._order_wanted = True  # after the one reading now, which is stale
+            return
+        self._ordering = True
+        db, entity, as_at, sort = self._db, self._spec.entity, self._as_at, self._sort
+        generation = self._order_generation
+        report = self._sig_order_read_in_background.emit
+
+        def work() -> None:
+            from core.reports.lists import read_list_order
+
+            assert sort is not None
+            order = None
+            try:
+                with db.read() as session:
+                    order = read_list_order(session, entity, as_at=as_at, sort=sort)
+            except Exception:  # the database was closed meanwhile, or failed: searches sort every row, as before
+                log.debug("Reading the order of %s in the background failed", entity, exc_info=True)
+            with contextlib.suppress(RuntimeError):  # the model was deleted meanwhile
+                report(generation, order)
+
+        threading.Thread(target=work, name=f"order {entity}", daemon=True).start()
+
+    def _on_order_read_in_background(self, generation: int, order: ListOrder | None) -> None:
+        self._ordering = False
+        if generation == self._order_generation and order is not None:
+            self._order = order
+            self.sig_order_read.emit()
+        elif self._order_wanted or generation != self._order_generation:
+            self._order_wanted = False
+            self._read_order()
 
     @property
     def preset(self) -> ListFilter | None:
@@ -248,7 +324,7 @@ class ListTableModel(QAbstractTableModel):
         self._search = search.strip() or None
         if include_archived is not None:
             self._include_archived = include_archived
-        self.reload()
+        self.reload(keep_order=True)  # the order holds every row, archived or not, before any filter
 
     @property
     def query(self) -> ListQuery:
@@ -269,7 +345,7 @@ class ListTableModel(QAbstractTableModel):
     def set_include_archived(self, include: bool) -> None:
         if include != self._include_archived:
             self._include_archived = include
-            self.reload()
+            self.reload(keep_order=True)
 
     def is_archived(self, row: int) -> bool:
         return self._ids[row] in self._archived

@@ -104,7 +104,7 @@ def test_segment_pages_are_the_pages_of_the_whole_sort(office: Office_, monkeypa
                 patch.setattr(lists, "_FIRST_BATCH", batch)
                 patch.setattr(lists, "_MAX_BATCH", most)
                 if common:
-                    patch.setattr(lists, "text_index_narrowing", lambda *args, **kwargs: None)
+                    patch.setattr(lists, "text_index_rows", lambda *args, **kwargs: None)
                 segmented = [page(office.db, **case) for case in cases]
                 patch.setattr(lists, "_page_in_segments", lambda *args: False)
                 whole = [page(office.db, **case) for case in cases]

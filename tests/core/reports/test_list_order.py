@@ -1,0 +1,109 @@
+"""A list's order read once (ListOrder) finds the pages of the searches typed next: the same rows in the same
+order as filtering and sorting every row, for searches common, rare, narrowed by an index or not, archived rows
+shown or not, under a marking ceiling, on any page; and an order for another sort or day is not used."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from core.reports import lists
+from core.reports.lists import ListOrder, order_worth_reading, read_list_order, resolve_marking
+from tests.core.reports.test_list_segments import SEARCHES, office, page
+from tests.core.reports.test_lists import AS_AT, Office_
+
+__all__ = ["office"]  # the fixture, shared with the segment tests
+
+SORTS = ("status", "owner_agency", "rag", "open_for", "extensions")
+# Beside the segment tests' searches: two letters (found first when few), a letter in nearly every row, and letters
+# of a status that sorts late ("co": Completed).
+TYPED = (*SEARCHES, "b-", "co", "zq")
+
+
+def test_a_list_order_gives_the_pages_of_the_whole_sort(office: Office_, monkeypatch: pytest.MonkeyPatch) -> None:
+    used: Counter[str] = Counter()  # pages found in the order, by how
+    keys_in_order = lists._keys_in_order
+
+    def counting(*args: Any, **kwargs: Any) -> list[int] | None:
+        keys = keys_in_order(*args, **kwargs)
+        searched = args[4]
+        used["listed" if searched is not None and searched.candidates else "read"] += keys is not None
+        used["given up"] += keys is None
+        return keys
+
+    monkeypatch.setattr(lists, "_keys_in_order", counting)
+    with office.db.read() as session:
+        official = resolve_marking(session, "OFFICIAL")[1]
+        orders = {
+            (key, descending): read_list_order(session, "actions", as_at=AS_AT, sort=(key, descending))
+            for key in SORTS
+            for descending in (False, True)
+        }
+    cases = [
+        {
+            "sort": sort,
+            "search": search,
+            "offset": offset,
+            "limit": 7,
+            "max_marking_rank": ceiling,
+            "include_archived": archived,
+        }
+        for sort in orders
+        for search in TYPED
+        for offset in (0, 60)
+        for ceiling, archived in ((None, False), (official, True))
+    ]
+    whole = [page(office.db, **case) for case in cases]
+    # Read in batches as on a big table; or in many tiny ones, giving up soon and listing almost never.
+    for probe, listed, batch, most in ((6000, 30000, 4, 4000), (20, 3, 1, 3)):
+        with monkeypatch.context() as patch:
+            patch.setattr(lists, "_ORDER_PROBE", probe)
+            patch.setattr(lists, "_ORDER_LISTED", listed)
+            patch.setattr(lists, "_FIRST_BATCH", batch)
+            patch.setattr(lists, "_MAX_BATCH", most)
+            in_order = [page(office.db, **case, order=orders[case["sort"]]) for case in cases]
+        for case, mine, theirs in zip(cases, in_order, whole, strict=True):
+            assert (mine.ids, mine.rows, mine.more, mine.total) == (theirs.ids, theirs.rows, theirs.more, theirs.total)
+            assert mine.left_out_by_marking == theirs.left_out_by_marking, case
+    # Each way was taken, many times: read in order, listed first, and given up for the whole sort.
+    assert used["read"] > 40 and used["listed"] > 40 and used["given up"] > 40, used
+
+
+def test_an_order_for_another_sort_or_day_is_not_used(office: Office_, monkeypatch: pytest.MonkeyPatch) -> None:
+    with office.db.read() as session:
+        order = read_list_order(session, "actions", as_at=AS_AT, sort=("status", False))
+    calls: list[object] = []
+    monkeypatch.setattr(lists, "_keys_in_order", lambda *args: calls.append(args))
+    other_day = replace(order, as_at=AS_AT + timedelta(days=1))
+    for sort, given in ((("status", True), order), (("owner", False), order), (("status", False), other_day)):
+        assert page(office.db, sort=sort, limit=5, order=given) == page(office.db, sort=sort, limit=5)
+    assert calls == []
+    page(office.db, sort=("status", False), limit=5, order=order)  # this one is
+    # Nor for letters whose few rows an index found: those are quicker sorted than looked for in order.
+    page(office.db, sort=("status", False), search="b", limit=5, order=order)
+    assert len(calls) == 1
+
+
+def test_a_list_order_holds_every_row_archived_or_not_once(office: Office_) -> None:
+    with office.db.read() as session:
+        order = read_list_order(session, "actions", as_at=AS_AT, sort=("status", True))
+    every = page(office.db, sort=("status", True), include_archived=True)
+    assert isinstance(order, ListOrder)
+    assert list(order.keys) == list(every.ids)
+    assert len(set(order.keys)) == len(order.keys) > 160
+
+
+def test_an_order_is_read_only_where_searching_would_sort_every_row() -> None:
+    # The list's own order and orders an index serves read their rows in order already.
+    assert not order_worth_reading("actions", None)
+    assert not order_worth_reading("actions", ("due", False))
+    assert not order_worth_reading("actions", ("ref", True))  # SQLite's index of refs without case (0005)
+    # A status sorts by its meaning (a CASE no index serves), names by another table's column, RAG and meetings
+    # open are computed.
+    for key in ("status", "owner", "group", "rag", "open_for", "extensions"):
+        assert order_worth_reading("actions", (key, False)), key
+    assert order_worth_reading("people", ("organisation", False))
