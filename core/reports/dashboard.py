@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -470,35 +471,39 @@ class _ActionCounts:
     by_agency: tuple[AgencyOverdue, ...]
 
 
-def _action_counts(session: Session, as_at: date) -> _ActionCounts:
-    """The open and overdue actions, their ageing and the overdue ones by owner agency: the ageing from one pass
-    over the open actions grouped by (age bucket, overdue), the agencies from the overdue range, both from the
-    partial index of open actions (migration 0007): on 200,000 actions 105 ms with a row lookup per open action, 35
-    without. Grouping every open action by agency as well cost a quarter more; three passes took 320 ms."""
-    # Dates bound as parameters rather than date arithmetic in SQL, which SQLite and PostgreSQL spell differently.
-    whens = []
+def _ageing_bucket(raised_on: date, as_at: date) -> int:
+    """The index in AGEING_BUCKETS of an action raised on `raised_on`, as at `as_at` (the first, if raised later)."""
+    age = (as_at - raised_on).days
     for i, (_, low, high) in enumerate(AGEING_BUCKETS):
-        newest = as_at - timedelta(days=low)
-        cond = Action.raised_on <= newest
-        if high is not None:
-            cond = sa.and_(cond, Action.raised_on >= as_at - timedelta(days=high))
-        whens.append((cond, i))
-    bucket = sa.case(*whens, else_=0).label("bucket")
-    overdue = sa.case((Action.due_date < as_at, 1), else_=0).label("overdue")
-    ageing: dict[tuple[int, int], int] = {
-        (b, late): n
-        for b, late, n in session.execute(
-            sa.select(bucket, overdue, sa.func.count()).where(_open_actions(session)).group_by(bucket, overdue)
-        )
-    }
-    # .all(): a Result has keys() and dict() would take it for a mapping.
-    by_agency: dict[int, int] = dict(
-        session.execute(
-            sa.select(Action.owner_agency_id, sa.func.count())
-            .where(_open_actions(session), Action.due_date < as_at)
-            .group_by(Action.owner_agency_id)
-        ).all()
-    )
+        if age >= low and (high is None or age <= high):
+            return i
+    return 0
+
+
+def _action_counts(session: Session, as_at: date) -> _ActionCounts:
+    """The open and overdue actions, their ageing and the overdue ones by owner agency, from the partial index of
+    open actions (migration 0007) in two ranges of it, overdue and not: each grouped by the day it was raised (few:
+    actions are raised at meetings), and the overdue by owner agency too, the ageing buckets then summed here. On
+    200,000 actions, 20 ms; a pass grouped by bucket and another by agency took 35-45 (grouping by a CASE of
+    dates costs more than grouping by the date), and three passes 320."""
+    open_actions = _open_actions(session)
+    late = session.execute(
+        sa.select(Action.raised_on, Action.owner_agency_id, sa.func.count())
+        .where(open_actions, Action.due_date < as_at)
+        .group_by(Action.raised_on, Action.owner_agency_id)
+    ).all()
+    on_time = session.execute(
+        sa.select(Action.raised_on, sa.func.count())
+        .where(open_actions, Action.due_date >= as_at)
+        .group_by(Action.raised_on)
+    ).all()
+    ageing: Counter[tuple[int, int]] = Counter()
+    by_agency: Counter[int] = Counter()
+    for raised_on, agency, n in late:
+        ageing[_ageing_bucket(raised_on, as_at), 1] += n
+        by_agency[agency] += n
+    for raised_on, n in on_time:
+        ageing[_ageing_bucket(raised_on, as_at), 0] += n
     label = sa.func.coalesce(Organisation.code, Organisation.name)
     found = session.execute(sa.select(Organisation.id, label).where(Organisation.id.in_(list(by_agency))))
     labels: dict[int, str] = {row[0]: row[1] for row in found}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -214,3 +214,39 @@ def test_forum_figures_agree_with_budget_by_forum(office: PackOffice) -> None:
         (r.forum, r.revised, r.actual_to_date) for r in report.rows
     )
     assert (dash.kpis.planned_to_date, dash.kpis.spend_to_date) == (report.planned_to_date, report.actual_to_date)
+
+
+def test_ageing_buckets_end_on_their_last_day_and_count_late_and_on_time_apart(office: PackOffice) -> None:
+    """Actions raised 0, 30, 31, 90, 91, 180 and 181 days before AS_AT (and one a day after it, which the first
+    bucket takes), due before AS_AT or on it, owned by two agencies."""
+    with office.db.write() as s:
+        s.execute(sa.update(Action).values(status=ActionStatus.COMPLETE))  # only this test's actions are open
+        agencies = s.scalars(sa.select(Organisation.id).order_by(Organisation.id).limit(2)).all()
+        template = s.scalars(sa.select(Action).limit(1)).one()
+        for n, days in enumerate((0, 30, 31, 90, 91, 180, 181, -1)):
+            for late in (False, True):
+                raised = AS_AT - timedelta(days=days)
+                due = AS_AT - timedelta(days=1) if late else AS_AT
+                s.add(
+                    Action(
+                        group_id=template.group_id,
+                        ref=f"AGE-{n}-{late}",
+                        raised_at_meeting_id=template.raised_at_meeting_id,
+                        description="Ageing",
+                        owner_agency_id=agencies[n % 2],
+                        raised_on=raised,
+                        original_due_date=max(due, raised),
+                        due_date=max(due, raised) if not late else due,
+                        status=ActionStatus.OPEN if n % 3 else ActionStatus.IN_PROGRESS,
+                    )
+                )
+    with office.db.read() as session:
+        dash = build_dashboard(session, 2026, AS_AT)
+        label = sa.func.coalesce(Organisation.code, Organisation.name)
+        codes = dict(session.execute(sa.select(Organisation.id, label)).all())
+    # (on time, late) per bucket: 0-30 days holds 0, 30 and the day after; 31-90 holds 31 and 90; and so on.
+    assert [(a.on_time, a.overdue) for a in dash.ageing] == [(3, 3), (2, 2), (2, 2), (1, 1)]
+    assert (dash.kpis.open_actions, dash.kpis.overdue_actions) == (16, 8)
+    assert sorted((a.agency, a.overdue) for a in dash.overdue_by_agency) == sorted(
+        [(codes[agencies[0]], 4), (codes[agencies[1]], 4)]
+    )
