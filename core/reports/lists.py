@@ -1289,13 +1289,16 @@ class ListOrder:
     sort: tuple[str, bool]
     as_at: date
     keys: Sequence[int]
-    # Each key's place in `keys`, indexed by key (-1: not a key); keys are row ids, so this is a few MB at most
-    # (a dict of 200,000 keys would take 20).
-    places: Sequence[int]
+    # Each key's place in `keys`: indexed by key (-1: not a key) when the keys are row ids from 0 up with few
+    # gaps, a few MB at most where a dict of 200,000 keys takes 20; else a dict.
+    places: Sequence[int] | Mapping[int, int]
 
     @classmethod
     def of(cls, entity: str, sort: tuple[str, bool], as_at: date, keys: Sequence[int]) -> ListOrder:
-        places = array("q", [-1]) * (max(keys, default=0) + 1)
+        highest = max(keys, default=0)
+        if min(keys, default=0) < 0 or highest > 4 * len(keys) + 10_000:
+            return cls(entity, sort, as_at, keys, {key: place for place, key in enumerate(keys)})
+        places = array("q", [-1]) * (highest + 1)
         for place, key in enumerate(keys):
             places[key] = place
         return cls(entity, sort, as_at, keys, places)
@@ -1305,7 +1308,12 @@ class ListOrder:
 
     def arrange(self, keys: Iterable[int]) -> list[int]:
         """Those of `keys` that the order holds, once each, in its order."""
-        places, end = self.places, len(self.places)
+        places = self.places
+        if isinstance(places, Mapping):
+            held = [key for key in set(keys) if key in places]
+            held.sort(key=places.__getitem__)
+            return held
+        end = len(places)
         held = [key for key in set(keys) if 0 <= key < end and places[key] >= 0]
         held.sort(key=places.__getitem__)
         return held
