@@ -45,6 +45,7 @@ __all__ = [
     "IndexedText",
     "contains_matcher",
     "escape_like",
+    "few_rows",
     "few_rows_narrowing",
     "is_long_text",
     "is_text_index_table",
@@ -219,6 +220,14 @@ def few_rows_narrowing(
     an index), found once here: for text no index serves, so that the caller's query need not test every row. None
     when there are more than `max_rows` of them (reading that many one by one costs more than one pass), or where
     `table` is not one of the big tables of SQLite; the caller keeps its conditions beside it."""
+    found = few_rows(session, table, conditions, max_rows=max_rows)
+    return found[1] if found is not None else None
+
+
+def few_rows(
+    session: Session, table: sa.Table, conditions: Sequence[Cond], *, max_rows: int = MAX_NARROWED
+) -> tuple[list[int], Cond] | None:
+    """few_rows_narrowing's condition, with the keys it keeps (a key met by two conditions is listed twice)."""
     if _dialect(session) != "sqlite" or table.name not in TEXT_INDEXES or not conditions:
         return None
     (pk,) = table.primary_key.columns
@@ -230,10 +239,11 @@ def few_rows_narrowing(
         listed = session.execute(sa.select(sa.func.json_group_array(found.subquery().c.pk))).scalar_one()
     except sa.exc.OperationalError:
         return None  # a SQLite built without its JSON functions (rare since 3.38): the caller reads every row
-    if len(json.loads(listed)) > max_rows:
+    found_keys: list[int] = json.loads(listed)
+    if len(found_keys) > max_rows:
         return None
     keys = sa.func.json_each(listed).table_valued("value")
-    return pk.in_(sa.select(keys.c.value))
+    return found_keys, pk.in_(sa.select(keys.c.value))
 
 
 def _index_match(table: sa.Table, query: str) -> tuple[sa.TableClause, Cond]:

@@ -97,7 +97,7 @@ def test_short_text_finds_the_same_rows_in_the_same_order_whether_its_rows_are_f
         narrowed = pages()
         assert any("json_each" in statement for statement in statements)
         statements.clear()
-        monkeypatch.setattr(lists, "few_rows_narrowing", lambda *_args, **_kwargs: None)
+        monkeypatch.setattr(lists, "few_rows", lambda *_args, **_kwargs: None)
         read_in_order = pages()
         assert not any("json_each" in statement for statement in statements)
     assert narrowed == read_in_order
