@@ -46,7 +46,6 @@ __all__ = [
     "contains_matcher",
     "escape_like",
     "few_rows",
-    "few_rows_narrowing",
     "is_long_text",
     "is_text_index_table",
     "pg_trigram_index_names",
@@ -213,21 +212,14 @@ def text_index_rows(
     return found
 
 
-def few_rows_narrowing(
-    session: Session, table: sa.Table, conditions: Sequence[Cond], *, max_rows: int = MAX_NARROWED
-) -> Cond | None:
-    """A condition keeping `table`'s rows that meet any of `conditions` (each on `table` alone, ideally served by
-    an index), found once here: for text no index serves, so that the caller's query need not test every row. None
-    when there are more than `max_rows` of them (reading that many one by one costs more than one pass), or where
-    `table` is not one of the big tables of SQLite; the caller keeps its conditions beside it."""
-    found = few_rows(session, table, conditions, max_rows=max_rows)
-    return found[1] if found is not None else None
-
-
 def few_rows(
     session: Session, table: sa.Table, conditions: Sequence[Cond], *, max_rows: int = MAX_NARROWED
 ) -> tuple[list[int], Cond] | None:
-    """few_rows_narrowing's condition, with the keys it keeps (a key met by two conditions is listed twice)."""
+    """The keys of `table`'s rows that meet any of `conditions` (each on `table` alone, ideally served by an index;
+    a key met by two is listed twice), found once here, and a condition keeping those rows: for text no index
+    serves, so that the caller's query need not test every row. None when there are more than `max_rows` of them
+    (reading that many one by one costs more than one pass), or where `table` is not one of the big tables of
+    SQLite; the caller keeps its conditions beside it."""
     if _dialect(session) != "sqlite" or table.name not in TEXT_INDEXES or not conditions:
         return None
     (pk,) = table.primary_key.columns

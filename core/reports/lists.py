@@ -126,7 +126,7 @@ _PROBE_FACTOR = 8
 _FIRST_BATCH = 4
 # At most this many rows read at once, each a parameter of the statement (SQLite allows 32,766): pages far down.
 _MAX_BATCH = 4000
-# A search too short for the text index finds its rows first (few_rows_narrowing) when they are at most
+# A search too short for the text index finds its rows first (few_rows) when they are at most
 # MAX_NARROWED, but at most this many when the list is read in the order of a stored column, which an index may
 # serve: a page of 200 is then found in 20,000 rows or fewer read in order (two letters in 6% of 200,000 actions,
 # by due date: 21 ms read in order, 60 ms found first and sorted).
