@@ -187,10 +187,15 @@ def text_index_narrowing(
 
 
 def text_index_rows(
-    session: Session, table: sa.Table, columns: Sequence[str], texts: Sequence[str], *, max_rows: int = MAX_NARROWED
+    session: Session,
+    table: sa.Table,
+    columns: Sequence[str],
+    texts: Sequence[str],
+    *,
+    max_rows: int | None = MAX_NARROWED,
 ) -> sa.Select[tuple[int]] | None:
     """The statement listing the primary keys that text_index_narrowing's condition keeps, from the index alone
-    (without reading `table`); None where it gives none."""
+    (without reading `table`); None where it gives none. `max_rows` None: however many it lists."""
     if _dialect(session) != "sqlite" or table.name not in TEXT_INDEXES:
         return None
     if not set(columns) <= set(TEXT_INDEXES[table.name]):
@@ -201,9 +206,10 @@ def text_index_rows(
     fts, match = _index_match(table, query)
     found = sa.select(fts.c.rowid).where(match)
     # The index lists rows lazily, so counting up to the limit costs little however common the text is.
-    probe = sa.select(sa.func.count()).select_from(found.limit(max_rows + 1).subquery())
+    limit = 1 if max_rows is None else max_rows + 1
+    probe = sa.select(sa.func.count()).select_from(found.limit(limit).subquery())
     try:
-        if session.execute(probe).scalar_one() > max_rows:
+        if session.execute(probe).scalar_one() >= limit and max_rows is not None:
             return None
     except sa.exc.OperationalError:
         # A file indexed where SQLite has the trigram tokenizer, opened where it has not (an older Linux SQLite):

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, Literal, TypeAlias, get_args
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, get_args
 
 import sqlalchemy as sa
 from sqlalchemy.engine import RowMapping
@@ -52,6 +52,10 @@ from core.reports.list_filters import ListFilter, filter_clause, next_open_miles
 from core.services.commitments import commitment_rag_input
 from core.services.office import load_settings
 from core.services.rag import DUE_SOON_DAYS, Rag, action_rag_input, rag
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 __all__ = [
     "COLUMN_KINDS",
@@ -133,26 +137,37 @@ _MAX_BATCH = 4000
 _IN_ORDER_NARROWED = 2000
 # A page found in a ListOrder reads at most this many keys in order before it gives up and filters and sorts every
 # row instead (each key is a look-up of its row, 2.5-5 ms per thousand on 200,000 actions): a search matching one
-# row in 15 or more spread through the order, as any search does that no index narrowed (it matches more than
-# MAX_NARROWED rows). Rows that match many but all far down an order, such as two letters of a status that sorts
-# late, are not worth listing to skip there: 168,000 keys take longer than sorting them.
+# row in 15 or more spread through the order. A search whose rows indexes list reads one batch first (_FIRST_BATCH
+# per row it needs), then lists them (_keys_in_order).
 _ORDER_PROBE = 3_000
-# A search the text index narrowed lists the rows it may keep, its other conditions' too, when at most this many.
-_ORDER_LISTED = 30_000
+# The share of a list's rows past which the rows an enum member search keeps are found by listing the others'.
+_LEFT_OUT_ABOVE = 0.5
 
 # How an index narrowed a search (_search_clause): "few" rows found first, or the text index's candidates.
 Narrowing: TypeAlias = Literal["few", "text"] | None
 
 
 @dataclass(frozen=True)
+class _Listing:
+    """The statement listing the keys of the rows one condition of a search keeps, from an index. For members of
+    an enum column, the column and members too, and the condition of the rows it leaves out (its other members'),
+    which are listed instead when they are fewer (_keys_in_order)."""
+
+    keeps: sa.Select[Any]
+    column: str | None = None
+    members: frozenset[Any] = frozenset()
+    leaves: sa.Select[Any] | None = None
+
+
+@dataclass(frozen=True)
 class _Search:
     """A search's condition; when an index narrowed it, how; for rows found first, their keys; for the text index,
-    statements each listing keys from an index, together every row it keeps (`candidates`); and the condition
-    without the narrowing (`plain`: the same rows, read one by one)."""
+    or a search to be found in a ListOrder, each of its conditions' listing, together every row it keeps
+    (`candidates`); and the condition without the narrowing (`plain`: the same rows, read one by one)."""
 
     clause: sa.ColumnElement[bool]
     narrowed: Narrowing = None
-    candidates: tuple[sa.Select[Any], ...] = ()
+    candidates: tuple[_Listing, ...] = ()
     plain: sa.ColumnElement[bool] | None = None
     keys: Sequence[int] = ()  # for rows found first (few), their keys
 
@@ -1114,11 +1129,13 @@ def unsearched_columns(entity: str, search: str | None) -> tuple[ListColumn, ...
 
 
 def _search_clause(
-    session: Session, spec: ListSpec, search: str | None, max_narrowed: int = MAX_NARROWED
+    session: Session, spec: ListSpec, search: str | None, max_narrowed: int = MAX_NARROWED, listing: bool = False
 ) -> _Search | None:
     """The search's condition (None for no search), and how an index narrowed it: "few" when its rows were found
     first (at most `max_narrowed`, for a search too short for the text index), "text" when the text index gave its
-    candidates."""
+    candidates. With `listing` (a page found in a ListOrder) rows are not found first: a search too short for the
+    text index that reads the list's own table alone has its `candidates` instead, however many, and is not
+    narrowed; the text index's are not counted."""
     term = (search or "").strip()
     if not term:
         return None
@@ -1130,6 +1147,8 @@ def _search_clause(
     own: list[tuple[str, sa.ColumnElement[bool]]] = []  # (column name, match) on the list's own table
     clauses: list[sa.ColumnElement[bool]] = []
     on_base = True  # every clause reads the list's own table alone
+    pk = _sql(spec.pk)
+    listings: list[_Listing] = []  # each clause's, in the same order
     for column in _searched_columns(spec, term):
         assert column.expr is not None
         enum_class = _enum_class(column.expr)
@@ -1144,34 +1163,47 @@ def _search_clause(
             members = [m for m in enum_class if wanted in m.label.casefold()]
             if not members:
                 continue
-            cond = _sql(column.expr).in_(members)
+            stored = _sql(column.expr)
+            cond = stored.in_(members)
+            if isinstance(stored, sa.Column) and _table_key(stored.table) is base:
+                others = [m for m in enum_class if m not in members]
+                leaves = sa.or_(stored.in_(others), stored.is_(None)) if stored.nullable else stored.in_(others)
+                listings.append(
+                    _Listing(sa.select(pk).where(cond), column.key, frozenset(members), sa.select(pk).where(leaves))
+                )
         found = joins.lookup(cond)
         on_base = on_base and (found is not cond or _tables_in(cond) <= {base})
         clauses.append(found)
+        if len(listings) < len(clauses):
+            listings.append(_Listing(sa.select(pk).where(found)))
     if not searches_long_text(term) and on_base and isinstance(base, sa.Table):
         # No index serves text this short, but it reads no long text: each condition's rows are found apart (the
         # names' few keys by the foreign-key indexes, refs in their own index), and when they are few, sorting
         # them beats reading rows in order until a page is full (two letters found in none of 200,000 actions,
         # sorted by RAG: 173 ms reading every row, 28 ms so).
         own_match = [sa.or_(*(match for _name, match in own))] if own else []
+        plain = sa.or_(*own_match, *clauses)
+        if listing:
+            listings += [_Listing(sa.select(pk).where(match)) for match in own_match]
+            return _Search(plain, candidates=tuple(listings), plain=plain)
         few = few_rows(session, base, [*clauses, *own_match], max_rows=max_narrowed)
         if few is not None:
             keys, narrowing = few
-            plain = sa.or_(*own_match, *clauses)
             return _Search(sa.and_(narrowing, plain), "few", plain=plain, keys=keys)
     if own:
         matches = sa.or_(*(match for _name, match in own))
         rows = (
-            text_index_rows(session, base, [name for name, _match in own], [term])
+            text_index_rows(
+                session, base, [name for name, _match in own], [term], max_rows=None if listing else MAX_NARROWED
+            )
             if isinstance(base, sa.Table)
             else None
         )
         # The index spares reading rows that cannot match (a word found nowhere: every one of 200,000 actions);
         # the LIKEs still decide, so the rows found are the same with or without it.
         if rows is not None:
-            pk = _sql(spec.pk)
             narrowed = sa.and_(pk.in_(rows.scalar_subquery()), matches)
-            listed = (rows, *(sa.select(pk).where(clause) for clause in clauses))
+            listed = (_Listing(rows), *listings) if on_base else ()
             return _Search(sa.or_(narrowed, *clauses), "text", listed, sa.or_(matches, *clauses))
         clauses.insert(0, matches)
     return _Search(sa.or_(*clauses) if clauses else sa.false())
@@ -1184,6 +1216,7 @@ def _filters(
     include_archived: bool,
     preset: ListFilter | None = None,
     max_narrowed: int = MAX_NARROWED,
+    listing: bool = False,
 ) -> tuple[list[sa.ColumnElement[bool]], _Search | None]:
     """The conditions of a list's rows, the search's last (see _search_clause)."""
     filters: list[sa.ColumnElement[bool]] = []
@@ -1191,7 +1224,7 @@ def _filters(
         filters.append(_sql(spec.archived).is_(sa.false()))
     if preset is not None:
         filters.append(filter_clause(spec.entity, _sql(spec.pk), preset))
-    found = _search_clause(session, spec, search, max_narrowed)
+    found = _search_clause(session, spec, search, max_narrowed, listing)
     if found is not None:
         filters.append(found.clause)
     return filters, found
@@ -1263,13 +1296,15 @@ def _first_matching(
     filters: Sequence[sa.ColumnElement[bool]],
     need: int,
     params: Mapping[str, Any],
+    first: int | None = None,
 ) -> list[int]:
     """The first `need` of `candidates` (primary keys, in order) that `filters` keep, read a few at a time: the
-    first batch a few times `need`, doubling, so that a filter matching most rows costs one small statement."""
+    first batch a few times `need` (or `first`), doubling, so that a filter matching most rows costs one small
+    statement."""
     pk = _sql(spec.pk)
     filtered = _joins(spec).narrowed(spec.source, *filters)
     keys: list[int] = []
-    checked, batch = 0, min(need * _FIRST_BATCH, _MAX_BATCH)
+    checked, batch = 0, min(first or need * _FIRST_BATCH, _MAX_BATCH)
     while checked < len(candidates) and len(keys) < need:
         part = list(candidates[checked : checked + batch])
         matching = sa.select(pk).select_from(filtered).where(pk.in_(part), *filters)
@@ -1294,31 +1329,57 @@ class ListOrder:
     # Each key's place in `keys`: indexed by key (-1: not a key) when the keys are row ids from 0 up with few
     # gaps, a few MB at most where a dict of 200,000 keys takes 20; else a dict.
     places: Sequence[int] | Mapping[int, int]
+    # The rows of each member of the list's searchable enum columns (by column key), when read: a search for a
+    # member most rows hold lists the others' rows instead (_keys_in_order).
+    counts: Mapping[str, Mapping[Any, int]]
 
     @classmethod
-    def of(cls, entity: str, sort: tuple[str, bool], as_at: date, keys: Sequence[int]) -> ListOrder:
+    def of(
+        cls,
+        entity: str,
+        sort: tuple[str, bool],
+        as_at: date,
+        keys: Sequence[int],
+        counts: Mapping[str, Mapping[Any, int]] | None = None,
+    ) -> ListOrder:
         highest = max(keys, default=0)
         if min(keys, default=0) < 0 or highest > 4 * len(keys) + 10_000:
-            return cls(entity, sort, as_at, keys, {key: place for place, key in enumerate(keys)})
+            return cls(entity, sort, as_at, keys, {key: place for place, key in enumerate(keys)}, counts or {})
         places = array("q", [-1]) * (highest + 1)
         for place, key in enumerate(keys):
             places[key] = place
-        return cls(entity, sort, as_at, keys, places)
+        return cls(entity, sort, as_at, keys, places, counts or {})
 
     def serves(self, entity: str, sort: tuple[str, bool] | None, as_at: date) -> bool:
         return (entity, sort, as_at) == (self.entity, self.sort, self.as_at)
 
-    def arrange(self, keys: Iterable[int]) -> list[int]:
-        """Those of `keys` that the order holds, once each, in its order."""
-        places = self.places
-        if isinstance(places, Mapping):
-            held = [key for key in set(keys) if key in places]
-            held.sort(key=places.__getitem__)
-            return held
-        end = len(places)
-        held = [key for key in set(keys) if 0 <= key < end and places[key] >= 0]
-        held.sort(key=places.__getitem__)
-        return held
+    def held(self, keys: NDArray[np.int64], *, after: int = 0, unless: NDArray[np.int64] | None = None) -> list[int]:
+        """Those of `keys` that the order holds at place `after` or later, once each, in its order: marked by place
+        rather than sorted (168,000 keys of 200,000: 5 ms, where sorting them by place took 80). With `unless`,
+        every key it holds but those of `unless` too."""
+        import numpy as np
+
+        if unless is None:
+            marked = np.zeros(len(self.keys), dtype=np.bool_)
+        else:
+            marked = np.ones(len(self.keys), dtype=np.bool_)
+            marked[self._places(unless)] = False
+        marked[self._places(keys)] = True
+        marked[:after] = False
+        ordered: list[int] = np.asarray(self.keys, dtype=np.int64)[np.flatnonzero(marked)].tolist()
+        return ordered
+
+    def _places(self, keys: NDArray[np.int64]) -> NDArray[np.int64]:
+        """The places of those of `keys` that the order holds."""
+        import numpy as np
+
+        if isinstance(self.places, Mapping):
+            got = self.places.get
+            places = np.fromiter((got(key, -1) for key in keys.tolist()), dtype=np.int64, count=len(keys))
+        else:
+            table = np.frombuffer(self.places, dtype=np.int64) if isinstance(self.places, array) else self.places
+            places = np.asarray(table, dtype=np.int64)[keys[(keys >= 0) & (keys < len(table))]]
+        return places[places >= 0]
 
 
 def order_worth_reading(entity: str, sort: tuple[str, bool] | None) -> bool:
@@ -1360,7 +1421,14 @@ def read_list_order(session: Session, entity: str, *, as_at: date, sort: tuple[s
     ordering = _order_by(session, spec, [sort, *spec.default_order])
     stmt = sa.select(_sql(spec.pk)).select_from(_joins(spec).narrowed(spec.source, *ordering)).order_by(*ordering)
     keys = array("q", session.connection().execute(stmt.params(**params)).scalars())
-    return ListOrder.of(entity, sort, as_at, keys)
+    table = _table_key(_first_table(spec.source))
+    counts: dict[str, dict[Any, int]] = {}
+    for column in spec.columns:
+        stored = _sql(column.expr) if column.expr is not None and column.searchable else None
+        if isinstance(stored, sa.Column) and _table_key(stored.table) is table and _enum_class(stored) is not None:
+            rows = session.execute(sa.select(stored, sa.func.count()).group_by(stored))
+            counts[column.key] = dict(rows.all())
+    return ListOrder.of(entity, sort, as_at, keys, counts)
 
 
 def _count(
@@ -1501,7 +1569,11 @@ def fetch_list(
     first = spec.column(ordering_keys[0][0])
     in_order = not first.sort_segments and _stored_on(first, _first_table(spec.source))
     max_narrowed = _IN_ORDER_NARROWED if in_order else MAX_NARROWED
-    filters, searched = _filters(session, spec, search, include_archived, preset, max_narrowed)
+    if order is not None and (limit is None or not order.serves(entity, sort, as_at)):
+        order = None
+    # Rows are listed to be put in order on SQLite, whose functions and indexes make that quick (_listed_keys).
+    listing = order is not None and session.get_bind().dialect.name == "sqlite"
+    filters, searched = _filters(session, spec, search, include_archived, preset, max_narrowed, listing)
     narrowed = searched.narrowed if searched is not None else None
     ordering = _order_by(session, spec, ordering_keys)
     stmt = spec.select().order_by(*ordering).params(**params)
@@ -1513,7 +1585,7 @@ def fetch_list(
         sorting = (sort_column, sort[1]) if sort_column is not None and sort is not None else None
         need = offset + limit + 1
         found = None
-        if order is not None and order.serves(entity, sort, as_at):
+        if order is not None:
             found = _keys_in_order(session, spec, order, filters, searched, kept, need, params)
         if found is None and _page_in_segments(session, sorting, narrowed):
             found = _segmented_keys(session, spec, ordering_keys, [*filters, *kept], need, params)
@@ -1577,23 +1649,52 @@ def _keys_in_order(
     """The first `need` rows of `order` that the filters keep (the search's last); None when too few of them match
     to be worth looking for in order (the caller filters and sorts every row).
 
-    The keys are read in order and their rows checked a batch at a time, each a look-up of a row. A search an
-    index narrowed checks only the rows it may keep instead, put in the order's order: those found first (few, their
-    keys at hand) or listed from the text index (_Search.candidates, when few), without the index again. However
-    rare or clustered its rows, then, no more are read than it may keep: three letters in a third of 200,000
-    actions, sorted by status, 20 ms against 150 sorting the rows the index gives; two letters found in 12,000,
-    sorted by RAG, 20 against 70."""
-    if searched is not None and searched.plain is not None and (searched.narrowed == "few" or searched.candidates):
-        listed: Sequence[int] = searched.keys
-        if searched.candidates:
-            listed = session.scalars(sa.union_all(*searched.candidates).limit(_ORDER_LISTED + 1).params(**params)).all()
-        if len(listed) <= _ORDER_LISTED:
-            candidates = order.arrange(listed)
-            plain = [*filters[:-1], searched.plain, *kept]
-            return _first_matching(session, spec, candidates, plain, need, params)
-    probe = max(_ORDER_PROBE, need)
-    found = _first_matching(session, spec, order.keys[:probe], [*filters, *kept], need, params)
-    return found if len(found) >= need or len(order.keys) <= probe else None
+    The first keys are read in order and their rows checked a batch at a time, each a look-up of a row: a search
+    matching many rows early in the order costs one small statement. When they are too few, a search whose rows
+    indexes list (_Search.candidates) has those keys listed, put in the order's order (ListOrder.held) and only
+    they are checked: however far down the order its rows are, no more are read than it may keep (two letters
+    matching a status, 168,000 of 200,000 actions, that sorts after 26,000 others: 50 ms, against 160 sorting
+    them). Else the first _ORDER_PROBE keys are read before giving up."""
+    checks = [*filters, *kept]
+    listed = searched.candidates if searched is not None else ()
+    if searched is not None and searched.plain is not None:
+        checks = [*filters[:-1], searched.plain, *kept]  # the narrowing's index is not read again
+    probe = min(need * _FIRST_BATCH, _ORDER_PROBE) if listed else max(_ORDER_PROBE, need)
+    found = _first_matching(session, spec, order.keys[:probe], checks, need, params)
+    if len(found) >= need or len(order.keys) <= probe:
+        return found
+    if not listed:
+        return None
+    # Members of an enum most rows hold (two letters of "Complete") are the others' rows left out: 31,000 keys
+    # listed instead of 168,000, 5 ms instead of 27.
+    shares = {listing: _share(order, listing) for listing in listed if listing.leaves is not None}
+    most = max(shares, key=shares.__getitem__, default=None)
+    if most is not None and shares[most] > _LEFT_OUT_ABOVE:
+        assert most.leaves is not None
+        keeps = _listed_keys(session, [listing.keeps for listing in listed if listing is not most], params)
+        later = order.held(keeps, after=probe, unless=_listed_keys(session, [most.leaves], params))
+    else:
+        later = order.held(_listed_keys(session, [listing.keeps for listing in listed], params), after=probe)
+    # Listed rows nearly all match (the text index's may not, nor archived ones): a first batch of what is needed.
+    return found + _first_matching(session, spec, later, checks, need - len(found), params, first=need - len(found))
+
+
+def _share(order: ListOrder, listing: _Listing) -> float:
+    """The part of the order's rows an enum member listing keeps, as counted when the order was read."""
+    counts = order.counts.get(listing.column or "", {})
+    return sum(counts.get(member, 0) for member in listing.members) / max(len(order.keys), 1)
+
+
+def _listed_keys(session: Session, listed: Sequence[sa.Select[Any]], params: Mapping[str, Any]) -> NDArray[np.int64]:
+    """The keys the statements list (a key listed twice appears twice). They come back as one text, parsed in C:
+    168,000 keys in 25 ms, where as rows they took 90 ms, and 20 to parse as JSON."""
+    import numpy as np
+
+    if not listed:
+        return np.zeros(0, dtype=np.int64)
+    found = sa.union_all(*listed).subquery()
+    text = session.execute(sa.select(sa.func.group_concat(next(iter(found.c)))).params(**params)).scalar_one()
+    return np.fromstring(text or "", dtype=np.int64, sep=",")
 
 
 def _stored_on(column: ListColumn, table: FromClause) -> bool:
