@@ -220,12 +220,11 @@ def text_index_rows(
 
 def few_rows(
     session: Session, table: sa.Table, conditions: Sequence[Cond], *, max_rows: int = MAX_NARROWED
-) -> tuple[list[int], Cond] | None:
-    """The keys of `table`'s rows that meet any of `conditions` (each on `table` alone, ideally served by an index;
-    a key met by two is listed twice), found once here, and a condition keeping those rows: for text no index
-    serves, so that the caller's query need not test every row. None when there are more than `max_rows` of them
-    (reading that many one by one costs more than one pass), or where `table` is not one of the big tables of
-    SQLite; the caller keeps its conditions beside it."""
+) -> Cond | None:
+    """A condition keeping `table`'s rows that meet any of `conditions` (each on `table` alone, ideally served by
+    an index), found once here: for text no index serves, so that the caller's query need not test every row. None
+    when there are more than `max_rows` of them (reading that many one by one costs more than one pass), or where
+    `table` is not one of the big tables of SQLite; the caller keeps its conditions beside it."""
     if _dialect(session) != "sqlite" or table.name not in TEXT_INDEXES or not conditions:
         return None
     (pk,) = table.primary_key.columns
@@ -237,11 +236,10 @@ def few_rows(
         listed = session.execute(sa.select(sa.func.json_group_array(found.subquery().c.pk))).scalar_one()
     except sa.exc.OperationalError:
         return None  # a SQLite built without its JSON functions (rare since 3.38): the caller reads every row
-    found_keys: list[int] = json.loads(listed)
-    if len(found_keys) > max_rows:
+    if len(json.loads(listed)) > max_rows:
         return None
     keys = sa.func.json_each(listed).table_valued("value")
-    return found_keys, pk.in_(sa.select(keys.c.value))
+    return pk.in_(sa.select(keys.c.value))
 
 
 def _index_match(table: sa.Table, query: str) -> tuple[sa.TableClause, Cond]:

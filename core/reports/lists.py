@@ -161,15 +161,14 @@ class _Listing:
 
 @dataclass(frozen=True)
 class _Search:
-    """A search's condition; when an index narrowed it, how; for rows found first, their keys; for the text index,
-    or a search to be found in a ListOrder, each of its conditions' listing, together every row it keeps
-    (`candidates`); and the condition without the narrowing (`plain`: the same rows, read one by one)."""
+    """A search's condition; when an index narrowed it, how; for the text index, or a search to be found in a
+    ListOrder, each of its conditions' listing, together every row it keeps (`candidates`); and the condition
+    without the narrowing (`plain`: the same rows, read one by one)."""
 
     clause: sa.ColumnElement[bool]
     narrowed: Narrowing = None
     candidates: tuple[_Listing, ...] = ()
     plain: sa.ColumnElement[bool] | None = None
-    keys: Sequence[int] = ()  # for rows found first (few), their keys
 
 
 class UnknownList(ValueError):
@@ -1186,10 +1185,9 @@ def _search_clause(
         if listing:
             listings += [_Listing(sa.select(pk).where(match)) for match in own_match]
             return _Search(plain, candidates=tuple(listings), plain=plain)
-        few = few_rows(session, base, [*clauses, *own_match], max_rows=max_narrowed)
-        if few is not None:
-            keys, narrowing = few
-            return _Search(sa.and_(narrowing, plain), "few", plain=plain, keys=keys)
+        narrowing = few_rows(session, base, [*clauses, *own_match], max_rows=max_narrowed)
+        if narrowing is not None:
+            return _Search(sa.and_(narrowing, plain), "few", plain=plain)
     if own:
         matches = sa.or_(*(match for _name, match in own))
         rows = (
