@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from core.db.engine import Database
 
 SEARCH_DELAY_MS = 120
+SHOWN_PER_KIND = 8  # the best records of each kind; the status line says which kinds have more
 _KIND_LABELS = {
     "forum": "Forum",
     "person": "Person",
@@ -48,11 +49,14 @@ class SearchDialog(QDialog):
         self.results.itemActivated.connect(self._on_results_item_activated)
 
     def run_search(self) -> None:
-        from core.reports.search import MIN_TEXT_LENGTH, search_everything, searches_long_text
+        from core.reports.search import MIN_TEXT_LENGTH, first_of_each_kind, search_everything, searches_long_text
 
         text = self.box.text()
         with self._db.read() as session:
-            hits = search_everything(session, text)
+            # One more of each kind than shown tells which kinds have more.
+            hits, more = first_of_each_kind(
+                search_everything(session, text, limit_per_kind=SHOWN_PER_KIND + 1), SHOWN_PER_KIND
+            )
         self.results.clear()
         for hit in hits:
             kind = self.tr(_KIND_LABELS.get(hit.kind, hit.kind))
@@ -62,6 +66,10 @@ class SearchDialog(QDialog):
         if hits:
             self.results.setCurrentRow(0)
         status = self.tr("{0} found").format(len(hits)) if text.strip() else ""
+        if more:
+            kinds = ", ".join(self.tr(_KIND_LABELS.get(kind, kind)) for kind in more)
+            # A count that looks complete would hide records: say where there are more than shown.
+            status = self.tr("{0} shown · more match ({1}): type more to narrow").format(len(hits), kinds)
         if status and not searches_long_text(text):
             # Said, not hidden: a word inside an action's description is not looked for until it is this long.
             hint = self.tr("type {0} or more characters to search action descriptions and updates")

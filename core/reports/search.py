@@ -48,6 +48,7 @@ __all__ = [
     "WORD_PREFIX",
     "SearchHit",
     "SearchKind",
+    "first_of_each_kind",
     "search_everything",
     "searches_long_text",
 ]
@@ -532,6 +533,19 @@ def _default_rank(session: Session, default_label: str | None) -> int:
     if default_label is not None and default_label in ranks:
         return ranks[default_label]
     return min(ranks.values(), default=0)
+
+
+def first_of_each_kind(hits: Sequence[SearchHit], shown: int) -> tuple[tuple[SearchHit, ...], tuple[SearchKind, ...]]:
+    """The first `shown` of `hits` of each kind, in their order, and the kinds that had more (in SEARCH_KINDS
+    order): for a search asked for one more of each kind than it shows, so that it can say where records were
+    left out instead of showing a count that looks complete."""
+    seen: dict[SearchKind, int] = {}
+    kept: list[SearchHit] = []
+    for hit in hits:
+        seen[hit.kind] = seen.get(hit.kind, 0) + 1
+        if seen[hit.kind] <= shown:
+            kept.append(hit)
+    return tuple(kept), tuple(kind for kind in SEARCH_KINDS if seen.get(kind, 0) > shown)
 
 
 def search_everything(

@@ -138,6 +138,7 @@ class LineField(QLineEdit):
 
     def set_field_value(self, value: Any) -> None:
         self.setText("" if value is None else self._render(value))
+        self.setCursorPosition(0)  # a value longer than the box shows its start, not its end
 
     def field_text(self, value: Any) -> str:
         return "" if value is None else self._render(value)

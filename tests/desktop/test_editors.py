@@ -527,3 +527,15 @@ def test_every_editor_names_its_fields_and_tabs_in_form_order(qtbot: QtBot, open
     new = open_dialog(entity)
     assert new.windowTitle() == f"New {spec.title.lower()}"
     assert not new.is_dirty()
+
+
+def test_a_one_line_field_shows_the_start_of_a_long_value(qtbot: QtBot) -> None:
+    from desktop.editing.fields import LineField
+
+    field = LineField(str, str)
+    qtbot.addWidget(field)
+    field.resize(120, field.sizeHint().height())
+    field.show()
+    field.set_field_value("Annual plenary: 2016 Washington, 2018 Singapore, 2022 The Hague, 2024 Brussels")
+    assert field.cursorPosition() == 0
+    assert field.field_value().startswith("Annual plenary")

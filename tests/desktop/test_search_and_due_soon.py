@@ -10,10 +10,11 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import QModelIndex, Qt
 
 from core.db.engine import Database
+from core.reports.search import search_everything
 from desktop.due_soon import PAGE_ROWS, DueSoonModel, DueSoonPanel, when_text
 from desktop.jobs import JobRunner
 from desktop.main_window import MainWindow
-from desktop.search_dialog import SearchDialog
+from desktop.search_dialog import SHOWN_PER_KIND, SearchDialog
 from tests.desktop.conftest import DEMO_AS_AT
 
 
@@ -121,3 +122,20 @@ def test_search_says_when_text_is_too_short_for_action_descriptions(qtbot: QtBot
     dialog.box.setText("")
     dialog.run_search()
     assert dialog.status.text() == ""
+
+
+def test_search_says_which_kinds_have_more_records_than_it_shows(qtbot: QtBot, demo_db: Database) -> None:
+    dialog = SearchDialog(demo_db)
+    qtbot.addWidget(dialog)
+    with demo_db.read() as session:
+        every = search_everything(session, "A1", limit_per_kind=1000)
+    actions = [hit for hit in every if hit.kind == "action"]
+    assert len(actions) > SHOWN_PER_KIND  # the demo office has more than one screen of them
+    dialog.box.setText("A1")
+    dialog.run_search()
+    shown = [dialog.results.item(i).text() for i in range(dialog.results.count())]
+    assert len([text for text in shown if text.startswith("Action: ")]) == SHOWN_PER_KIND
+    assert dialog.status.text().startswith(f"{len(shown)} shown · more match (Action)")
+    dialog.box.setText("A12.01")  # one action: the count is complete
+    dialog.run_search()
+    assert dialog.status.text() == f"{dialog.results.count()} found"

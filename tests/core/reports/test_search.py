@@ -28,6 +28,7 @@ from core.reports.search import (
     SUBSTRING,
     WORD_PREFIX,
     SearchHit,
+    first_of_each_kind,
     search_everything,
     searches_long_text,
 )
@@ -386,3 +387,14 @@ def test_demo_office_finds_forums_first_and_their_events(demo: Database) -> None
     assert (mechanism[0].kind, mechanism[0].score) == ("forum", EXACT)
     events = [h for h in mechanism if h.kind == "event"]
     assert events and all(h.title.startswith("Global Mechanism") for h in events)
+
+
+def test_first_of_each_kind_keeps_the_best_and_says_which_kinds_had_more() -> None:
+    def hit(kind: str, row_id: int) -> SearchHit:
+        return SearchHit(kind, row_id, kind + "s", f"{kind} {row_id}", "", EXACT)  # type: ignore[arg-type]
+
+    hits = [hit("action", 1), hit("forum", 1), hit("action", 2), hit("action", 3), hit("person", 1), hit("forum", 2)]
+    kept, more = first_of_each_kind(hits, 2)
+    assert kept == (hits[0], hits[1], hits[2], hits[4], hits[5])
+    assert more == ("action",)
+    assert first_of_each_kind(hits, 3) == (tuple(hits), ())
