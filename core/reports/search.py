@@ -233,7 +233,7 @@ def _label(value: object) -> str:
     if isinstance(value, LabelledEnum):
         return value.label
     if isinstance(value, date):
-        return value.isoformat()
+        return f"{value:%d %b %Y}"  # as the lists show dates
     return str(value)
 
 
@@ -339,7 +339,7 @@ def _build_kinds() -> tuple[_Kind, ...]:
             ),
             lambda r, _c: (
                 _short(f"{r['ref']}: {r['description']}"),
-                _joined(r["group"], r["owner"], f"due {r['due'].isoformat()}", r["status"]),
+                _joined(r["group"], r["owner"], f"due {_label(r['due'])}", r["status"]),
             ),
             Action.archived,
             Action.marking_id,
@@ -378,7 +378,7 @@ def _build_kinds() -> tuple[_Kind, ...]:
                 ("end", Secondment.planned_end_date),
                 ("status", Secondment.status),
             ),
-            lambda r, _c: (r["name"], _joined(r["role"], r["home"], f"ends {r['end'].isoformat()}", r["status"])),
+            lambda r, _c: (r["name"], _joined(r["role"], r["home"], f"ends {_label(r['end'])}", r["status"])),
             Secondment.archived,
         ),
         _Kind(

@@ -253,7 +253,7 @@ def test_meetings_by_title_number_quarter_and_group(office: Ids) -> None:
     assert found(hits, "meeting") == [second]
     meeting = next(h for h in hits if h.kind == "meeting")
     assert meeting.title == "Meeting 2 — 2024–25 Q2 (Numbat Engagement Group)"
-    assert (meeting.score, meeting.entity, meeting.detail) == (PREFIX, "meetings", "2024-11-20 · Scheduled")
+    assert (meeting.score, meeting.entity, meeting.detail) == (PREFIX, "meetings", "20 Nov 2024 · Scheduled")
     exact = search(office, "Meeting 1 — 2024–25 Q1")
     assert [(h.kind, h.row_id, h.score) for h in exact if h.kind == "meeting"] == [("meeting", first, EXACT)]
     assert found(search(office, "2024-25 Q2"), "meeting") == [second]
@@ -270,7 +270,7 @@ def test_actions_by_ref_prefix_and_description(office: Ids) -> None:
     exact = search(office, "N01.01")[0]
     assert (exact.kind, exact.row_id, exact.score) == ("action", office.actions["N01.01"], EXACT)
     assert exact.title == "N01.01: Draft the wombat brief"
-    assert exact.detail == "Numbat Engagement Group · ZPH · due 2024-09-30 · Open"
+    assert exact.detail == "Numbat Engagement Group · ZPH · due 30 Sep 2024 · Open"
     # Refs match from their start only: ".01" is inside refs but starts none.
     assert found(search(office, ".01"), "action") == []
 
@@ -349,7 +349,7 @@ def test_commitments_secondments_people_by_their_other_fields(office: Ids) -> No
     assert found(search(office, "zephyr labs"), "secondment") == [office.secondment]  # home organisation
     secondment = next(h for h in search(office, "zoë") if h.kind == "secondment")
     assert (secondment.title, secondment.entity) == ("Zoë Café", "secondments")
-    assert secondment.detail == "Bilby analyst · Zephyr Labs · ends 2024-12-31 · Proposed"
+    assert secondment.detail == "Bilby analyst · Zephyr Labs · ends 31 Dec 2024 · Proposed"
     assert found(search(office, "counsel"), "person") == [office.person]  # role
     assert found(search(office, "wdcn"), "forum") == [office.forum]  # acronym
 
