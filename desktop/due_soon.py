@@ -16,8 +16,10 @@ if TYPE_CHECKING:
     from core.reports.due_soon import DueItem, DueSoonReport
     from desktop.jobs import JobRunner
 
-HEADERS = ("Due", "When", "RAG", "What", "Detail")
-RAG_COLUMN = 2
+# How soon and what first: the dock is narrow, and a row that showed only its date left the user guessing what was
+# due until they scrolled sideways.
+HEADERS = ("When", "RAG", "What", "Due", "Detail")
+WHEN_COLUMN, RAG_COLUMN, WHAT_COLUMN, DUE_COLUMN = range(4)
 _KIND_LABELS = {
     "action": "Action",
     "secondment_end": "Secondment ends",
@@ -127,13 +129,13 @@ class DueSoonModel(QAbstractTableModel):
         return None
 
     def _text(self, item: DueItem, column: int) -> str:
-        if column == 0:
+        if column == DUE_COLUMN:
             return item.due.strftime("%d %b %Y") if item.due else ""
-        if column == 1:
+        if column == WHEN_COLUMN:
             return self.tr(when_text(item.days))
         if column == RAG_COLUMN:
             return item.rag
-        if column == 3:
+        if column == WHAT_COLUMN:
             return f"{self.tr(_KIND_LABELS.get(item.kind, item.kind))}: {item.title}"
         return item.detail
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from core.db.engine import Database
 from core.reports.search import search_everything
-from desktop.due_soon import PAGE_ROWS, DueSoonModel, DueSoonPanel, when_text
+from desktop.due_soon import PAGE_ROWS, RAG_COLUMN, WHAT_COLUMN, WHEN_COLUMN, DueSoonModel, DueSoonPanel, when_text
 from desktop.jobs import JobRunner
 from desktop.main_window import MainWindow
 from desktop.search_dialog import SHOWN_PER_KIND, SearchDialog
@@ -41,13 +41,13 @@ def test_due_soon_panel_lists_overdue_actions_with_rag_text(qtbot: QtBot, demo_d
     model = panel.table.model()
     assert model.rowCount() > 0
     first = [model.index(0, c).data() for c in range(model.columnCount())]
-    assert first[1].endswith("overdue") and first[2] == "Red"
-    assert model.index(0, 2).data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert first[WHEN_COLUMN].endswith("overdue") and first[RAG_COLUMN] == "Red"
+    assert model.index(0, RAG_COLUMN).data(Qt.ItemDataRole.BackgroundRole) is not None
     # The dock is narrow: what is cut off in the cell is whole in its tooltip.
     assert [model.index(0, c).data(Qt.ItemDataRole.ToolTipRole) for c in range(model.columnCount())] == first
     assert "overdue" in panel.summary.text()
     with qtbot.waitSignal(panel.sig_item_chosen) as chosen:
-        panel.table.activated.emit(model.index(0, 3))
+        panel.table.activated.emit(model.index(0, WHAT_COLUMN))
     assert chosen.args[0] == "actions"
 
 
@@ -64,7 +64,7 @@ def test_due_soon_model_passes_qtmodeltester_and_pages(qtmodeltester, demo_db: D
     assert model.rowCount() == 2 * PAGE_ROWS
     qtmodeltester.check(model)  # fetches the rest as it goes
     assert model.rowCount() == len(many) and not model.canFetchMore(QModelIndex())
-    assert model.index(len(many) - 1, 3).data().endswith(many[-1].title)
+    assert model.index(len(many) - 1, WHAT_COLUMN).data().endswith(many[-1].title)
 
 
 def test_due_soon_panel_fills_in_the_background_and_keeps_the_newest(qtbot: QtBot, demo_db: Database) -> None:
