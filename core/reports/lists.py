@@ -19,6 +19,7 @@ from sqlalchemy.sql.elements import BinaryExpression, ColumnClause
 
 from core.db.text_search import (
     MAX_NARROWED,
+    TEXT_INDEXES,
     contains_matcher,
     escape_like,
     few_rows,
@@ -1569,8 +1570,15 @@ def fetch_list(
     max_narrowed = _IN_ORDER_NARROWED if in_order else MAX_NARROWED
     if order is not None and (limit is None or not order.serves(entity, sort, as_at)):
         order = None
-    # Rows are listed to be put in order on SQLite, whose functions and indexes make that quick (_listed_keys).
-    listing = order is not None and session.get_bind().dialect.name == "sqlite"
+    # Rows are listed to be put in order on SQLite, in the big tables whose indexes make that quick (_listed_keys);
+    # a smaller table is read whole sooner than its conditions are listed one by one.
+    table = _first_table(spec.source)
+    listing = (
+        order is not None
+        and session.get_bind().dialect.name == "sqlite"
+        and isinstance(table, sa.Table)
+        and table.name in TEXT_INDEXES
+    )
     filters, searched = _filters(session, spec, search, include_archived, preset, max_narrowed, listing)
     narrowed = searched.narrowed if searched is not None else None
     ordering = _order_by(session, spec, ordering_keys)
