@@ -278,6 +278,8 @@ class MainWindow(QMainWindow):
                 if QMessageBox.question(self, APP_NAME, question) != QMessageBox.StandardButton.Yes:
                     return False
                 db = open_database(target, readonly=True, defer_integrity_check=True)
+                # Said for as long as it is open, not only in the question: who to ask for the file.
+                db.warning = self.tr("Read-only: {0}").format(locked)
             except ReadOnlyLocation as refused:
                 db = open_database(target, readonly=True, defer_integrity_check=True)
                 db.warning = str(refused)

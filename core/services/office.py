@@ -152,7 +152,7 @@ def update_settings(session: Session, expected_version: int, changes: dict[str, 
         if lines:
             field = next(iter(sorted(RELABELLING_SETTINGS & changes.keys())))
             raise ValidationError(
-                {field: f"This cannot change once budget lines exist ({lines} do): it would relabel them."}
+                {field: f"This cannot change once budget lines exist, as it would relabel them ({lines} so far)."}
             )
         if "currency" in changes:
             try:

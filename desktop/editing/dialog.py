@@ -78,7 +78,7 @@ class ConflictDialog(QDialog):
     """Someone saved the record while the user was editing: Reload (discard the edit) or Keep mine (overwrite)."""
 
     def __init__(
-        self, conflict: EditConflict, differences: list[tuple[str, str, str]], parent: QWidget | None = None
+        self, conflict: EditConflict, differences: list[tuple[str, str, str, str]], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Changed by someone else"))
@@ -89,9 +89,13 @@ class ConflictDialog(QDialog):
             )
         )
         self.message.setWordWrap(True)
-        self.differences = QTableWidget(len(differences), 3)
+        self.differences = QTableWidget(len(differences), 4)
         self.differences.setAccessibleName(self.tr("Fields that differ"))
-        self.differences.setHorizontalHeaderLabels([self.tr("Field"), self.tr("Yours"), self.tr("Saved")])
+        # What Keep mine leaves is said per field: it saves only the fields the user changed, so a field only the
+        # other person changed keeps their value, whatever the user's form still shows.
+        self.differences.setHorizontalHeaderLabels(
+            [self.tr("Field"), self.tr("In your form"), self.tr("Saved now"), self.tr("After Keep mine")]
+        )
         self.differences.verticalHeader().setVisible(False)
         self.differences.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.differences.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -556,12 +560,14 @@ class RecordEditorDialog(QDialog):
         with self._db.read() as session:
             fresh = load_record(session, self._spec.model, self._snapshot.row_id)
         mine = {**self._initial, **self.form_values()}
-        differences: list[tuple[str, str, str]] = []
+        differences: list[tuple[str, str, str, str]] = []
         for spec_field in self._fields:
             ours, theirs = mine.get(spec_field.key), fresh.values.get(spec_field.key)
             if ours != theirs:
                 editor = self._editors[spec_field.key]
-                differences.append((spec_field.shown_label, editor.field_text(ours), editor.field_text(theirs)))
+                kept = ours if spec_field.key in changes else theirs
+                shown = (editor.field_text(ours), editor.field_text(theirs), editor.field_text(kept))
+                differences.append((spec_field.shown_label, *shown))
         self._pending_changes = changes
         self._conflict = conflict
         self._fresh = fresh

@@ -356,8 +356,13 @@ def _conflicting_pair(qtbot: QtBot, open_dialog: Any) -> tuple[RecordEditorDialo
     assert conflict is not None and conflict.isVisible()
     assert conflict.message.text().startswith(f"This record was changed by {current_actor()} at ")
     assert conflict.message.text().endswith(" while you were editing it.")
-    fields = {conflict.differences.item(r, 0).text() for r in range(conflict.differences.rowCount())}
-    assert fields == {"Action", "Latest update"}
+    table = conflict.differences
+    rows = {table.item(r, 0).text(): [table.item(r, c).text() for c in (1, 2, 3)] for r in range(table.rowCount())}
+    assert set(rows) == {"Action", "Latest update"}
+    # Keep mine saves only the field this user changed: the other user's update stays.
+    assert rows["Action"][0] == rows["Action"][2] == "Second user's wording"
+    assert rows["Latest update"][1] == rows["Latest update"][2] == "First user's update"
+    assert rows["Latest update"][0] != "First user's update"
     return first, second
 
 

@@ -104,6 +104,10 @@ def test_second_copy_opens_read_only_and_names_the_holder(
     assert "is open in Cyber Affairs Desk by" in asked[0] and "Open it read-only?" in asked[0]
     assert window.windowTitle().endswith("(read-only)")
     assert not window.actions["new_record"].isEnabled()
+    # Still said once the question is gone: the banner names who holds the file.
+    assert window.location_banner.isVisibleTo(window)
+    assert window.location_banner.text().startswith("Read-only: ")
+    assert "is open in Cyber Affairs Desk by" in window.location_banner.text()
 
 
 def test_closing_with_an_unsaved_editor_asks_first(window: MainWindow, demo_path: Path) -> None:

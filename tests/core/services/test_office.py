@@ -51,7 +51,9 @@ def test_relabelling_settings_lock_once_budget_lines_exist(schema_db: Database) 
         session.add(BudgetLine(fiscal_year=2026, category_id=travel.id, description="OEWG travel"))
     with schema_db.write() as session, pytest.raises(ValidationError) as locked:
         update_settings(session, settings.version, {"fy_start_month": 1})
-    assert "budget lines exist (1 do)" in locked.value.errors["fy_start_month"]
+    assert locked.value.errors["fy_start_month"] == (
+        "This cannot change once budget lines exist, as it would relabel them (1 so far)."
+    )
     with schema_db.write() as session:
         settings = update_settings(session, settings.version, {"alert_short_days": 21})
     assert settings.alert_days == (21, 60, 90)
