@@ -237,6 +237,8 @@ class ChartPanel(QWidget):
     """The axis ("left" or "bottom") that carries amounts, if any: its ticks read in the office currency."""
     names_axis = False
     """Whether the left axis names a row per bar (set_names)."""
+    empty_text = "Nothing to chart yet."
+    """Said above the plot when there is nothing to draw (is_empty), rather than bare axes a user must puzzle over."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -287,6 +289,10 @@ class ChartPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
+        self.empty_note = QLabel(self.tr(self.empty_text))
+        self.empty_note.setObjectName("chart_empty_note")
+        self.empty_note.setVisible(False)
+        layout.addWidget(self.empty_note)
         layout.addWidget(self.stack, 1)
         scene = self.plot.scene()
         scene.sigMouseMoved.connect(self._on_scene_mouse_moved)
@@ -306,6 +312,11 @@ class ChartPanel(QWidget):
     def tabulate(self, dash: Dashboard) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
         """(headers, rows) of the same numbers, as the user reads them."""
         raise NotImplementedError
+
+    def is_empty(self, dash: Dashboard) -> bool:
+        """Whether there is nothing to draw: by default, no rows (charts of a fixed set of rows say when all are
+        zero)."""
+        return self.table_model.rowCount() == 0
 
     # --- shared -------------------------------------------------------------------------------------------
 
@@ -339,6 +350,9 @@ class ChartPanel(QWidget):
         self.hits = self.draw(dash)
         self._show_legend()
         self.table_model.set_rows(*self.tabulate(dash))
+        # isHidden, not isVisible: the chart may not be shown yet (a dashboard scrolled, a page not yet visited).
+        if self.empty_note.isHidden() == self.is_empty(dash):
+            self.empty_note.setVisible(self.is_empty(dash))
         if self._table is not None and self.stack.currentWidget() is self._table:
             self._table.resizeColumnsToContents()
 
@@ -547,6 +561,7 @@ class BudgetByForumChart(ChartPanel):
     Horizontal, so that forum names and priorities read in full on the left axis."""
 
     title = "Revised budget and actual by forum"
+    empty_text = "No budget lines in this fiscal year yet."
     names_axis = True
     height = 0.38
     money_axis = "bottom"
@@ -611,6 +626,7 @@ class CumulativeSpendChart(ChartPanel):
     """Cumulative actual against the phased plan, month by month over the fiscal year, with the as-at date."""
 
     title = "Cumulative spend against the phased plan"
+    empty_text = "No spend planned or made in this fiscal year yet."
     money_axis = "left"
 
     def build(self) -> None:
@@ -682,6 +698,9 @@ class CumulativeSpendChart(ChartPanel):
         )
         return headers, rows
 
+    def is_empty(self, dash: Dashboard) -> bool:
+        return not any(m.cumulative_planned or m.cumulative_actual for m in dash.spend_by_month)
+
 
 def _quarter_label(q: int | None) -> str:
     if q is None:
@@ -693,6 +712,7 @@ class CommitmentsChart(ChartPanel):
     """Open commitments stacked by status over the quarter of their next review."""
 
     title = "Commitments by status and review quarter"
+    empty_text = "No commitments yet."
     columns = (0, 1, 2, 3, 4, 5, None)
     # Each status's fill, and the swatch and word the legend gives it: colour is never the only difference.
     fills = (
@@ -761,6 +781,7 @@ class ActionsAgeingChart(ChartPanel):
     """Open actions by days open: on time (solid) with the overdue ones (hatched) stacked above."""
 
     title = "Open actions by days open"
+    empty_text = "No open actions."
 
     def build(self) -> None:
         self.on_time = self.add_bars(self.tr("Not overdue (solid)"), OKABE_ITO["blue"], x=[], height=[], width=0.7)
@@ -790,11 +811,15 @@ class ActionsAgeingChart(ChartPanel):
         headers = (self.tr("Days open"), self.tr("Not overdue"), self.tr("Overdue"))
         return headers, tuple((self.tr(a.label), str(a.on_time), str(a.overdue)) for a in dash.ageing)
 
+    def is_empty(self, dash: Dashboard) -> bool:
+        return not any(a.on_time or a.overdue for a in dash.ageing)
+
 
 class OverdueByAgencyChart(ChartPanel):
     """Overdue actions per owner agency, most first."""
 
     title = "Overdue actions by owner agency"
+    empty_text = "No overdue actions."
 
     def build(self) -> None:
         self.bars = self.add_bars(
@@ -830,6 +855,7 @@ class SecondmentsTimelineChart(ChartPanel):
     """One bar per secondment over the year: its original term solid, any extension hatched; the as-at line."""
 
     title = "Secondments timeline"
+    empty_text = "No secondments in this fiscal year."
     names_axis = True
 
     def build(self) -> None:
@@ -913,6 +939,7 @@ class PriorityShareChart(ChartPanel):
     """Each forum priority's share of the year's money (solid) and of the staff time now (hatched)."""
 
     title = "Priority against share of money and staff time"
+    empty_text = "No budget or staff time to share out yet."
     width = 0.38
 
     def build(self) -> None:
@@ -974,6 +1001,9 @@ class PriorityShareChart(ChartPanel):
             for r in dash.priorities
         )
         return headers, rows
+
+    def is_empty(self, dash: Dashboard) -> bool:
+        return not any(r.revised or r.fte for r in dash.priorities)
 
 
 CHART_TYPES: tuple[type[ChartPanel], ...] = (

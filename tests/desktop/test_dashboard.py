@@ -75,6 +75,19 @@ def test_an_empty_office_renders_without_warnings(qtbot: QtBot, empty_db: Databa
     assert view.chart(BudgetByForumChart).table_model.rowCount() == 0
     assert view.chart(CumulativeSpendChart).table_model.rowCount() == 12  # the year's months, all zero
     view.grab()  # paints every chart with no data without a Qt warning
+    # Each says so above its bare axes.
+    notes = {chart.title: chart.empty_note.text() for chart in view.charts if chart.empty_note.isVisibleTo(view)}
+    assert set(notes) == {chart.title for chart in view.charts}
+    assert notes["Revised budget and actual by forum"] == "No budget lines in this fiscal year yet."
+    assert notes["Cumulative spend against the phased plan"] == "No spend planned or made in this fiscal year yet."
+    assert notes["Open actions by days open"] == "No open actions."
+
+
+def test_a_chart_with_something_to_draw_says_nothing_of_emptiness(qtbot: QtBot, demo_db: Database) -> None:
+    view = _dashboard(qtbot, demo_db)
+    dash = view.dashboard
+    assert dash is not None and dash.overdue_by_agency and dash.secondments
+    assert [chart.title for chart in view.charts if chart.empty_note.isVisibleTo(view)] == []
 
 
 def test_show_as_table_lists_the_numbers_the_chart_draws(qtbot: QtBot, demo_db: Database) -> None:
