@@ -205,17 +205,17 @@ def text_index_rows(
         return None
     fts, match = _index_match(table, query)
     found = sa.select(fts.c.rowid).where(match)
-    # The index lists rows lazily, so counting up to the limit costs little however common the text is.
+    # The index lists rows lazily, so counting up to the limit costs little however common the text is. Without a
+    # limit one row is counted all the same: that tells whether this SQLite can read the index at all.
     limit = 1 if max_rows is None else max_rows + 1
     probe = sa.select(sa.func.count()).select_from(found.limit(limit).subquery())
     try:
-        if session.execute(probe).scalar_one() >= limit and max_rows is not None:
-            return None
+        counted = session.execute(probe).scalar_one()
     except sa.exc.OperationalError:
         # A file indexed where SQLite has the trigram tokenizer, opened where it has not (an older Linux SQLite):
         # the index cannot be read there, and searching reads the rows as it did before the index.
         return None
-    return found
+    return None if max_rows is not None and counted > max_rows else found
 
 
 def few_rows(
