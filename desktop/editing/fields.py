@@ -464,6 +464,8 @@ def with_message_line(key: str, widget: QWidget) -> tuple[QWidget, QLabel]:
     box = QVBoxLayout(holder)
     box.setContentsMargins(0, 0, 0, 0)
     box.setSpacing(2)
+    # A text box has a highest height: when the form gives its row more, it stays under its label, not centred.
+    box.setAlignment(Qt.AlignmentFlag.AlignTop)
     box.addWidget(widget)
     message = QLabel()
     message.setObjectName(f"message_{key}")

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QDialog, QWidget
+from PySide6.QtWidgets import QAbstractButton, QDialog, QLabel, QWidget
 
 from core.db.engine import Database, open_database
 from core.db.errors import DatabaseBusy
@@ -544,3 +544,13 @@ def test_a_one_line_field_shows_the_start_of_a_long_value(qtbot: QtBot) -> None:
     field.set_field_value("Annual plenary: 2016 Washington, 2018 Singapore, 2022 The Hague, 2024 Brussels")
     assert field.cursorPosition() == 0
     assert field.field_value().startswith("Annual plenary")
+
+
+def test_a_text_box_sits_beside_its_label_in_a_tall_editor(qtbot: QtBot, open_dialog: Any) -> None:
+    dialog = open_dialog("organisations", 1)
+    dialog.resize(680, 900)  # more height than the form needs: the notes row is given the rest
+    qtbot.wait(10)
+    notes = widget(dialog, "notes")
+    label = next(lb for lb in dialog.findChildren(QLabel) if lb.buddy() is notes)
+    label_top = label.mapTo(dialog, label.rect().topLeft()).y()
+    assert abs(notes.mapTo(dialog, notes.rect().topLeft()).y() - label_top) < label.height()
