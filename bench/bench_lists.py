@@ -241,7 +241,7 @@ def measure(path: Path, runs: int, as_at: date) -> tuple[Targets, dict[str, list
     ]
     # Keystrokes in the list's own order (due date), but some in RAG order: the sort is set untimed just before.
     # Two letters have no trigram: they are looked for in refs and names only, and the few rows they match found
-    # first (core.db.text_search: MIN_TEXT_LENGTH, few_rows).
+    # first (core.db.text_search: MIN_TEXT_LENGTH, few_rows_narrowing).
     prepare: dict[str, Callable[[], None]] = {
         f"filter keystroke {KEYSTROKES[0]!r}": lambda: model.sort(column["due"], asc),
         "filter keystroke 'poi' sorted by RAG": lambda: model.sort(column["rag"], asc),

@@ -45,7 +45,7 @@ __all__ = [
     "IndexedText",
     "contains_matcher",
     "escape_like",
-    "few_rows",
+    "few_rows_narrowing",
     "is_long_text",
     "is_text_index_table",
     "pg_trigram_index_names",
@@ -218,7 +218,7 @@ def text_index_rows(
     return None if max_rows is not None and counted > max_rows else found
 
 
-def few_rows(
+def few_rows_narrowing(
     session: Session, table: sa.Table, conditions: Sequence[Cond], *, max_rows: int = MAX_NARROWED
 ) -> Cond | None:
     """A condition keeping `table`'s rows that meet any of `conditions` (each on `table` alone, ideally served by

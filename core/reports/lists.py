@@ -22,7 +22,7 @@ from core.db.text_search import (
     TEXT_INDEXES,
     contains_matcher,
     escape_like,
-    few_rows,
+    few_rows_narrowing,
     is_long_text,
     prefix_order,
     searches_long_text,
@@ -131,7 +131,7 @@ _PROBE_FACTOR = 8
 _FIRST_BATCH = 4
 # At most this many rows read at once, each a parameter of the statement (SQLite allows 32,766): pages far down.
 _MAX_BATCH = 4000
-# A search too short for the text index finds its rows first (few_rows) when they are at most
+# A search too short for the text index finds its rows first (few_rows_narrowing) when they are at most
 # MAX_NARROWED, but at most this many when the list is read in the order of a stored column, which an index may
 # serve: a page of 200 is then found in 20,000 rows or fewer read in order (two letters in 6% of 200,000 actions,
 # by due date: 21 ms read in order, 60 ms found first and sorted).
@@ -143,9 +143,6 @@ _IN_ORDER_NARROWED = 2000
 _ORDER_PROBE = 3_000
 # The share of a list's rows past which the rows an enum member search keeps are found by listing the others'.
 _LEFT_OUT_ABOVE = 0.5
-
-# How an index narrowed a search (_search_clause): "few" rows found first, or the text index's candidates.
-Narrowing: TypeAlias = Literal["few", "text"] | None
 
 
 @dataclass(frozen=True)
@@ -162,12 +159,13 @@ class _Listing:
 
 @dataclass(frozen=True)
 class _Search:
-    """A search's condition; when an index narrowed it, how; for the text index, or a search to be found in a
-    ListOrder, each of its conditions' listing, together every row it keeps (`candidates`); and the condition
-    without the narrowing (`plain`: the same rows, read one by one)."""
+    """A search's condition; whether an index narrowed it (its rows found first, or the text index's
+    candidates); for the text index, or a search to be found in a ListOrder, each of its conditions' listing,
+    together every row it keeps (`candidates`); and the condition without the narrowing (`plain`: the same rows,
+    read one by one)."""
 
     clause: sa.ColumnElement[bool]
-    narrowed: Narrowing = None
+    narrowed: bool = False
     candidates: tuple[_Listing, ...] = ()
     plain: sa.ColumnElement[bool] | None = None
 
@@ -1131,11 +1129,11 @@ def unsearched_columns(entity: str, search: str | None) -> tuple[ListColumn, ...
 def _search_clause(
     session: Session, spec: ListSpec, search: str | None, max_narrowed: int = MAX_NARROWED, listing: bool = False
 ) -> _Search | None:
-    """The search's condition (None for no search), and how an index narrowed it: "few" when its rows were found
-    first (at most `max_narrowed`, for a search too short for the text index), "text" when the text index gave its
-    candidates. With `listing` (a page found in a ListOrder) rows are not found first: a search too short for the
-    text index that reads the list's own table alone has its `candidates` instead, however many, and is not
-    narrowed; the text index's are not counted."""
+    """The search's condition (None for no search), and whether an index narrowed it: its rows found first (at
+    most `max_narrowed`, for a search too short for the text index), or the text index's candidates. With
+    `listing` (a page found in a ListOrder) rows are not found first: a search too short for the text index that
+    reads the list's own table alone has its `candidates` instead, however many, and is not narrowed; the text
+    index's are not counted."""
     term = (search or "").strip()
     if not term:
         return None
@@ -1186,9 +1184,9 @@ def _search_clause(
         if listing:
             listings += [_Listing(sa.select(pk).where(match)) for match in own_match]
             return _Search(plain, candidates=tuple(listings), plain=plain)
-        narrowing = few_rows(session, base, [*clauses, *own_match], max_rows=max_narrowed)
+        narrowing = few_rows_narrowing(session, base, [*clauses, *own_match], max_rows=max_narrowed)
         if narrowing is not None:
-            return _Search(sa.and_(narrowing, plain), "few", plain=plain)
+            return _Search(sa.and_(narrowing, plain), narrowed=True, plain=plain)
     if own:
         matches = sa.or_(*(match for _name, match in own))
         rows = (
@@ -1203,7 +1201,7 @@ def _search_clause(
         if rows is not None:
             narrowed = sa.and_(pk.in_(rows.scalar_subquery()), matches)
             listed = (_Listing(rows), *listings) if on_base else ()
-            return _Search(sa.or_(narrowed, *clauses), "text", listed, sa.or_(matches, *clauses))
+            return _Search(sa.or_(narrowed, *clauses), True, listed, sa.or_(matches, *clauses))
         clauses.insert(0, matches)
     return _Search(sa.or_(*clauses) if clauses else sa.false())
 
@@ -1580,7 +1578,7 @@ def fetch_list(
         and table.name in TEXT_INDEXES
     )
     filters, searched = _filters(session, spec, search, include_archived, preset, max_narrowed, listing)
-    narrowed = searched.narrowed if searched is not None else None
+    narrowed = searched is not None and searched.narrowed
     ordering = _order_by(session, spec, ordering_keys)
     stmt = spec.select().order_by(*ordering).params(**params)
     if limit is None:
@@ -1710,7 +1708,7 @@ def _stored_on(column: ListColumn, table: FromClause) -> bool:
     return isinstance(stored, sa.Column) and _table_key(stored.table) is _table_key(table)
 
 
-def _page_in_segments(session: Session, sort: tuple[ListColumn, bool] | None, narrowed: Narrowing) -> bool:
+def _page_in_segments(session: Session, sort: tuple[ListColumn, bool] | None, narrowed: bool) -> bool:
     """Whether to find a page segment by segment (_segmented_keys) for a sort (column, descending): on SQLite, whose
     indexes serve it, and unless an index has narrowed the search to a few rows, which sorting all of them is
     quicker for."""

@@ -6,6 +6,7 @@ import contextlib
 import functools
 import logging
 import threading
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -27,6 +28,8 @@ from core.domain.money import format_money
 from desktop.theme import current_rag_colours
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from core.db.engine import Database
     from core.reports.list_filters import ListFilter
     from core.reports.lists import ListColumn, ListOrder, ListQuery
@@ -46,6 +49,31 @@ _ANSWERED_ROLES = frozenset(
     )
 )
 Index = QModelIndex | QPersistentModelIndex
+
+
+def _read_in_background(
+    db: Database,
+    name: str,
+    read: Callable[[Session], Any],
+    report: Callable[[int, Any], None],
+    generation: int,
+    failed: Any,
+) -> None:
+    """`read` in a read session on a thread of its own, then `report(generation, result)`, or `failed` as the result
+    when the read raised (the database was closed meanwhile, or failed). The caller's generation tells it whether
+    the result is stale by the time it arrives."""
+
+    def work() -> None:
+        result = failed
+        try:
+            with db.read() as session:
+                result = read(session)
+        except Exception:
+            log.debug("%s in the background failed", name, exc_info=True)
+        with contextlib.suppress(RuntimeError):  # the model was deleted meanwhile
+            report(generation, result)
+
+    threading.Thread(target=work, name=name, daemon=True).start()
 
 
 def display_text(value: object, kind: str) -> str:
@@ -236,21 +264,15 @@ class ListTableModel(QAbstractTableModel):
 
         self._count_wanted = False
         self._counting = True
-        db, entity, search, generation = self._db, self._spec.entity, self._search, self._generation
-        archived, preset = self._include_archived, self._preset
-        report = self._sig_counted_in_background.emit
+        entity, search, archived, preset = self._spec.entity, self._search, self._include_archived, self._preset
 
-        def work() -> None:
-            total = -1
-            try:
-                with db.read() as session:
-                    total = count_list(session, entity, search=search, include_archived=archived, preset=preset)
-            except Exception:  # the database was closed meanwhile, or failed: `total` counts again when read
-                log.debug("Counting %s in the background failed", entity, exc_info=True)
-            with contextlib.suppress(RuntimeError):  # the model was deleted meanwhile
-                report(generation, total)
+        def count(session: Session) -> int:
+            return count_list(session, entity, search=search, include_archived=archived, preset=preset)
 
-        threading.Thread(target=work, name=f"count {entity}", daemon=True).start()
+        # On failure -1: `total` counts again when read.
+        _read_in_background(
+            self._db, f"count {entity}", count, self._sig_counted_in_background.emit, self._generation, -1
+        )
 
     def _on_counted_in_background(self, generation: int, total: int) -> None:
         self._counting = False
@@ -284,24 +306,17 @@ class ListTableModel(QAbstractTableModel):
             self._order_wanted = True  # after the one reading now, which is stale
             return
         self._ordering = True
-        db, entity, as_at, sort = self._db, self._spec.entity, self._as_at, self._sort
-        generation = self._order_generation
-        report = self._sig_order_read_in_background.emit
+        entity, as_at, sort = self._spec.entity, self._as_at, self._sort
+        assert sort is not None
 
-        def work() -> None:
+        def read(session: Session) -> ListOrder:
             from core.reports.lists import read_list_order
 
-            assert sort is not None
-            order = None
-            try:
-                with db.read() as session:
-                    order = read_list_order(session, entity, as_at=as_at, sort=sort)
-            except Exception:  # the database was closed meanwhile, or failed: searches sort every row, as before
-                log.debug("Reading the order of %s in the background failed", entity, exc_info=True)
-            with contextlib.suppress(RuntimeError):  # the model was deleted meanwhile
-                report(generation, order)
+            return read_list_order(session, entity, as_at=as_at, sort=sort)
 
-        threading.Thread(target=work, name=f"order {entity}", daemon=True).start()
+        # On failure None: searches sort every row, as without an order.
+        report = self._sig_order_read_in_background.emit
+        _read_in_background(self._db, f"order {entity}", read, report, self._order_generation, None)
 
     def _on_order_read_in_background(self, generation: int, order: ListOrder | None) -> None:
         self._ordering = False

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 import core.reports.lists as lists
-from core.db.text_search import few_rows
+from core.db.text_search import few_rows_narrowing
 from core.domain.meetings import Action
 from core.domain.organisations import Organisation
 from core.reports.lists import LIST_ENTITIES, count_list, fetch_list, unsearched_columns
@@ -97,7 +97,7 @@ def test_short_text_finds_the_same_rows_in_the_same_order_whether_its_rows_are_f
         narrowed = pages()
         assert any("json_each" in statement for statement in statements)
         statements.clear()
-        monkeypatch.setattr(lists, "few_rows", lambda *_args, **_kwargs: None)
+        monkeypatch.setattr(lists, "few_rows_narrowing", lambda *_args, **_kwargs: None)
         read_in_order = pages()
         assert not any("json_each" in statement for statement in statements)
     assert narrowed == read_in_order
@@ -121,8 +121,8 @@ def test_rows_are_found_first_only_on_a_big_table_and_only_when_few(office: Offi
     assert isinstance(actions, sa.Table) and isinstance(organisations, sa.Table)
     with office.db.read() as session:
         in_group = [actions.c.group_id.isnot(None)]  # every action: four, the archived one too
-        narrowing = few_rows(session, actions, in_group, max_rows=4)
+        narrowing = few_rows_narrowing(session, actions, in_group, max_rows=4)
         assert narrowing is not None
         assert len(session.scalars(sa.select(actions.c.id).where(narrowing)).all()) == 4
-        assert few_rows(session, actions, in_group, max_rows=3) is None
-        assert few_rows(session, organisations, [organisations.c.id > 0]) is None  # small: read it all
+        assert few_rows_narrowing(session, actions, in_group, max_rows=3) is None
+        assert few_rows_narrowing(session, organisations, [organisations.c.id > 0]) is None  # small: read it all
